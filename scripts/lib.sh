@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# Shared helpers for the scripts in this folder. Sourced, never run.
+# shellcheck disable=SC2034  # the variables below are used by the scripts that source this file
+# Everything here is idempotent: starting what runs already, or stopping what is stopped, is a no-op.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DATA_DIR=${STOCKPLATFORM_DATA_DIR:-$ROOT/.data}
+CONFIGURATION=${CONFIGURATION:-Debug}
+DUCKDB_NPM_PACKAGE="@duckdb/node-bindings-linux-x64"
+DUCKDB_NPM_VERSION="1.5.6-r.1"
+NATIVE_DIR="$ROOT/native"
+
+# Build servers and node reuse would keep the caller's stdout open after the scripts end (a CI run
+# would never finish), so every build here runs in-process.
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Runs a command as root: directly when we are root, through sudo otherwise.
+as_root() {
+  if is_root; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else die "need root for: $* (run as root or install sudo)"
+  fi
+}
+
+# Runs a command as a server's own user when we are root; as ourselves otherwise (a developer
+# running the scripts without root owns the data directories and runs the servers directly).
+as_user() {
+  local user=$1; shift
+  if is_root; then runuser -u "$user" -- "$@"
+  else "$@"
+  fi
+}
+
+# Makes a directory that the given server user owns (when we are root).
+make_owned_dir() {
+  local user=$1 dir=$2
+  mkdir -p "$dir"
+  if is_root; then chown -R "$user:" "$dir"; fi
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_for_port() {
+  local host=$1 port=$2 timeout=$3 name=$4 waited=0
+  until port_open "$host" "$port"; do
+    sleep 0.5; waited=$((waited + 1))
+    [ "$waited" -lt $((timeout * 2)) ] || return 1
+  done
+  log "$name is listening on $host:$port"
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on, different from the ones given.
+free_port() {
+  local port taken
+  while :; do
+    port=$((20000 + RANDOM % 30000))
+    taken=0
+    for used in "$@"; do [ "$used" = "$port" ] && taken=1; done
+    [ "$taken" -eq 0 ] && ! port_open 127.0.0.1 "$port" && { echo "$port"; return; }
+  done
+}
+
+new_secret() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
+
+pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+
+# Waits for a process to exit; escalates to SIGKILL after the timeout.
+stop_pid() {
+  local pid=$1 timeout=${2:-20} waited=0
+  pid_alive "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  while pid_alive "$pid"; do
+    sleep 0.5; waited=$((waited + 1))
+    if [ "$waited" -ge $((timeout * 2)) ]; then kill -KILL "$pid" 2>/dev/null || true; break; fi
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL (Debian's server binaries, run as the postgres user)
+# ---------------------------------------------------------------------------------------------
+
+pg_bin_dir() {
+  if [ -n "${PG_BIN:-}" ]; then echo "$PG_BIN"; return; fi
+  local dir
+  dir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] || return 1
+  echo "$dir"
+}
+
+# TimescaleDB is preloaded whenever its extension is installed for this server, unless disabled.
+pg_timescale_args() {
+  local bin=$1
+  [ "${STOCKPLATFORM_TIMESCALE:-on}" = "off" ] && return 0
+  local sharedir
+  sharedir=$("$bin/pg_config" --sharedir 2>/dev/null) || return 0
+  if [ -f "$sharedir/extension/timescaledb.control" ]; then
+    printf '%s' "-c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off"
+  fi
+}
+
+# pg_start DATA_DIR PORT PASSWORD LOG_FILE [EXTRA_SERVER_ARGS]
+# Creates the cluster on first use (password auth over TCP, trust only on its private socket).
+pg_start() {
+  local data=$1 port=$2 password=$3 logfile=$4 extra=${5:-}
+  local bin; bin=$(pg_bin_dir) || die "PostgreSQL server binaries not found (run scripts/setup.sh)"
+  make_owned_dir postgres "$(dirname "$logfile")"
+
+  if [ ! -f "$data/PG_VERSION" ]; then
+    make_owned_dir postgres "$data"
+    chmod 700 "$data"
+    local pwfile; pwfile=$(mktemp)
+    printf '%s\n' "$password" > "$pwfile"
+    if is_root; then chown postgres: "$pwfile"; fi
+    as_user postgres "$bin/initdb" -D "$data" -U postgres --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 \
+      --auth-host=scram-sha-256 --auth-local=trust >"$logfile.initdb" 2>&1 \
+      || { rm -f "$pwfile"; die "initdb failed, see $logfile.initdb"; }
+    rm -f "$pwfile"
+  fi
+
+  if as_user postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    log "PostgreSQL already running ($data)"
+  else
+    local opts
+    opts="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$data $(pg_timescale_args "$bin") $extra"
+    as_user postgres "$bin/pg_ctl" -D "$data" -l "$logfile" -o "$opts" -w -t 60 start >/dev/null \
+      || die "PostgreSQL did not start, see $logfile"
+    log "PostgreSQL started on 127.0.0.1:$port"
+  fi
+
+  local exists
+  exists=$(as_user postgres "$bin/psql" -h "$data" -p "$port" -U postgres -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = 'stockplatform'")
+  if [ "$exists" != "1" ]; then
+    as_user postgres "$bin/psql" -h "$data" -p "$port" -U postgres -d postgres -qc "CREATE DATABASE stockplatform" \
+      || die "could not create database stockplatform"
+  fi
+}
+
+pg_stop() {
+  local data=$1
+  local bin; bin=$(pg_bin_dir) || return 0
+  [ -f "$data/postmaster.pid" ] || return 0
+  as_user postgres "$bin/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+}
+
+pg_running() {
+  local data=$1 bin
+  bin=$(pg_bin_dir) || return 1
+  [ -f "$data/PG_VERSION" ] && as_user postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------------------------------------
+# RabbitMQ (Debian's rabbitmq-server, our own node, run as the rabbitmq user)
+# ---------------------------------------------------------------------------------------------
+
+RABBITMQ_SERVER=/usr/lib/rabbitmq/bin/rabbitmq-server
+
+# rabbit_start BASE_DIR NODE_NAME AMQP_PORT DIST_PORT EPMD_PORT USER PASSWORD [MANAGEMENT_PORT]
+# Every file of the node (config, database, logs, cookie) lives under BASE_DIR.
+rabbit_start() {
+  local base=$1 node=$2 port=$3 dist=$4 epmd=$5 user=$6 password=$7 mgmt=${8:-}
+  [ -x "$RABBITMQ_SERVER" ] || die "rabbitmq-server not installed (run scripts/setup.sh)"
+
+  if rabbit_running "$base"; then
+    log "RabbitMQ already running ($base)"
+    return 0
+  fi
+
+  make_owned_dir rabbitmq "$base"
+  mkdir -p "$base/mnesia" "$base/log" "$base/home"
+  {
+    echo "listeners.tcp.default = 127.0.0.1:$port"
+    # Applied when the node's database is first created; later starts keep the same user.
+    echo "default_user = $user"
+    echo "default_pass = $password"
+    echo "log.console = false"
+    echo "log.file.level = info"
+    if [ -n "$mgmt" ]; then
+      echo "management.tcp.ip = 127.0.0.1"
+      echo "management.tcp.port = $mgmt"
+    fi
+  } > "$base/rabbitmq.conf"
+  if [ -n "$mgmt" ]; then echo '[rabbitmq_management].' > "$base/enabled_plugins"
+  else echo '[].' > "$base/enabled_plugins"; fi
+  chmod 600 "$base/rabbitmq.conf"
+  if is_root; then chown -R rabbitmq: "$base"; fi
+
+  # setsid + redirects: the broker and the epmd it spawns never hold our stdout/stderr.
+  (cd "$base" && as_user rabbitmq env -i \
+    PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 HOME="$base/home" \
+    RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" \
+    RABBITMQ_DIST_PORT="$dist" ERL_EPMD_PORT="$epmd" ERL_EPMD_ADDRESS=127.0.0.1 \
+    RABBITMQ_MNESIA_BASE="$base/mnesia" RABBITMQ_LOG_BASE="$base/log" \
+    RABBITMQ_CONFIG_FILE="$base/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$base/enabled_plugins" \
+    RABBITMQ_PID_FILE="$base/rabbitmq.pid" \
+    setsid "$RABBITMQ_SERVER" </dev/null >"$base/log/server.out" 2>&1 &)
+  echo "$epmd" > "$base/epmd.port"
+
+  if ! wait_for_port 127.0.0.1 "$port" 90 "RabbitMQ"; then
+    tail -n 20 "$base/log/server.out" >&2 || true
+    die "RabbitMQ did not start, see $base/log/"
+  fi
+  # The pid file is written early in boot; remember it where shutdown will not delete it.
+  cp "$base/rabbitmq.pid" "$base/beam.pid" 2>/dev/null || true
+}
+
+rabbit_pid() {
+  local base=$1 pid
+  for file in "$base/rabbitmq.pid" "$base/beam.pid"; do
+    pid=$(cat "$file" 2>/dev/null || true)
+    if pid_alive "$pid" && grep -q beam "/proc/$pid/cmdline" 2>/dev/null; then echo "$pid"; return 0; fi
+  done
+  return 1
+}
+
+rabbit_running() { rabbit_pid "$1" >/dev/null; }
+
+# Stops the node, then the epmd it started (on its own port, so no other Erlang node is affected).
+rabbit_stop() {
+  local base=$1 pid epmd
+  if pid=$(rabbit_pid "$base"); then stop_pid "$pid" 60; fi
+  epmd=$(cat "$base/epmd.port" 2>/dev/null || true)
+  if [ -n "$epmd" ]; then
+    ERL_EPMD_PORT=$epmd epmd -kill >/dev/null 2>&1 || true
+  fi
+  rm -f "$base/beam.pid"
+}
+
+# ---------------------------------------------------------------------------------------------
+# .NET services (run from the build output, one pid file and one log file each)
+# ---------------------------------------------------------------------------------------------
+
+RUN_DIR="$DATA_DIR/run"
+LOG_DIR="$DATA_DIR/logs"
+
+service_pid() {
+  local name=$1 pid
+  pid=$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)
+  # A stale pid may have been reused by another process: check it is still our service.
+  if pid_alive "$pid" && grep -qiF "$name" "/proc/$pid/cmdline" 2>/dev/null; then echo "$pid"; return 0; fi
+  return 1
+}
+
+# service_start NAME DLL URL [ENV=VALUE ...]
+service_start() {
+  local name=$1 dll=$2 url=$3; shift 3
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  if service_pid "$name" >/dev/null; then
+    log "$name already running"
+    return 0
+  fi
+  [ -f "$dll" ] || die "$dll not built (run scripts/setup.sh)"
+  (env "$@" ASPNETCORE_URLS="$url" DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" \
+    ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" OTEL_SERVICE_NAME="$name" \
+    setsid dotnet "$dll" </dev/null >>"$LOG_DIR/$name.log" 2>&1 & echo $! > "$RUN_DIR/$name.pid")
+  log "$name started (pid $(cat "$RUN_DIR/$name.pid"), log $LOG_DIR/$name.log)"
+}
+
+service_stop() {
+  local name=$1 pid
+  if pid=$(service_pid "$name"); then
+    stop_pid "$pid" 30
+    log "$name stopped"
+  fi
+  rm -f "$RUN_DIR/$name.pid"
+}
+
+# http_health URL: prints the body of the health endpoint ("Healthy", "Unhealthy", ...).
+http_health() { curl -s --max-time 5 "$1" 2>/dev/null || true; }
+
+wait_for_healthy() {
+  local name=$1 url=$2 timeout=$3 waited=0 body
+  while :; do
+    body=$(http_health "$url")
+    [ "$body" = "Healthy" ] && { log "$name is healthy"; return 0; }
+    sleep 1; waited=$((waited + 1))
+    if [ "$waited" -ge "$timeout" ]; then
+      log "$name is not healthy after ${timeout}s (last answer: ${body:-none}); see $LOG_DIR/$name.log"
+      return 1
+    fi
+  done
+}

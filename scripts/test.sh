@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs every test against real servers: sets up the machine, starts a throwaway PostgreSQL and
+# RabbitMQ on free ports with temporary data directories, runs `dotnet test` on
+# StockPlatform.Local.slnf with their connection strings, always stops them, and exits with the
+# tests' status. The last line is the summary: "N passed, N failed, N skipped".
+# Arguments are passed to dotnet test (e.g. --filter "FullyQualifiedName~Messaging").
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+"$ROOT/scripts/setup.sh"
+
+WORK=$(mktemp -d /tmp/stockplatform-test.XXXXXX)
+chmod 755 "$WORK"
+PG_DATA="$WORK/pg"
+RABBIT_BASE="$WORK/rabbitmq"
+RESULTS="$WORK/results"
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+cleanup() {
+  local status=$?
+  rabbit_stop "$RABBIT_BASE" || true
+  pg_stop "$PG_DATA" || true
+  dotnet build-server shutdown >/dev/null 2>&1 || true
+  [ -n "${KEEP_TEST_RESULTS:-}" ] && cp -r "$RESULTS" "$KEEP_TEST_RESULTS" 2>/dev/null
+  rm -rf "$WORK"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PG_PORT=$(free_port)
+RABBITMQ_PORT=$(free_port "$PG_PORT")
+RABBITMQ_DIST_PORT=$(free_port "$PG_PORT" "$RABBITMQ_PORT")
+EPMD_PORT=$(free_port "$PG_PORT" "$RABBITMQ_PORT" "$RABBITMQ_DIST_PORT")
+PG_PASSWORD=$(new_secret)
+RABBITMQ_PASSWORD=$(new_secret)
+
+# Durability is irrelevant for a throwaway server; speed is not.
+pg_start "$PG_DATA" "$PG_PORT" "$PG_PASSWORD" "$WORK/logs/postgresql.log" \
+  "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" &
+pg_job=$!
+rabbit_start "$RABBIT_BASE" "sptest$$@localhost" "$RABBITMQ_PORT" "$RABBITMQ_DIST_PORT" "$EPMD_PORT" \
+  stockplatform "$RABBITMQ_PASSWORD"
+wait "$pg_job" || die "PostgreSQL did not start"
+
+export ConnectionStrings__stockplatform="Host=127.0.0.1;Port=$PG_PORT;Database=stockplatform;Username=postgres;Password=$PG_PASSWORD"
+export ConnectionStrings__messaging="amqp://stockplatform:$RABBITMQ_PASSWORD@127.0.0.1:$RABBITMQ_PORT"
+# Services under test log warnings and errors only, so the runner's output stays readable.
+export Logging__LogLevel__Default=Warning
+
+log "dotnet test StockPlatform.Local.slnf"
+set +e
+dotnet test "$ROOT/StockPlatform.Local.slnf" -c "$CONFIGURATION" --no-build --nologo \
+  --results-directory "$RESULTS" -p:StockPlatformTestReport=true "$@"
+test_status=$?
+set -e
+
+# Sum the counters of every test run (one .trx per test project).
+passed=0 failed=0 skipped=0
+for trx in "$RESULTS"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+if [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  log "dotnet test exited with $test_status without a failed test (build or test host error)"
+  failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$test_status"

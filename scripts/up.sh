@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs the platform on this machine without containers: PostgreSQL and RabbitMQ as their own
+# users with data under .data/, then every service. Running it again starts nothing twice.
+# Ports: PostgreSQL 127.0.0.1:5433, RabbitMQ 5672 (management 15672), gateway 8000.
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+PG_PORT=${PG_PORT:-5433}
+RABBITMQ_PORT=${RABBITMQ_PORT:-5672}
+RABBITMQ_MANAGEMENT_PORT=${RABBITMQ_MANAGEMENT_PORT:-15672}
+RABBITMQ_DIST_PORT=${RABBITMQ_DIST_PORT:-25672}
+EPMD_PORT=${EPMD_PORT:-4370}
+GATEWAY_PORT=${GATEWAY_PORT:-8000}
+
+"$ROOT/scripts/setup.sh"
+
+# Passwords are generated once per machine and kept out of the repository (.data is git-ignored).
+SECRETS="$DATA_DIR/secrets.env"
+if [ ! -f "$SECRETS" ]; then
+  umask 077
+  printf 'PG_PASSWORD=%s\nRABBITMQ_PASSWORD=%s\n' "$(new_secret)" "$(new_secret)" > "$SECRETS"
+fi
+# shellcheck disable=SC1090
+source "$SECRETS"
+
+if is_root && ! runuser -u postgres -- test -x "$DATA_DIR"; then
+  die "the postgres user cannot reach $DATA_DIR; set STOCKPLATFORM_DATA_DIR to a directory it can reach (e.g. /var/lib/stockplatform)"
+fi
+
+pg_start "$DATA_DIR/pg" "$PG_PORT" "$PG_PASSWORD" "$DATA_DIR/logs/postgresql.log"
+rabbit_start "$DATA_DIR/rabbitmq" "stockplatform@localhost" "$RABBITMQ_PORT" "$RABBITMQ_DIST_PORT" "$EPMD_PORT" \
+  stockplatform "$RABBITMQ_PASSWORD" "$RABBITMQ_MANAGEMENT_PORT"
+
+DB="Host=127.0.0.1;Port=$PG_PORT;Database=stockplatform;Username=postgres;Password=$PG_PASSWORD"
+BUS="amqp://stockplatform:$RABBITMQ_PASSWORD@127.0.0.1:$RABBITMQ_PORT"
+BIN="bin/$CONFIGURATION/net10.0"
+
+service_start gateway "$ROOT/Gateway/$BIN/StockPlatform.Gateway.dll" "http://127.0.0.1:$GATEWAY_PORT" \
+  ConnectionStrings__stockplatform="$DB" ConnectionStrings__messaging="$BUS"
+
+wait_for_healthy gateway "http://127.0.0.1:$GATEWAY_PORT/health" 90 || exit 1
+
+cat <<TXT
+
+StockPlatform is running:
+  gateway      http://127.0.0.1:$GATEWAY_PORT   (health: /health, version: /version)
+  PostgreSQL   127.0.0.1:$PG_PORT, database stockplatform, user postgres (password in $SECRETS)
+  RabbitMQ     127.0.0.1:$RABBITMQ_PORT, management http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT (user stockplatform)
+  logs         $LOG_DIR/
+Status: ./scripts/status.sh    Stop: ./scripts/down.sh
+TXT
