@@ -191,15 +191,21 @@ rabbit_start() {
   chmod 600 "$base/rabbitmq.conf"
   if is_root; then chown -R rabbitmq: "$base"; fi
 
-  # setsid + redirects: the broker and the epmd it spawns never hold our stdout/stderr.
-  (cd "$base" && as_user rabbitmq env -i \
-    PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 HOME="$base/home" \
-    RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" \
-    RABBITMQ_DIST_PORT="$dist" ERL_EPMD_PORT="$epmd" ERL_EPMD_ADDRESS=127.0.0.1 \
-    RABBITMQ_MNESIA_BASE="$base/mnesia" RABBITMQ_LOG_BASE="$base/log" \
-    RABBITMQ_CONFIG_FILE="$base/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$base/enabled_plugins" \
-    RABBITMQ_PID_FILE="$base/rabbitmq.pid" \
-    setsid "$RABBITMQ_SERVER" </dev/null >"$base/log/server.out" 2>&1 &)
+  # The redirects cover the whole background group (this subshell, runuser, the broker and the
+  # epmd it spawns), so none of them holds the caller's stdout/stderr open.
+  local runner=()
+  if is_root; then runner=(runuser -u rabbitmq --); fi
+  (
+    cd "$base" || exit 1
+    exec "${runner[@]}" env -i \
+      PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 HOME="$base/home" \
+      RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" \
+      RABBITMQ_DIST_PORT="$dist" ERL_EPMD_PORT="$epmd" ERL_EPMD_ADDRESS=127.0.0.1 \
+      RABBITMQ_MNESIA_BASE="$base/mnesia" RABBITMQ_LOG_BASE="$base/log" \
+      RABBITMQ_CONFIG_FILE="$base/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$base/enabled_plugins" \
+      RABBITMQ_PID_FILE="$base/rabbitmq.pid" \
+      setsid "$RABBITMQ_SERVER"
+  ) </dev/null >"$base/log/server.out" 2>&1 &
   echo "$epmd" > "$base/epmd.port"
 
   if ! wait_for_port 127.0.0.1 "$port" 90 "RabbitMQ"; then
