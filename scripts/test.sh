@@ -64,7 +64,7 @@ for trx in "$RESULTS"/*.trx; do
   value() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
   passed=$((passed + $(value passed)))
   failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
-  skipped=$((skipped + $(value notExecuted)))
+  skipped=$((skipped + $(value total) - $(value executed)))
 done
 if [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   log "dotnet test exited with $test_status without a failed test (build or test host error)"
