@@ -1,0 +1,4 @@
+using StockPlatform.MarketSim;
+
+var app = MarketSimApp.Create(args);
+app.Run();
