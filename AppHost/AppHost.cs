@@ -1,3 +1,5 @@
+using StockPlatform.AppHost.Extensions;
+
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Hot store: PostgreSQL with TimescaleDB. The image must be set before the data volume, whose
@@ -14,17 +16,13 @@ var messaging = builder.AddRabbitMQ("messaging")
     .WithDataVolume("stockplatform-rabbitmq")
     .WithLifetime(ContainerLifetime.Persistent);
 
-// Alpaca credentials are secret parameters, set once with
-//   dotnet user-secrets set Parameters:alpaca-key-id <key> (and Parameters:alpaca-secret-key).
-// They are optional: declared only when given, so the dashboard never prompts for them, and the
-// market-data services fall back to MarketSim without them.
-var alpacaConfigured = !string.IsNullOrWhiteSpace(builder.Configuration["Parameters:alpaca-key-id"]);
-var alpacaKeyId = alpacaConfigured ? builder.AddParameter("alpaca-key-id", secret: true) : null;
-var alpacaSecretKey = alpacaConfigured ? builder.AddParameter("alpaca-secret-key", secret: true) : null;
+// Market data: Alpaca with the user's keys, or MarketSim (synthetic data) when none are given.
+var marketData = builder.AddMarketDataSource();
 
 builder.AddProject<Projects.StockPlatform_Gateway>("gateway")
     .WithReference(database).WaitFor(database)
     .WithReference(messaging).WaitFor(messaging)
+    .WithEnvironment("STOCKPLATFORM_MARKET_DATA", marketData.Description)
     .WithExternalHttpEndpoints();
 
 builder.Build().Run();

@@ -5,6 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 service_stop gateway
+service_stop marketsim
 
 if rabbit_running "$DATA_DIR/rabbitmq"; then
   rabbit_stop "$DATA_DIR/rabbitmq"

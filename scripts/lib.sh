@@ -262,9 +262,15 @@ service_start() {
     return 0
   fi
   [ -f "$dll" ] || die "$dll not built (run scripts/setup.sh)"
-  (env "$@" ASPNETCORE_URLS="$url" DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" \
-    ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" OTEL_SERVICE_NAME="$name" \
-    setsid dotnet "$dll" </dev/null >>"$LOG_DIR/$name.log" 2>&1 & echo $! > "$RUN_DIR/$name.pid")
+  # Settings are exported inside the subshell rather than passed to env(1): command lines are
+  # visible to every local user, and these carry passwords and API keys.
+  (
+    for assignment in "$@"; do export "${assignment?}"; done
+    export ASPNETCORE_URLS="$url" OTEL_SERVICE_NAME="$name"
+    export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+    exec setsid dotnet "$dll"
+  ) </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
+  echo $! > "$RUN_DIR/$name.pid"
   log "$name started (pid $(cat "$RUN_DIR/$name.pid"), log $LOG_DIR/$name.log)"
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the platform on this machine without containers: PostgreSQL and RabbitMQ as their own
 # users with data under .data/, then every service. Running it again starts nothing twice.
-# Ports: PostgreSQL 127.0.0.1:5433, RabbitMQ 5672 (management 15672), gateway 8000.
+# Ports: PostgreSQL 127.0.0.1:5433, RabbitMQ 5672 (management 15672), gateway 8000, MarketSim 8090.
+# Without ALPACA_KEY_ID, MarketSim (synthetic data, Alpaca's protocol) stands in for Alpaca.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -12,6 +13,7 @@ RABBITMQ_MANAGEMENT_PORT=${RABBITMQ_MANAGEMENT_PORT:-15672}
 RABBITMQ_DIST_PORT=${RABBITMQ_DIST_PORT:-25672}
 EPMD_PORT=${EPMD_PORT:-4370}
 GATEWAY_PORT=${GATEWAY_PORT:-8000}
+MARKETSIM_PORT=${MARKETSIM_PORT:-8090}
 
 "$ROOT/scripts/setup.sh"
 
@@ -20,6 +22,9 @@ SECRETS="$DATA_DIR/secrets.env"
 if [ ! -f "$SECRETS" ]; then
   umask 077
   printf 'PG_PASSWORD=%s\nRABBITMQ_PASSWORD=%s\n' "$(new_secret)" "$(new_secret)" > "$SECRETS"
+fi
+if ! grep -q '^MARKETSIM_SECRET=' "$SECRETS"; then
+  printf 'MARKETSIM_SECRET=%s\n' "$(new_secret)" >> "$SECRETS"
 fi
 # shellcheck disable=SC1090
 source "$SECRETS"
@@ -36,8 +41,31 @@ DB="Host=127.0.0.1;Port=$PG_PORT;Database=stockplatform;Username=postgres;Passwo
 BUS="amqp://stockplatform:$RABBITMQ_PASSWORD@127.0.0.1:$RABBITMQ_PORT"
 BIN="bin/$CONFIGURATION/net10.0"
 
+# Market data: real Alpaca when keys are given, otherwise MarketSim on the same protocol.
+if [ -n "${ALPACA_KEY_ID:-}" ]; then
+  MARKET_DATA_SOURCE="Alpaca"
+  MARKET_DATA="Alpaca (${ALPACA_DATA_URL:-https://data.alpaca.markets}, feed ${ALPACA_FEED:-iex})"
+  ALPACA_ENV=(ALPACA_KEY_ID="$ALPACA_KEY_ID" ALPACA_SECRET_KEY="${ALPACA_SECRET_KEY:-}" ALPACA_FEED="${ALPACA_FEED:-iex}")
+  for name in ALPACA_DATA_URL ALPACA_TRADING_URL ALPACA_STREAM_URL; do
+    if [ -n "${!name:-}" ]; then ALPACA_ENV+=("$name=${!name}"); fi
+  done
+  service_stop marketsim
+else
+  MARKETSIM_URL="http://127.0.0.1:$MARKETSIM_PORT"
+  MARKET_DATA_SOURCE="MarketSim (synthetic data)"
+  MARKET_DATA="MarketSim at $MARKETSIM_URL (SYNTHETIC data; set ALPACA_KEY_ID and ALPACA_SECRET_KEY for real data)"
+  service_start marketsim "$ROOT/Services/StockPlatform.MarketSim/$BIN/StockPlatform.MarketSim.dll" "$MARKETSIM_URL" \
+    MarketSim__KeyId=marketsim MarketSim__SecretKey="$MARKETSIM_SECRET" \
+    MarketSim__Stream__Speed="${MARKETSIM_SPEED:-1}"
+  ALPACA_ENV=(ALPACA_KEY_ID=marketsim ALPACA_SECRET_KEY="$MARKETSIM_SECRET" ALPACA_FEED="${ALPACA_FEED:-iex}"
+    ALPACA_DATA_URL="$MARKETSIM_URL" ALPACA_TRADING_URL="$MARKETSIM_URL" ALPACA_STREAM_URL="ws://127.0.0.1:$MARKETSIM_PORT/v2/{feed}")
+  wait_for_healthy marketsim "$MARKETSIM_URL/health" 60 || exit 1
+fi
+
+
 service_start gateway "$ROOT/Gateway/$BIN/StockPlatform.Gateway.dll" "http://127.0.0.1:$GATEWAY_PORT" \
-  ConnectionStrings__stockplatform="$DB" ConnectionStrings__messaging="$BUS"
+  ConnectionStrings__stockplatform="$DB" ConnectionStrings__messaging="$BUS" "${ALPACA_ENV[@]}" \
+  STOCKPLATFORM_MARKET_DATA="$MARKET_DATA_SOURCE"
 
 wait_for_healthy gateway "http://127.0.0.1:$GATEWAY_PORT/health" 90 || exit 1
 
@@ -47,6 +75,7 @@ StockPlatform is running:
   gateway      http://127.0.0.1:$GATEWAY_PORT   (health: /health, version: /version)
   PostgreSQL   127.0.0.1:$PG_PORT, database stockplatform, user postgres (password in $SECRETS)
   RabbitMQ     127.0.0.1:$RABBITMQ_PORT, management http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT (user stockplatform)
+  market data  $MARKET_DATA
   logs         $LOG_DIR/
 Status: ./scripts/status.sh    Stop: ./scripts/down.sh
 TXT

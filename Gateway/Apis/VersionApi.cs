@@ -15,7 +15,7 @@ public static class VersionApi
         return app;
     }
 
-    internal static VersionInfo GetVersion(IHostEnvironment environment)
+    internal static VersionInfo GetVersion(IHostEnvironment environment, IConfiguration configuration)
     {
         var assembly = typeof(VersionApi).Assembly;
         var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
@@ -25,9 +25,11 @@ public static class VersionApi
             Service: "gateway",
             Version: version,
             Runtime: RuntimeInformation.FrameworkDescription,
-            Environment: environment.EnvironmentName);
+            Environment: environment.EnvironmentName,
+            // Set by scripts/up.sh and the AppHost, so people can see when bars are synthetic.
+            MarketData: configuration["STOCKPLATFORM_MARKET_DATA"] ?? "not configured");
     }
 
     /// <summary>The body of <c>GET /version</c>.</summary>
-    public sealed record VersionInfo(string Service, string Version, string Runtime, string Environment);
+    public sealed record VersionInfo(string Service, string Version, string Runtime, string Environment, string MarketData);
 }

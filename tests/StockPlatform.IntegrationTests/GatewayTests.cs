@@ -11,6 +11,7 @@ public class GatewayTests
         {
             web.UseSetting("ConnectionStrings:stockplatform", postgres ?? TestServers.PostgresConnectionString);
             web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
+            web.UseSetting("STOCKPLATFORM_MARKET_DATA", "MarketSim (synthetic data)");
         });
 
     private static async Task<(HttpStatusCode Status, string Body)> WaitForHealthAsync(HttpClient client, string path, string expected, TimeSpan timeout)
@@ -68,6 +69,7 @@ public class GatewayTests
         Assert.StartsWith("0.1.0", root.GetProperty("version").GetString());
         Assert.Contains(".NET", root.GetProperty("runtime").GetString());
         Assert.True(root.TryGetProperty("environment", out _));
+        Assert.Equal("MarketSim (synthetic data)", root.GetProperty("market_data").GetString());
     }
 
     [Fact]

@@ -114,8 +114,10 @@ public sealed class RateBudget
             {
                 // Whatever the headers said, the window is spent; wait for its reset or Retry-After.
                 _remaining = 0;
-                var retryAfter = RetryAfter(response.Headers, _time.GetUtcNow());
-                var until = retryAfter ?? reset ?? _time.GetUtcNow().AddSeconds(1);
+                var now = _time.GetUtcNow();
+                var until = RetryAfter(response.Headers, now) ?? reset ?? now.AddSeconds(1);
+                // A reset already past (whole-second header, clock skew) must not turn into a burst of 429s.
+                if (until <= now) until = now.AddMilliseconds(500);
                 if (_resetAt is null || until > _resetAt) _resetAt = until;
                 if (_limit == 0) _limit = 1;
                 _known = true;
