@@ -1,0 +1,30 @@
+namespace StockPlatform.MarketSim.Data;
+
+/// <summary>
+/// SplitMix64: tiny, fast, and its sequence is fixed forever (System.Random's algorithm for a
+/// given seed is an implementation detail that may change between .NET versions).
+/// </summary>
+internal struct SeededRandom(ulong seed)
+{
+    private ulong _state = seed;
+
+    public ulong NextUInt64()
+    {
+        _state += 0x9E3779B97F4A7C15UL;
+        var z = _state;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>Uniform in [0, 1).</summary>
+    public double NextDouble() => StableHash.Unit(NextUInt64());
+
+    /// <summary>Standard normal (Box-Muller; one value per call keeps the sequence simple to reason about).</summary>
+    public double NextGaussian()
+    {
+        var u1 = 1.0 - NextDouble();
+        var u2 = NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+}

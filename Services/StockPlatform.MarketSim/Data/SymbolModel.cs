@@ -1,0 +1,103 @@
+namespace StockPlatform.MarketSim.Data;
+
+/// <summary>
+/// A symbol's character (price level, volatility, liquidity, volume) and its daily price levels.
+/// Everything is derived from a hash of (seed, symbol), so every symbol, even one nobody
+/// configured, gets its own stable personality.
+/// </summary>
+internal sealed class SymbolModel
+{
+    // Pull towards the symbol's base price per trading day: the level wanders (about +-25%)
+    // but a 30-year span never drifts to absurd prices.
+    private const double MeanReversion = 0.004;
+
+    private readonly double[] _logLevels;
+
+    public SymbolModel(int seed, string symbol, bool liquid)
+    {
+        Symbol = symbol;
+        Hash = StableHash.Combine((ulong)seed, StableHash.Of(symbol));
+        IsLiquid = liquid;
+
+        var traits = new SeededRandom(StableHash.Combine(Hash, 0x7124175UL));
+        BasePrice = Math.Exp(Math.Log(5) + (traits.NextDouble() * (Math.Log(600) - Math.Log(5))));
+        DailyVolatility = 0.01 + (traits.NextDouble() * 0.025);
+        if (liquid)
+        {
+            RegularPresence = 0.995;
+            ExtendedPresence = 0.35 + (traits.NextDouble() * 0.3);
+            BaseVolume = Math.Exp(Math.Log(20_000) + (traits.NextDouble() * (Math.Log(250_000) - Math.Log(20_000))));
+            TradeSize = 60 + (traits.NextDouble() * 90);
+            IexPresence = 0.96;
+        }
+        else
+        {
+            RegularPresence = 0.3 + (traits.NextDouble() * 0.4);
+            ExtendedPresence = RegularPresence * (0.05 + (traits.NextDouble() * 0.1));
+            BaseVolume = Math.Exp(Math.Log(150) + (traits.NextDouble() * (Math.Log(4_000) - Math.Log(150))));
+            TradeSize = 40 + (traits.NextDouble() * 80);
+            IexPresence = 0.45 + (traits.NextDouble() * 0.2);
+        }
+        IexVolumeShare = 0.02 + (traits.NextDouble() * 0.04);
+
+        _logLevels = ComputeLogLevels(seed);
+    }
+
+    public string Symbol { get; }
+
+    /// <summary>Hash of (seed, symbol): the root of every random stream of this symbol.</summary>
+    public ulong Hash { get; }
+
+    public bool IsLiquid { get; }
+
+    /// <summary>The price the daily walk reverts to, between $5 and $600.</summary>
+    public double BasePrice { get; }
+
+    /// <summary>Standard deviation of one day's log return.</summary>
+    public double DailyVolatility { get; }
+
+    /// <summary>Probability that a regular-session minute has trades on SIP.</summary>
+    public double RegularPresence { get; }
+
+    /// <summary>Probability that an extended-hours minute has trades on SIP (before the time-of-day profile).</summary>
+    public double ExtendedPresence { get; }
+
+    /// <summary>Typical shares per regular-session minute on SIP.</summary>
+    public double BaseVolume { get; }
+
+    /// <summary>Typical shares per trade.</summary>
+    public double TradeSize { get; }
+
+    /// <summary>Probability that a minute with SIP trades also has IEX trades.</summary>
+    public double IexPresence { get; }
+
+    /// <summary>IEX's share of the volume (a few percent, as on the real exchange).</summary>
+    public double IexVolumeShare { get; }
+
+    /// <summary>
+    /// The price at which <paramref name="session"/> starts (04:00 New York). The intraday walk of
+    /// a day ends at the next day's anchor, so prices continue across days and weekends.
+    /// </summary>
+    public double AnchorPrice(SessionTimes session) =>
+        BasePrice * Math.Exp(_logLevels[session.Date.DayNumber - MarketCalendar.FirstDate.DayNumber]);
+
+    // One log return per trading day, each from its own hash of (seed, symbol, date): the level
+    // of any day depends only on the days before it, never on what was asked for.
+    private double[] ComputeLogLevels(int seed)
+    {
+        var levels = new double[MarketCalendar.Length];
+        var level = 0.0;
+        var first = MarketCalendar.FirstDate.DayNumber;
+        for (var i = 0; i < levels.Length; i++)
+        {
+            if (MarketCalendar.IsTradingIndex(i))
+            {
+                var hash = StableHash.Combine(Hash, (ulong)(first + i), (ulong)seed);
+                var shock = new SeededRandom(hash).NextGaussian();
+                level = (level * (1 - MeanReversion)) + (shock * DailyVolatility);
+            }
+            levels[i] = level;
+        }
+        return levels;
+    }
+}
