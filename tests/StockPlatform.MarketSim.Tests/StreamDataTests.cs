@@ -1,0 +1,136 @@
+using System.Text.Json;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.MarketSim.Data;
+using StockPlatform.MarketSim.Options;
+using StockPlatform.MarketSim.Tests.Support;
+
+namespace StockPlatform.MarketSim.Tests;
+
+/// <summary>
+/// Bars on the stream follow the simulated clock (60x: one simulated minute per real second) and
+/// match what REST serves.
+/// </summary>
+public class StreamDataTests
+{
+    private static readonly SyntheticMarket Market = new(MarketSimOptions.DefaultSeed, MarketSimOptions.DefaultLiquidSymbols);
+
+    private static Dictionary<string, string?> FastClock(string start, Dictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?> { ["MarketSim:Stream:Speed"] = "60", ["MarketSim:Stream:Start"] = start };
+        foreach (var (key, value) in more ?? []) settings[key] = value;
+        return settings;
+    }
+
+    [Fact]
+    public async Task Minute_and_daily_bars_arrive_after_each_minute_mark_and_equal_the_rest_bars()
+    {
+        await using var sim = await SimHost.StartAsync(FastClock("2024-03-08T14:35:00Z"));
+        await using var client = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("sip"));
+        await client.SendAsync(new { action = "subscribe", bars = new[] { "SPY", "QQQ" }, dailyBars = new[] { "SPY" } });
+        Assert.Equal("subscription", (await client.ReceiveFrameAsync())[0].Type());
+
+        var frames = new List<JsonElement[]>();
+        while (frames.Count(f => f[0].Type() == "b") < 3) frames.Add(await client.ReceiveFrameAsync(TimeSpan.FromSeconds(5)));
+
+        var minuteFrames = frames.Where(f => f[0].Type() == "b").ToList();
+        Assert.All(frames, f => Assert.All(f, m => Assert.Equal(f[0].Type(), m.Type())));
+        Assert.Contains(minuteFrames, f => f.Length == 2); // several symbols batched in one frame
+        var first = AlpacaJsonReader.ReadBar(minuteFrames[0][0]).Timestamp;
+        Assert.Equal(new DateTimeOffset(2024, 3, 8, 14, 35, 0, TimeSpan.Zero), first);
+        var minutes = minuteFrames.SelectMany(f => f).ToList();
+        Assert.All(minutes, m => Assert.Equal(["T", "S", "t", "o", "h", "l", "c", "v", "n", "vw"], m.EnumerateObject().Select(p => p.Name)));
+
+        // Each minute mark: the minute bars, then the day so far.
+        var daily = frames.Where(f => f[0].Type() == "d").Select(f => Assert.Single(f)).ToList();
+        Assert.NotEmpty(daily);
+        Assert.All(daily, d =>
+        {
+            Assert.Equal("SPY", d.Symbol());
+            Assert.Equal("2024-03-08T05:00:00Z", d.GetProperty("t").GetString());
+        });
+
+        foreach (var message in minutes)
+        {
+            var streamed = AlpacaJsonReader.ReadBar(message);
+            var rest = await sim.GetAsync($"/v2/stocks/{message.Symbol()}/bars?timeframe=1Min&start={streamed.Timestamp:yyyy-MM-ddTHH:mm:ssZ}&end={streamed.Timestamp:yyyy-MM-ddTHH:mm:ssZ}");
+            var expected = Market.GetPreliminaryBar(message.Symbol(), "sip", streamed.Timestamp)
+                ?? AlpacaJsonReader.ReadBar(rest.Root.GetProperty("bars")[0]);
+            Assert.Equal(expected, streamed);
+        }
+    }
+
+    [Fact]
+    public async Task A_corrected_minute_is_sent_preliminary_then_updated_to_the_rest_bar()
+    {
+        // Find the first late-trade correction after 15:00 among the liquid symbols, and start the clock just before it.
+        var date = new DateOnly(2024, 3, 8);
+        var (symbol, minute) = MarketSimOptions.DefaultLiquidSymbols
+            .SelectMany(s => Market.GetCorrectedMinutes(s, "sip", date).Select(m => (Symbol: s, Minute: m)))
+            .Where(c => c.Minute >= new DateTimeOffset(2024, 3, 8, 15, 0, 0, TimeSpan.Zero))
+            .MinBy(c => c.Minute);
+        await using var sim = await SimHost.StartAsync(FastClock($"{minute.AddSeconds(-20):yyyy-MM-ddTHH:mm:ssZ}"));
+        await using var client = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("sip"));
+        await client.SendAsync(new { action = "subscribe", bars = new[] { symbol }, updatedBars = new[] { symbol } });
+        await client.ReceiveFrameAsync();
+
+        var messages = await client.CollectAsync(m => m.Any(x => x.Type() == "u"), TimeSpan.FromSeconds(10));
+
+        var original = messages.Single(m => m.Type() == "b" && AlpacaJsonReader.ReadBar(m).Timestamp == minute);
+        var update = Assert.Single(messages, m => m.Type() == "u");
+        Assert.Equal(symbol, update.Symbol());
+        var rest = await sim.GetAsync($"/v2/stocks/{symbol}/bars?timeframe=1Min&start={minute:yyyy-MM-ddTHH:mm:ssZ}&end={minute:yyyy-MM-ddTHH:mm:ssZ}");
+        var restBar = AlpacaJsonReader.ReadBar(rest.Root.GetProperty("bars")[0]);
+        Assert.Equal(restBar, AlpacaJsonReader.ReadBar(update));
+        Assert.NotEqual(restBar, AlpacaJsonReader.ReadBar(original));
+        Assert.True(AlpacaJsonReader.ReadBar(original).Volume < restBar.Volume);
+        // The update comes at the half-minute mark after the bar: the next minute's bar precedes it.
+        Assert.Equal("b", messages[^2].Type());
+    }
+
+    [Fact]
+    public async Task The_wildcard_streams_every_liquid_symbol_on_the_iex_feed()
+    {
+        await using var sim = await SimHost.StartAsync(FastClock("2024-03-08T15:10:50Z"));
+        await using var client = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("iex"));
+        await client.SendAsync(new { action = "subscribe", bars = new[] { "*" } });
+        await client.ReceiveFrameAsync();
+
+        var frame = await client.ReceiveFrameAsync(TimeSpan.FromSeconds(5));
+
+        var minute = new DateTimeOffset(2024, 3, 8, 15, 10, 0, TimeSpan.Zero);
+        var expected = MarketSimOptions.DefaultLiquidSymbols.Order(StringComparer.Ordinal)
+            .Where(s => Market.GetMinuteBars(s, "iex", new DateOnly(2024, 3, 8)).Any(b => b.Timestamp == minute))
+            .ToList();
+        Assert.True(expected.Count >= 8);
+        Assert.Equal(expected, frame.Select(m => m.Symbol()));
+        Assert.All(frame, m => Assert.Equal(minute, AlpacaJsonReader.ReadBar(m).Timestamp));
+    }
+
+    [Fact]
+    public async Task Nothing_is_streamed_outside_the_extended_session()
+    {
+        // Saturday: the clock runs, no bars.
+        await using var sim = await SimHost.StartAsync(FastClock("2024-03-09T15:00:00Z"));
+        await using var client = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("sip"));
+        await client.SendAsync(new { action = "subscribe", bars = new[] { "*" }, dailyBars = new[] { "*" } });
+        await client.ReceiveFrameAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.ReceiveFrameAsync(TimeSpan.FromSeconds(2.5)));
+    }
+
+    [Fact]
+    public async Task Stream_drop_after_cuts_the_connection_without_a_close_frame()
+    {
+        await using var sim = await SimHost.StartAsync(FastClock("2024-03-08T14:35:00Z", new() { ["MarketSim:Faults:StreamDropAfter"] = "00:00:01" }));
+        await using var client = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("iex"));
+        await client.SendAsync(new { action = "subscribe", bars = new[] { "SPY" } });
+        var started = DateTime.UtcNow;
+
+        var closedCleanly = await client.WaitForEndAsync(TimeSpan.FromSeconds(5));
+
+        Assert.False(closedCleanly);
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(3));
+        // The slot is free again: a new connection with the same key authenticates.
+        await using var again = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("iex"));
+    }
+}
