@@ -99,8 +99,8 @@ public class SyntheticDataTests
         Assert.All(bars, b => Assert.True(day.IsExtendedMinute(b.Timestamp)));
         var preMarket = bars.Count(b => b.Timestamp < day.OpenUtc);
         var afterHours = bars.Count(b => b.Timestamp >= day.CloseUtc);
-        Assert.InRange(preMarket, 30, 330 * 0.8);
-        Assert.InRange(afterHours, 20, 240 * 0.8);
+        Assert.InRange(preMarket, 30, 330 * 0.9);
+        Assert.InRange(afterHours, 20, 240 * 0.9);
         Assert.True(bars.Where(b => b.Timestamp < day.OpenUtc).Average(b => b.Volume) * 5 < bars.Where(b => day.IsRegularMinute(b.Timestamp)).Average(b => b.Volume));
     }
 

@@ -7,6 +7,8 @@ namespace StockPlatform.MarketSim.Data;
 internal struct SeededRandom(ulong seed)
 {
     private ulong _state = seed;
+    private double _spare;
+    private bool _hasSpare;
 
     public ulong NextUInt64()
     {
@@ -20,11 +22,18 @@ internal struct SeededRandom(ulong seed)
     /// <summary>Uniform in [0, 1).</summary>
     public double NextDouble() => StableHash.Unit(NextUInt64());
 
-    /// <summary>Standard normal (Box-Muller; one value per call keeps the sequence simple to reason about).</summary>
+    /// <summary>Standard normal (Box-Muller; each pair of uniforms gives two values).</summary>
     public double NextGaussian()
     {
-        var u1 = 1.0 - NextDouble();
-        var u2 = NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+        if (_hasSpare)
+        {
+            _hasSpare = false;
+            return _spare;
+        }
+        var radius = Math.Sqrt(-2.0 * Math.Log(1.0 - NextDouble()));
+        var (sin, cos) = Math.SinCos(2.0 * Math.PI * NextDouble());
+        _spare = radius * sin;
+        _hasSpare = true;
+        return radius * cos;
     }
 }

@@ -9,14 +9,14 @@ namespace StockPlatform.MarketSim.Data;
 internal sealed class SessionBars
 {
     private readonly Dictionary<DateTimeOffset, Bar> _preliminary;
-    private Bar? _daily;
-    private bool _dailyComputed;
+    private readonly Lazy<Bar?> _daily;
 
     public SessionBars(SessionTimes times, Bar[] bars, Dictionary<DateTimeOffset, Bar> preliminary)
     {
         Times = times;
         Bars = bars;
         _preliminary = preliminary;
+        _daily = new Lazy<Bar?>(() => Aggregate(times.CloseUtc));
     }
 
     public SessionTimes Times { get; }
@@ -65,18 +65,7 @@ internal sealed class SessionBars
     /// </summary>
     public Bar? RegularAggregate(DateTimeOffset asOf)
     {
-        if (asOf >= Times.CloseUtc) return Daily();
-        return Aggregate(asOf);
-    }
-
-    private Bar? Daily()
-    {
-        if (!_dailyComputed)
-        {
-            _daily = Aggregate(Times.CloseUtc);
-            _dailyComputed = true;
-        }
-        return _daily;
+        return asOf >= Times.CloseUtc ? _daily.Value : Aggregate(asOf);
     }
 
     private Bar? Aggregate(DateTimeOffset asOf)

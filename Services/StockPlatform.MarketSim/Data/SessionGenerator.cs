@@ -4,8 +4,8 @@ namespace StockPlatform.MarketSim.Data;
 
 /// <summary>
 /// Generates one symbol's session (04:00 to 20:00 New York, 17:00 on early-close days) on both
-/// feeds at once. The whole session always comes out of one seeded random stream in one fixed
-/// order, so a bar depends only on (seed, symbol, date), never on what range was asked for.
+/// feeds at once. The whole session comes out of random streams seeded by (seed, symbol, date)
+/// and the minute, so a bar depends only on those, never on what range was asked for.
 /// </summary>
 internal static class SessionGenerator
 {
@@ -27,64 +27,55 @@ internal static class SessionGenerator
         var sipPreliminary = new Dictionary<DateTimeOffset, Bar>();
         var iexPreliminary = new Dictionary<DateTimeOffset, Bar>();
         var minuteSigma = model.DailyVolatility / Math.Sqrt(390);
+        var minuteSeed = random.NextUInt64();
 
         for (var i = 0; i < minutes; i++)
         {
-            // Always the same number of draws per minute, so no branch below shifts the stream.
-            var gOpen = random.NextGaussian();
-            var gHigh = random.NextGaussian();
-            var gLow = random.NextGaussian();
-            var uPresent = random.NextDouble();
-            var gVolume = random.NextGaussian();
-            var gTrades = random.NextGaussian();
-            var uVwap = random.NextDouble();
-            var uIex = random.NextDouble();
-            var gIexVolume = random.NextGaussian();
-            var uIexHigh = random.NextDouble();
-            var uIexLow = random.NextDouble();
-            var uSipLate = random.NextDouble();
-            var uIexLate = random.NextDouble();
-            var uLateSize = random.NextDouble();
-            var uNudge = random.NextDouble();
-
+            // Each minute draws from its own stream, so a quiet minute costs one draw and no
+            // branch can shift the numbers of the minutes after it.
+            var draw = new SeededRandom(StableHash.Combine(minuteSeed, (ulong)i));
             var regular = i >= regularStart && i < regularEnd;
-            var presence = regular ? model.RegularPresence : model.ExtendedPresence * ExtendedActivity(i, regularStart, regularEnd, minutes);
-            if (uPresent >= presence) continue;
+            var presence = regular ? model.RegularPresence : model.ExtendedPresence * ExtendedActivity(i, regularStart, regularEnd);
+            if (draw.NextDouble() >= presence) continue;
 
             var start = times.SessionOpenUtc.AddMinutes(i);
             var sigma = minuteSigma * Volatility(i, regularStart, regularEnd);
-            var openRaw = Math.Exp(path[i] + (0.15 * sigma * gOpen));
+            var openRaw = Math.Exp(path[i] + (0.15 * sigma * draw.NextGaussian()));
             var closeRaw = Math.Exp(path[i + 1]);
-            var highRaw = Math.Max(openRaw, closeRaw) * Math.Exp(0.5 * sigma * Math.Abs(gHigh));
-            var lowRaw = Math.Min(openRaw, closeRaw) * Math.Exp(-0.5 * sigma * Math.Abs(gLow));
+            var highRaw = Math.Max(openRaw, closeRaw) * Math.Exp(0.5 * sigma * Math.Abs(draw.NextGaussian()));
+            var lowRaw = Math.Min(openRaw, closeRaw) * Math.Exp(-0.5 * sigma * Math.Abs(draw.NextGaussian()));
 
             var open = TickGrid.Nearest(openRaw);
             var close = TickGrid.Nearest(closeRaw);
-            var high = Math.Max(TickGrid.Up(highRaw), Math.Max(open, close));
-            var low = Math.Min(TickGrid.Down(lowRaw), Math.Min(open, close));
+            var top = Math.Max(open, close);
+            var bottom = Math.Min(open, close);
+            var high = Math.Max(TickGrid.Up(highRaw), top);
+            var low = Math.Min(TickGrid.Down(lowRaw), bottom);
 
             var volumeScale = regular ? VolumeProfile(i, regularStart, regularEnd) : 0.04;
-            var volume = Math.Max(1L, (long)Math.Round(model.BaseVolume * volumeScale * Math.Exp((0.6 * gVolume) - 0.18)));
-            var trades = Math.Clamp((long)Math.Round(volume / (model.TradeSize * Math.Exp(0.3 * gTrades))), 1L, volume);
-            var vwapRaw = (0.5 * ((openRaw + closeRaw) / 2)) + (0.5 * ((double)low + ((double)(high - low) * uVwap)));
-            var vwap = Math.Clamp(TickGrid.Micros(vwapRaw), low, high);
+            var volume = Math.Max(1L, (long)Math.Round(model.BaseVolume * volumeScale * Math.Exp((0.6 * draw.NextGaussian()) - 0.18)));
+            var trades = Math.Clamp((long)Math.Round(volume / (model.TradeSize * Math.Exp(0.3 * draw.NextGaussian()))), 1L, volume);
+            var vwapRaw = ((openRaw + closeRaw) / 4) + (0.5 * (low + ((high - low) * draw.NextDouble())) / TickGrid.PerDollar);
+            var vwap = Vwap(vwapRaw, low, high);
 
-            var sipBar = new Bar(start, open, high, low, close, volume, trades, vwap);
+            var sipBar = new Bar(start, TickGrid.ToDecimal(open), TickGrid.ToDecimal(high), TickGrid.ToDecimal(low), TickGrid.ToDecimal(close), volume, trades, vwap);
             sip.Add(sipBar);
-            if (uSipLate < CorrectionRate && Preliminary(sipBar, uLateSize, uNudge) is { } sipEarly)
+            var lateSize = draw.NextDouble();
+            var nudge = draw.NextDouble();
+            if (draw.NextDouble() < CorrectionRate && Preliminary(sipBar, lateSize, nudge) is { } sipEarly)
                 sipPreliminary[start] = sipEarly;
 
             var iexPresence = regular ? model.IexPresence : model.IexPresence * 0.5;
-            if (uIex >= iexPresence) continue;
+            if (draw.NextDouble() >= iexPresence) continue;
 
             // IEX sees a subset of the same trades: same open and close, a narrower range, a few percent of the volume.
-            var iexHigh = Math.Max(open, close) + Ticks(high - Math.Max(open, close), uIexHigh, Math.Max(open, close));
-            var iexLow = Math.Min(open, close) - Ticks(Math.Min(open, close) - low, uIexLow, Math.Min(open, close));
-            var iexVolume = Math.Max(1L, (long)Math.Round(volume * model.IexVolumeShare * Math.Exp((0.5 * gIexVolume) - 0.125)));
+            var iexHigh = top + Ticks(high - top, draw.NextDouble(), top);
+            var iexLow = bottom - Ticks(bottom - low, draw.NextDouble(), bottom);
+            var iexVolume = Math.Max(1L, (long)Math.Round(volume * model.IexVolumeShare * Math.Exp((0.5 * draw.NextGaussian()) - 0.125)));
             var iexTrades = Math.Clamp((long)Math.Round(trades * model.IexVolumeShare * 1.5), 1L, iexVolume);
-            var iexBar = new Bar(start, open, iexHigh, iexLow, close, iexVolume, iexTrades, Math.Clamp(vwap, iexLow, iexHigh));
+            var iexBar = new Bar(start, sipBar.Open, TickGrid.ToDecimal(iexHigh), TickGrid.ToDecimal(iexLow), sipBar.Close, iexVolume, iexTrades, Vwap(vwapRaw, iexLow, iexHigh));
             iex.Add(iexBar);
-            if (uIexLate < CorrectionRate && Preliminary(iexBar, uLateSize, uNudge) is { } iexEarly)
+            if (draw.NextDouble() < CorrectionRate && Preliminary(iexBar, lateSize, nudge) is { } iexEarly)
                 iexPreliminary[start] = iexEarly;
         }
 
@@ -140,18 +131,24 @@ internal static class SessionGenerator
         return 0.5 + (2.0 * u * u);
     }
 
-    // Early pre-market and late after-hours trade far less than the hours next to the session.
-    private static double ExtendedActivity(int minute, int regularStart, int regularEnd, int minutes)
+    // Early pre-market and late after-hours trade less than the hours next to the session.
+    private static double ExtendedActivity(int minute, int regularStart, int regularEnd)
     {
-        if (minute < regularStart) return minute >= regularStart - 90 ? 1.0 : 0.35;
-        return minute < regularEnd + 60 ? 1.0 : minute < minutes ? 0.4 : 0;
+        if (minute < regularStart) return minute >= regularStart - 90 ? 1.0 : 0.6;
+        return minute < regularEnd + 60 ? 1.0 : 0.6;
     }
 
-    // A share of a price span, in whole ticks of the price it is added to or taken from.
-    private static decimal Ticks(decimal span, double share, decimal price)
+    // A share of a price span, in whole increments of the price it is added to or taken from.
+    private static long Ticks(long span, double share, long price)
     {
-        var tick = TickGrid.TickAt(price);
-        return Math.Floor(span * (decimal)share / tick) * tick;
+        var increment = TickGrid.IncrementAt(price);
+        return (long)(span * share / increment) * increment;
+    }
+
+    private static decimal Vwap(double raw, long low, long high)
+    {
+        var micros = Math.Clamp((long)Math.Round(raw * 1_000_000), low * 100, high * 100);
+        return new decimal((int)(micros & 0xFFFFFFFF), (int)(micros >> 32), 0, false, 6);
     }
 
     // What the stream sends at the minute mark before the late trade arrives: fewer shares and

@@ -25,7 +25,7 @@ internal sealed class SymbolModel
         if (liquid)
         {
             RegularPresence = 0.995;
-            ExtendedPresence = 0.35 + (traits.NextDouble() * 0.3);
+            ExtendedPresence = 0.7 + (traits.NextDouble() * 0.25);
             BaseVolume = Math.Exp(Math.Log(20_000) + (traits.NextDouble() * (Math.Log(250_000) - Math.Log(20_000))));
             TradeSize = 60 + (traits.NextDouble() * 90);
             IexPresence = 0.96;

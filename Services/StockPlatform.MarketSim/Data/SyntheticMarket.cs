@@ -23,6 +23,10 @@ public sealed class SyntheticMarket
     private readonly BoundedCache<string, SymbolModel> _models = new(1024);
     private readonly BoundedCache<(string Symbol, int Day), MarketSession> _sessions = new(SessionCacheCapacity);
 
+    // Finished days' daily bars, kept far longer than sessions: a daily query over years would
+    // otherwise regenerate every session of the span on each call.
+    private readonly BoundedCache<(string Symbol, string Feed, int Day), Bar?> _dailyBars = new(100_000);
+
     /// <summary>Creates the data source for a seed; symbols in <paramref name="liquidSymbols"/> trade nearly every minute.</summary>
     public SyntheticMarket(int seed, IEnumerable<string> liquidSymbols)
     {
@@ -101,7 +105,11 @@ public sealed class SyntheticMarket
         var date = descending ? last : first;
         while (descending ? date >= first : date <= last)
         {
-            if (GetSession(symbol, feed, date) is { } session)
+            if (interval.IsDaily && MarketCalendar.Get(date) is { } day && asOf >= day.CloseUtc)
+            {
+                if (day.MidnightUtc >= start && day.MidnightUtc <= end && DailyBar(symbol, feed, date) is { } daily) yield return daily;
+            }
+            else if (GetSession(symbol, feed, date) is { } session)
             {
                 var bars = BarsOfDay(session, interval, start, end, asOf);
                 if (descending)
@@ -155,6 +163,9 @@ public sealed class SyntheticMarket
     // midnight are the wall-clock minutes.
     private static int Bucket(DateTimeOffset minute, DateTimeOffset midnight, int length) =>
         (int)(minute - midnight).TotalMinutes / length;
+
+    private Bar? DailyBar(Symbol symbol, string feed, DateOnly date) =>
+        _dailyBars.GetOrAdd((symbol.Value, feed == "iex" ? "iex" : "sip", date.DayNumber), _ => GetSession(symbol, feed, date)?.RegularAggregate(DateTimeOffset.MaxValue));
 
     private SymbolModel Model(string symbol) =>
         _models.GetOrAdd(symbol, s => new SymbolModel(Seed, s, _liquid.Contains(s)));
