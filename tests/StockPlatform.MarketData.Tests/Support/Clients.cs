@@ -23,7 +23,7 @@ internal sealed class Clients : IDisposable
     public AlpacaStreamClient Stream => _host.Services.GetRequiredService<AlpacaStreamClient>();
 
     /// <summary>Clients pointed at <paramref name="server"/> for REST (data and trading) and the stream.</summary>
-    public static Clients For(Uri server, Dictionary<string, string?>? settings = null, string keyId = KeyId, string secretKey = SecretKey)
+    public static Clients For(Uri server, Dictionary<string, string?>? settings = null, string keyId = KeyId, string secretKey = SecretKey, ResponseLog? log = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -43,6 +43,8 @@ internal sealed class Clients : IDisposable
         foreach (var (key, value) in settings ?? []) config[key] = value;
         builder.Configuration.AddInMemoryCollection(config);
         builder.AddAlpacaMarketData();
+        if (log is not null)
+            builder.Services.AddHttpClient(AlpacaRestClient.HttpClientName).AddHttpMessageHandler(log.CreateHandler);
         return new Clients(builder.Build());
     }
 
