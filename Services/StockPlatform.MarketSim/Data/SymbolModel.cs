@@ -11,6 +11,14 @@ internal sealed class SymbolModel
     // but a 30-year span never drifts to absurd prices.
     private const double MeanReversion = 0.004;
 
+    // Familiar tickers get a familiar price level, so a trader looking at SPY does not see $20.
+    // Still synthetic: only the level the walk reverts to is anchored, never the path.
+    private static readonly Dictionary<string, double> KnownLevels = new(StringComparer.Ordinal)
+    {
+        ["SPY"] = 450, ["QQQ"] = 380, ["IWM"] = 200, ["AAPL"] = 180, ["MSFT"] = 350, ["NVDA"] = 110,
+        ["AMZN"] = 150, ["TSLA"] = 230, ["META"] = 350, ["GOOGL"] = 140, ["AMD"] = 130, ["NFLX"] = 450,
+    };
+
     private readonly double[] _logLevels;
 
     public SymbolModel(int seed, string symbol, bool liquid)
@@ -20,7 +28,8 @@ internal sealed class SymbolModel
         IsLiquid = liquid;
 
         var traits = new SeededRandom(StableHash.Combine(Hash, 0x7124175UL));
-        BasePrice = Math.Exp(Math.Log(5) + (traits.NextDouble() * (Math.Log(600) - Math.Log(5))));
+        var drawnLevel = Math.Exp(Math.Log(5) + (traits.NextDouble() * (Math.Log(600) - Math.Log(5))));
+        BasePrice = KnownLevels.TryGetValue(symbol, out var known) ? known : drawnLevel;
         DailyVolatility = 0.01 + (traits.NextDouble() * 0.025);
         if (liquid)
         {

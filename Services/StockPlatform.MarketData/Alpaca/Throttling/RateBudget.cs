@@ -72,7 +72,10 @@ public sealed class RateBudget
                 else
                 {
                     // Spent: sleep until the reset (or, with no reset known yet, until a response arrives).
-                    wait = _resetAt is { } until ? until + _resetMargin - now : TimeSpan.FromMilliseconds(20);
+                    // A little jitter keeps waiters (and other processes on the key) from all firing at the same instant.
+                    wait = _resetAt is { } until
+                        ? until + _resetMargin + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 150)) - now
+                        : TimeSpan.FromMilliseconds(20);
                     if (wait < TimeSpan.FromMilliseconds(5)) wait = TimeSpan.FromMilliseconds(5);
                 }
             }
