@@ -1,0 +1,228 @@
+using Npgsql;
+using NpgsqlTypes;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.Storage.Schema;
+
+namespace StockPlatform.Storage.Bars;
+
+// Reads. Every interval is derived from bars_1m with one set of rules, whichever table serves it:
+// buckets in New York wall-clock time (DST-correct), open = first minute's open, close = last
+// minute's close, high/low = max/min, volume and trade count summed, vwap = sum(vwap * volume) /
+// sum(volume) rounded to 8 places (the mean vwap when nothing traded). Daily bars span the
+// calendar's session: 09:30 to the close by default, pre-market to after-hours when extended.
+public sealed partial class BarStore
+{
+    /// <summary>Most bars one query may return.</summary>
+    public const int MaxLimit = 10_000;
+
+    private const int VwapScale = 8;
+
+    // Sums per source row that compose exactly into any coarser bar.
+    private const string Composed = """
+        (array_agg(x.open ORDER BY x.t))[1] AS open, max(x.high) AS high, min(x.low) AS low,
+        (array_agg(x.close ORDER BY x.t DESC))[1] AS close,
+        sum(x.volume)::bigint AS volume, sum(x.trade_count)::bigint AS trade_count,
+        coalesce(round(sum(x.vwap_volume) / nullif(sum(x.volume), 0), 8), round(sum(x.vwap_sum) / sum(x.minutes), 8)) AS vwap
+        """;
+
+    private const string MinuteRows = """
+        SELECT b.ts AS t, b.open, b.high, b.low, b.close, b.volume, b.trade_count,
+               b.vwap * b.volume AS vwap_volume, b.vwap AS vwap_sum, 1 AS minutes
+        FROM bars_1m b
+        """;
+
+    /// <summary>Bars of one symbol at any interval; see <see cref="BarQuery"/>.</summary>
+    public async Task<BarSlice> GetBarsAsync(BarQuery query, CancellationToken cancellationToken = default)
+    {
+        if (query.Limit is < 1 or > MaxLimit)
+            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"limit must be between 1 and {MaxLimit}");
+        if (query.Start is { } s && query.End is { } e && e <= s)
+            throw new ArgumentException($"end {e:O} must be after start {s:O}", nameof(query));
+
+        var info = await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        if (await GetExtentAsync(query.Symbol, cancellationToken).ConfigureAwait(false) is not { } extent)
+            return new BarSlice([], false);
+
+        // Clamp the range to what is stored: unbounded reads stay cheap and daily sessions finite.
+        var from = Max(query.Start ?? extent.First, Floor(extent.First, query.Interval));
+        var to = Min(query.End ?? DateTimeOffset.MaxValue, extent.Last.AddMinutes(1));
+        if (to <= from) return new BarSlice([], false);
+
+        if (!query.Latest)
+        {
+            var bars = await ReadAsync(info, query, from, to, descending: false, query.Limit + 1, cancellationToken).ConfigureAwait(false);
+            return bars.Count > query.Limit ? new BarSlice(bars.GetRange(0, query.Limit), true) : new BarSlice(bars, false);
+        }
+
+        // Latest N: read backwards over a growing window, so the whole history is never aggregated.
+        var window = TimeSpan.FromMinutes(Math.Max(query.Interval.Minutes, 1) * (double)query.Limit * 3) + TimeSpan.FromDays(5);
+        while (true)
+        {
+            var windowStart = Max(from, to - window);
+            var bars = await ReadAsync(info, query, windowStart, to, descending: true, query.Limit + 1, cancellationToken).ConfigureAwait(false);
+            if (bars.Count > query.Limit || windowStart <= from)
+            {
+                var latest = bars.Take(query.Limit).Reverse().ToList();
+                return new BarSlice(latest, bars.Count > query.Limit || windowStart > from);
+            }
+            window *= 4;
+        }
+    }
+
+    private async Task<List<StoredBar>> ReadAsync(StorageInfo info, BarQuery query, DateTimeOffset from, DateTimeOffset to, bool descending, int limit, CancellationToken cancellationToken)
+    {
+        var interval = query.Interval;
+        var sessions = interval.IsDaily || query.EffectiveSession == SessionFilter.Regular
+            ? await SessionsAsync(from, to, interval.IsDaily, query.EffectiveSession, cancellationToken).ConfigureAwait(false)
+            : null;
+
+        var command = dataSource.CreateCommand();
+        command.Parameters.AddWithValue("symbol", query.Symbol.Value);
+        command.Parameters.AddWithValue("from", from.UtcDateTime);
+        command.Parameters.AddWithValue("to", to.UtcDateTime);
+        command.Parameters.AddWithValue("limit", limit);
+        if (sessions is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTime[]>("labels", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = sessions.Select(x => x.Label.UtcDateTime).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<DateTime[]>("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = sessions.Select(x => x.Start.UtcDateTime).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<DateTime[]>("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = sessions.Select(x => x.End.UtcDateTime).ToArray() });
+        }
+
+        var order = descending ? "DESC" : "ASC";
+        var aggregate = ContinuousAggregateFor(info, query, sessions);
+        if (interval.IsDaily)
+        {
+            // One row per session; its minutes (or its 30-minute buckets) are composed in order.
+            var source = aggregate is null
+                ? $"{MinuteRows} WHERE b.symbol = @symbol AND b.ts >= s.start_ts AND b.ts < s.end_ts"
+                : $"SELECT a.bucket AS t, a.open, a.high, a.low, a.close, a.volume, a.trade_count, a.vwap_volume, a.vwap_sum, a.minutes FROM {aggregate} a WHERE a.symbol = @symbol AND a.bucket >= s.start_ts AND a.bucket < s.end_ts";
+            command.CommandText = $"""
+                SELECT s.label AS bucket, {Composed}, max(s.end_ts) AS bucket_end
+                FROM unnest(@labels, @starts, @ends) AS s(label, start_ts, end_ts)
+                JOIN LATERAL ({source}) x ON true
+                WHERE s.label >= @from AND s.label < @to
+                GROUP BY s.label ORDER BY s.label {order} LIMIT @limit
+                """;
+        }
+        else if (interval.Minutes == 1)
+        {
+            command.CommandText = $"""
+                SELECT b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.trade_count, b.vwap, b.ts + interval '1 minute' AS bucket_end
+                FROM bars_1m b {SessionJoin(sessions, "b.ts")}
+                WHERE b.symbol = @symbol AND b.ts >= @from AND b.ts < @to
+                ORDER BY b.ts {order} LIMIT @limit
+                """;
+        }
+        else if (aggregate is not null)
+        {
+            command.CommandText = $"""
+                SELECT a.bucket, a.open, a.high, a.low, a.close, a.volume, a.trade_count,
+                       coalesce(round(a.vwap_volume / nullif(a.volume, 0), {VwapScale}), round(a.vwap_sum / a.minutes, {VwapScale})) AS vwap,
+                       a.bucket + @step AS bucket_end
+                FROM {aggregate} a {SessionJoin(sessions, "a.bucket")}
+                WHERE a.symbol = @symbol AND a.bucket >= @from AND a.bucket < @to
+                ORDER BY a.bucket {order} LIMIT @limit
+                """;
+            command.Parameters.AddWithValue("step", interval.Length);
+        }
+        else
+        {
+            // Buckets in New York wall-clock time. Markets are closed when the clocks change
+            // (02:00 on a Sunday), so local-time bins are exact for every stored minute.
+            var origin = query.Anchor == HourAnchor.Session ? "2000-01-03 09:30" : "2000-01-03 00:00";
+            command.CommandText = $"""
+                SELECT x.bucket, {Composed}, x.bucket + @step AS bucket_end
+                FROM (
+                    SELECT (date_bin(@step, m.t AT TIME ZONE 'America/New_York', timestamp '{origin}') AT TIME ZONE 'America/New_York') AS bucket, m.*
+                    FROM ({MinuteRows} {SessionJoin(sessions, "b.ts")}
+                          WHERE b.symbol = @symbol AND b.ts >= @from - @step AND b.ts < @to + @step) m
+                ) x
+                WHERE x.bucket >= @from AND x.bucket < @to
+                GROUP BY x.bucket ORDER BY x.bucket {order} LIMIT @limit
+                """;
+            command.Parameters.AddWithValue("step", interval.Length);
+        }
+
+        await using (command)
+        {
+            return await retry.ExecuteAsync(async token =>
+            {
+                var now = time.GetUtcNow();
+                var bars = new List<StoredBar>();
+                await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                while (await reader.ReadAsync(token).ConfigureAwait(false))
+                {
+                    var end = new DateTimeOffset(reader.GetFieldValue<DateTime>(8), TimeSpan.Zero);
+                    bars.Add(new StoredBar(
+                        new DateTimeOffset(reader.GetFieldValue<DateTime>(0), TimeSpan.Zero),
+                        reader.GetDecimal(1), reader.GetDecimal(2), reader.GetDecimal(3), reader.GetDecimal(4),
+                        reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7),
+                        IsComplete: end <= now));
+                }
+                return bars;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The continuous aggregate that can serve a query, or null to aggregate minutes on read.
+    /// 5, 15 and 30 minutes divide every session boundary, so their buckets never straddle one;
+    /// an hour does (09:30), so hourly buckets come from the aggregate only unfiltered and on the clock.
+    /// </summary>
+    private static string? ContinuousAggregateFor(StorageInfo info, BarQuery query, List<SessionWindow>? sessions)
+    {
+        if (info.Path != StoragePath.Timescale) return null;
+        var minutes = query.Interval.Minutes;
+        if (query.Interval.IsDaily)
+            return sessions is not null && sessions.All(s => IsHalfHour(s.Start) && IsHalfHour(s.End)) ? "bars_30m" : null;
+        return minutes switch
+        {
+            5 => "bars_5m",
+            15 => "bars_15m",
+            30 => "bars_30m",
+            60 when query.Anchor == HourAnchor.Clock && query.EffectiveSession == SessionFilter.Extended => "bars_1h",
+            _ => null,
+        };
+    }
+
+    private static bool IsHalfHour(DateTimeOffset instant) => instant.Ticks % TimeSpan.FromMinutes(30).Ticks == 0;
+
+    private static string SessionJoin(List<SessionWindow>? sessions, string column) => sessions is null
+        ? string.Empty
+        : $"JOIN unnest(@labels, @starts, @ends) AS s(label, start_ts, end_ts) ON {column} >= s.start_ts AND {column} < s.end_ts";
+
+    /// <summary>The sessions overlapping [from, to): regular or extended windows in UTC, labelled at New York midnight.</summary>
+    private async Task<List<SessionWindow>> SessionsAsync(DateTimeOffset from, DateTimeOffset to, bool daily, SessionFilter session, CancellationToken cancellationToken)
+    {
+        // A daily bar is labelled at the session's New York midnight, which may precede 'from'.
+        var firstDate = NewYorkTime.DateOf(from).AddDays(-1);
+        var lastDate = NewYorkTime.DateOf(to).AddDays(1);
+        var days = await calendar.GetTradingDaysAsync(firstDate, lastDate, cancellationToken).ConfigureAwait(false);
+        return days.Select(day => session == SessionFilter.Regular
+                ? new SessionWindow(NewYorkTime.StartOfDay(day.Date), day.OpenUtc, day.CloseUtc)
+                : new SessionWindow(NewYorkTime.StartOfDay(day.Date), day.SessionOpenUtc, day.SessionCloseUtc))
+            .Where(window => daily || (window.End > from && window.Start < to))
+            .ToList();
+    }
+
+    private async Task<(DateTimeOffset First, DateTimeOffset Last)?> GetExtentAsync(Symbol symbol, CancellationToken cancellationToken) =>
+        await retry.ExecuteAsync<(DateTimeOffset, DateTimeOffset)?>(async token =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT first_ts, last_ts FROM symbols WHERE symbol = @symbol");
+            command.Parameters.AddWithValue("symbol", symbol.Value);
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            if (!await reader.ReadAsync(token).ConfigureAwait(false)) return null;
+            return (reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<DateTimeOffset>(1));
+        }, cancellationToken).ConfigureAwait(false);
+
+    // Daily labels sit at New York midnight, before the first minute: start a day early for them.
+    private static DateTimeOffset Floor(DateTimeOffset first, BarInterval interval) =>
+        interval.IsDaily ? NewYorkTime.StartOfDay(NewYorkTime.DateOf(first)) : first - interval.Length;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private sealed record SessionWindow(DateTimeOffset Label, DateTimeOffset Start, DateTimeOffset End);
+}

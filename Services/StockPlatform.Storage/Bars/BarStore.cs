@@ -1,0 +1,202 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.Infrastructure;
+using StockPlatform.Storage.Schema;
+
+namespace StockPlatform.Storage.Bars;
+
+/// <summary>
+/// The 1-minute bars: idempotent bulk upserts, and reads at any interval (aggregated in New York
+/// time from the minutes, through TimescaleDB's continuous aggregates where they apply).
+/// </summary>
+public sealed partial class BarStore(
+    NpgsqlDataSource dataSource,
+    StorageSchema schema,
+    CalendarStore calendar,
+    DbRetry retry,
+    TimeProvider time,
+    ILogger<BarStore> logger)
+{
+    // Binary COPY into a per-transaction stage table, then one INSERT ... ON CONFLICT that writes
+    // only rows whose values differ, counts inserts (xmax = 0) and updates, and keeps the
+    // symbols table's coverage in step: one round trip, one transaction, no row written twice.
+    private const string CreateStage = """
+        CREATE TEMP TABLE bars_stage (
+            symbol text, ts timestamptz, open numeric, high numeric, low numeric, close numeric,
+            volume bigint, trade_count bigint, vwap numeric) ON COMMIT DROP
+        """;
+
+    private const string CopyStage =
+        "COPY bars_stage (symbol, ts, open, high, low, close, volume, trade_count, vwap) FROM STDIN (FORMAT BINARY)";
+
+    private const string Merge = """
+        WITH upserted AS (
+            INSERT INTO bars_1m AS b (symbol, ts, open, high, low, close, volume, trade_count, vwap, feed, updated_at)
+            SELECT symbol, ts, open, high, low, close, volume, trade_count, vwap, @feed, now() FROM bars_stage
+            ON CONFLICT (symbol, ts) DO UPDATE SET
+                open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
+                volume = EXCLUDED.volume, trade_count = EXCLUDED.trade_count, vwap = EXCLUDED.vwap,
+                feed = EXCLUDED.feed, updated_at = now()
+            WHERE (b.open, b.high, b.low, b.close, b.volume, b.trade_count, b.vwap)
+                IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume, EXCLUDED.trade_count, EXCLUDED.vwap)
+            RETURNING b.symbol, b.ts, (xmax = 0) AS inserted
+        ), per_symbol AS (
+            SELECT symbol, min(ts) AS first_ts, max(ts) AS last_ts,
+                   count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS corrected
+            FROM upserted GROUP BY symbol
+        ), coverage AS (
+            INSERT INTO symbols AS s (symbol, first_ts, last_ts, bar_count, updated_at)
+            SELECT symbol, first_ts, last_ts, inserted, now() FROM per_symbol
+            ON CONFLICT (symbol) DO UPDATE SET
+                first_ts = LEAST(s.first_ts, EXCLUDED.first_ts), last_ts = GREATEST(s.last_ts, EXCLUDED.last_ts),
+                bar_count = s.bar_count + EXCLUDED.bar_count, updated_at = now()
+        )
+        SELECT coalesce(sum(inserted), 0)::int, coalesce(sum(corrected), 0)::int FROM per_symbol
+        """;
+
+    // Continuous aggregates that must be refreshed after bars change, finest first.
+    private static readonly string[] ContinuousAggregates = ["bars_5m", "bars_15m", "bars_30m", "bars_1h"];
+
+    /// <summary>Upserts one symbol's 1-minute bars. The same batch twice changes nothing; a changed bar replaces the stored one.</summary>
+    public Task<UpsertResult> UpsertAsync(Symbol symbol, string feed, IReadOnlyList<Bar> bars, CancellationToken cancellationToken = default) =>
+        UpsertAsync(bars.Select(bar => new SymbolBar(symbol, bar)).ToList(), feed, cancellationToken);
+
+    /// <summary>
+    /// Upserts 1-minute bars of any symbols in one transaction. A batch with an invalid bar is
+    /// refused whole with <see cref="BarValidationException"/>, before anything is written.
+    /// </summary>
+    public async Task<UpsertResult> UpsertAsync(IReadOnlyList<SymbolBar> bars, string feed, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(feed);
+        if (bars.Count == 0) return default;
+        var batch = ValidateAndDeduplicate(bars);
+        var info = await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+
+        var (inserted, corrected) = await retry.ExecuteAsync(async token =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            await using (var create = new NpgsqlCommand(CreateStage, connection, transaction))
+                await create.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+
+            await using (var writer = await connection.BeginBinaryImportAsync(CopyStage, token).ConfigureAwait(false))
+            {
+                foreach (var item in batch)
+                {
+                    var bar = item.Bar;
+                    await writer.StartRowAsync(token).ConfigureAwait(false);
+                    await writer.WriteAsync(item.Symbol.Value, NpgsqlDbType.Text, token).ConfigureAwait(false);
+                    await writer.WriteAsync(bar.Timestamp, NpgsqlDbType.TimestampTz, token).ConfigureAwait(false);
+                    await writer.WriteAsync(bar.Open, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
+                    await writer.WriteAsync(bar.High, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
+                    await writer.WriteAsync(bar.Low, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
+                    await writer.WriteAsync(bar.Close, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
+                    await writer.WriteAsync(bar.Volume, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
+                    await writer.WriteAsync(bar.TradeCount, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
+                    await writer.WriteAsync(bar.Vwap, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
+                }
+                await writer.CompleteAsync(token).ConfigureAwait(false);
+            }
+
+            await using var merge = new NpgsqlCommand(Merge, connection, transaction);
+            merge.Parameters.AddWithValue("feed", feed);
+            await using var reader = await merge.ExecuteReaderAsync(token).ConfigureAwait(false);
+            await reader.ReadAsync(token).ConfigureAwait(false);
+            var counts = (reader.GetInt32(0), reader.GetInt32(1));
+            await reader.DisposeAsync().ConfigureAwait(false);
+            await transaction.CommitAsync(token).ConfigureAwait(false);
+            return counts;
+        }, cancellationToken).ConfigureAwait(false);
+
+        var result = new UpsertResult(inserted, corrected, batch.Count - inserted - corrected);
+        if (info.Path == StoragePath.Timescale && inserted + corrected > 0)
+            await RefreshAggregatesAsync(batch, cancellationToken).ConfigureAwait(false);
+        LogUpserted(batch.Count, result.Inserted, result.Corrected, result.Unchanged);
+        return result;
+    }
+
+    /// <summary>Coverage of every stored symbol, with the sessions fetched per the ingest ledger.</summary>
+    public async Task<IReadOnlyList<SymbolCoverage>> GetSymbolsAsync(CancellationToken cancellationToken = default)
+    {
+        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        return await retry.ExecuteAsync(async token =>
+        {
+            var symbols = new List<SymbolCoverage>();
+            await using var command = dataSource.CreateCommand("""
+                SELECT s.symbol, s.first_ts, s.last_ts, s.bar_count,
+                       (SELECT count(DISTINCT l.session_date) FROM ingest_ledger l WHERE l.symbol = s.symbol)::int
+                FROM symbols s ORDER BY s.symbol
+                """);
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false))
+            {
+                symbols.Add(new SymbolCoverage(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1),
+                    reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt64(3), reader.GetInt32(4)));
+            }
+            return symbols;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks every bar and keeps the last of duplicates (the same minute twice in one batch), sorted by symbol and time.</summary>
+    internal static List<SymbolBar> ValidateAndDeduplicate(IReadOnlyList<SymbolBar> bars)
+    {
+        var unique = new Dictionary<(string, DateTimeOffset), SymbolBar>(bars.Count);
+        for (var i = 0; i < bars.Count; i++)
+        {
+            var item = bars[i];
+            var problem = item.Bar.Validate();
+            if (problem is null && (item.Bar.Timestamp.Ticks % TimeSpan.TicksPerMinute) != 0) problem = "timestamp must be on a whole minute";
+            if (problem is not null)
+            {
+                throw new BarValidationException(
+                    $"bar {i} ({item.Symbol} {item.Bar.Timestamp:yyyy-MM-ddTHH:mm:ssZ}) is invalid: {problem}; nothing from this batch of {bars.Count} was written");
+            }
+            unique[(item.Symbol.Value, item.Bar.Timestamp)] = item;
+        }
+        var sorted = unique.Values.ToList();
+        sorted.Sort(static (a, b) =>
+        {
+            var bySymbol = string.CompareOrdinal(a.Symbol.Value, b.Symbol.Value);
+            return bySymbol != 0 ? bySymbol : a.Bar.Timestamp.CompareTo(b.Bar.Timestamp);
+        });
+        return sorted;
+    }
+
+    /// <summary>
+    /// Makes TimescaleDB's continuous aggregates reflect the bars just written, old ones included:
+    /// its policies only look at recent buckets, and corrections may be months back. Whole days
+    /// are refreshed, so every bucket touched is recomputed entirely.
+    /// </summary>
+    private async Task RefreshAggregatesAsync(List<SymbolBar> batch, CancellationToken cancellationToken)
+    {
+        var from = batch.Min(b => b.Bar.Timestamp);
+        var to = batch.Max(b => b.Bar.Timestamp);
+        var start = new DateTimeOffset(from.UtcDateTime.Date, TimeSpan.Zero);
+        var end = new DateTimeOffset(to.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+        foreach (var view in ContinuousAggregates)
+        {
+            try
+            {
+                // CALL cannot run inside a transaction; this runs on its own connection after the commit.
+                await using var command = dataSource.CreateCommand($"CALL refresh_continuous_aggregate('{view}', @start, @end)");
+                command.Parameters.AddWithValue("start", start);
+                command.Parameters.AddWithValue("end", end);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex)
+            {
+                // Another writer refreshing the same range: its refresh covers ours, and the policy catches up.
+                LogRefreshFailed(view, ex.MessageText);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Upserted {Count} bars: {Inserted} inserted, {Corrected} corrected, {Unchanged} unchanged")]
+    private partial void LogUpserted(int count, int inserted, int corrected, int unchanged);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing continuous aggregate {View} failed: {Reason}")]
+    private partial void LogRefreshFailed(string view, string reason);
+}

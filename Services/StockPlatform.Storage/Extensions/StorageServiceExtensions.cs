@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using StockPlatform.ServiceDefaults.Data;
+using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.Infrastructure;
+using StockPlatform.Storage.Jobs;
+using StockPlatform.Storage.Ledger;
+using StockPlatform.Storage.Schema;
+
+namespace StockPlatform.Storage.Extensions;
+
+/// <summary>Registers the hot store.</summary>
+public static class StorageServiceExtensions
+{
+    /// <summary>
+    /// Adds the PostgreSQL data source (<c>ConnectionStrings:stockplatform</c>), the migrations
+    /// (applied at start-up), and the bar, calendar, ledger and job stores.
+    /// </summary>
+    public static TBuilder AddStorage<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddNpgsqlDataSource();
+        var services = builder.Services;
+        services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DbRetry>();
+        services.TryAddSingleton<MigrationRunner>();
+        services.TryAddSingleton<StorageSchema>();
+        services.TryAddSingleton<CalendarStore>();
+        services.TryAddSingleton<IngestLedger>();
+        services.TryAddSingleton<BarStore>();
+        services.TryAddSingleton<JobStore>();
+        services.AddHostedService<StorageStartup>();
+        return builder;
+    }
+}

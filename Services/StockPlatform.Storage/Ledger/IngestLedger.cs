@@ -1,0 +1,53 @@
+using Npgsql;
+using NpgsqlTypes;
+using StockPlatform.Storage.Infrastructure;
+using StockPlatform.Storage.Schema;
+
+namespace StockPlatform.Storage.Ledger;
+
+/// <summary>
+/// Which sessions were fetched completely, per symbol and feed. The gap scanner fetches the
+/// calendar sessions missing here; a minute without a bar is not a gap (nothing traded).
+/// </summary>
+public sealed class IngestLedger(NpgsqlDataSource dataSource, StorageSchema schema, DbRetry retry)
+{
+    /// <summary>Records sessions as fetched completely, with their bar counts.</summary>
+    public async Task RecordAsync(string symbol, string feed, IReadOnlyDictionary<DateOnly, int> barCounts, CancellationToken cancellationToken = default)
+    {
+        if (barCounts.Count == 0) return;
+        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        await retry.ExecuteAsync(async token =>
+        {
+            await using var command = dataSource.CreateCommand("""
+                INSERT INTO ingest_ledger (symbol, feed, session_date, bar_count, fetched_at)
+                SELECT @symbol, @feed, d, n, now() FROM unnest(@dates, @counts) AS t(d, n)
+                ON CONFLICT (symbol, feed, session_date) DO UPDATE SET bar_count = EXCLUDED.bar_count, fetched_at = now()
+                """);
+            command.Parameters.AddWithValue("symbol", symbol);
+            command.Parameters.AddWithValue("feed", feed);
+            command.Parameters.Add(new NpgsqlParameter<DateOnly[]>("dates", NpgsqlDbType.Array | NpgsqlDbType.Date) { TypedValue = [.. barCounts.Keys] });
+            command.Parameters.Add(new NpgsqlParameter<int[]>("counts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. barCounts.Values] });
+            await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The sessions in [start, end] already fetched for the symbol and feed.</summary>
+    public async Task<IReadOnlySet<DateOnly>> GetFetchedAsync(string symbol, string feed, DateOnly start, DateOnly end, CancellationToken cancellationToken = default)
+    {
+        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        return await retry.ExecuteAsync<IReadOnlySet<DateOnly>>(async token =>
+        {
+            var dates = new HashSet<DateOnly>();
+            await using var command = dataSource.CreateCommand(
+                "SELECT session_date FROM ingest_ledger WHERE symbol = @symbol AND feed = @feed AND session_date BETWEEN @start AND @end");
+            command.Parameters.AddWithValue("symbol", symbol);
+            command.Parameters.AddWithValue("feed", feed);
+            command.Parameters.AddWithValue("start", start);
+            command.Parameters.AddWithValue("end", end);
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) dates.Add(reader.GetFieldValue<DateOnly>(0));
+            return dates;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace StockPlatform.Storage.Schema;
+
+/// <summary>
+/// Applies the SQL files embedded under <c>Migrations/</c> in version order, each once, inside a
+/// transaction, recording them in <c>schema_migrations</c>. A PostgreSQL advisory lock makes
+/// services that start together take turns: the first applies, the others find it done.
+/// A version may come in two variants, <c>NNNN_name.timescale.sql</c> and <c>NNNN_name.plain.sql</c>;
+/// the path is chosen once, when the database is new, and recorded.
+/// </summary>
+public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, IOptions<StorageOptions> options, ILogger<MigrationRunner> logger)
+{
+    // Any constant will do, as long as nothing else in the database uses it.
+    private const long AdvisoryLockKey = 0x5354_4F43_4B50_4C41; // "STOCKPLA"
+
+    private static readonly Regex FileName = new(@"Migrations\.(?<version>\d{4})_(?<name>[a-z0-9_]+?)(\.(?<variant>timescale|plain))?\.sql$", RegexOptions.Compiled);
+
+    /// <summary>Brings the schema up to date and returns what the store runs on.</summary>
+    public async Task<StorageInfo> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", AdvisoryLockKey)).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync(connection, """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version     integer PRIMARY KEY,
+                    name        text NOT NULL,
+                    variant     text,
+                    applied_at  timestamptz NOT NULL DEFAULT now())
+                """, cancellationToken).ConfigureAwait(false);
+
+            var applied = await AppliedAsync(connection, cancellationToken).ConfigureAwait(false);
+            var path = await ChoosePathAsync(connection, applied, cancellationToken).ConfigureAwait(false);
+
+            foreach (var migration in Load(path).Where(m => !applied.ContainsKey(m.Version)))
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, migration.Sql, cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, "INSERT INTO schema_migrations (version, name, variant) VALUES (@v, @n, @variant)", cancellationToken,
+                    ("v", migration.Version), ("n", migration.Name), ("variant", (object?)migration.Variant ?? DBNull.Value)).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                LogApplied(migration.Version, migration.Name, migration.Variant ?? "both");
+            }
+
+            if (path == StoragePath.Timescale) await ApplyCompressionPolicyAsync(connection, cancellationToken).ConfigureAwait(false);
+
+            var info = await DescribeAsync(connection, path, cancellationToken).ConfigureAwait(false);
+            LogReady(info.Describe(), info.SchemaVersion);
+            return info;
+        }
+        finally
+        {
+            await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, ("key", AdvisoryLockKey)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The migrations of a path, in version order (exposed for tests).</summary>
+    internal static IReadOnlyList<Migration> Load(StoragePath path)
+    {
+        var assembly = typeof(MigrationRunner).Assembly;
+        var wanted = path == StoragePath.Timescale ? "timescale" : "plain";
+        return assembly.GetManifestResourceNames()
+            .Select(resource => (resource, match: FileName.Match(resource)))
+            .Where(item => item.match.Success)
+            .Select(item => new Migration(
+                int.Parse(item.match.Groups["version"].Value, System.Globalization.CultureInfo.InvariantCulture),
+                item.match.Groups["name"].Value,
+                item.match.Groups["variant"].Success ? item.match.Groups["variant"].Value : null,
+                ReadResource(assembly, item.resource)))
+            .Where(m => m.Variant is null || m.Variant == wanted)
+            .OrderBy(m => m.Version)
+            .ToList();
+    }
+
+    private async Task<StoragePath> ChoosePathAsync(NpgsqlConnection connection, Dictionary<int, string?> applied, CancellationToken cancellationToken)
+    {
+        // A database keeps the path it started with: switching would need a data migration.
+        var recorded = applied.Values.FirstOrDefault(v => v is not null);
+        if (recorded is not null)
+        {
+            var path = recorded == "timescale" ? StoragePath.Timescale : StoragePath.Plain;
+            if (path == StoragePath.Timescale) await EnsureExtensionAsync(connection, cancellationToken).ConfigureAwait(false);
+            return path;
+        }
+
+        if (!IsTimescaleWanted())
+        {
+            LogPathChosen("plain", "disabled by configuration (STOCKPLATFORM_TIMESCALE=off)");
+            return StoragePath.Plain;
+        }
+
+        var available = await ScalarAsync<bool>(connection, "SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')", cancellationToken).ConfigureAwait(false);
+        if (!available)
+        {
+            LogPathChosen("plain", "the server does not offer the timescaledb extension");
+            return StoragePath.Plain;
+        }
+
+        await EnsureExtensionAsync(connection, cancellationToken).ConfigureAwait(false);
+        LogPathChosen("timescale", "the timescaledb extension is available");
+        return StoragePath.Timescale;
+    }
+
+    private bool IsTimescaleWanted() =>
+        !string.Equals(Environment.GetEnvironmentVariable("STOCKPLATFORM_TIMESCALE") ?? options.Value.Timescale, "off", StringComparison.OrdinalIgnoreCase);
+
+    private static Task EnsureExtensionAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        // Fails with a clear server message when the library is not in shared_preload_libraries.
+        ExecuteAsync(connection, "CREATE EXTENSION IF NOT EXISTS timescaledb", cancellationToken);
+
+    private async Task ApplyCompressionPolicyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        // Re-created at every start so a changed Storage:CompressAfter takes effect.
+        await ExecuteAsync(connection, "SELECT remove_compression_policy('bars_1m', if_exists => true)", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "SELECT add_compression_policy('bars_1m', compress_after => @age)", cancellationToken, ("age", options.Value.CompressAfter)).ConfigureAwait(false);
+    }
+
+    private static async Task<StorageInfo> DescribeAsync(NpgsqlConnection connection, StoragePath path, CancellationToken cancellationToken)
+    {
+        var server = await ScalarAsync<string>(connection, "SHOW server_version", cancellationToken).ConfigureAwait(false);
+        var timescale = path == StoragePath.Timescale
+            ? await ScalarAsync<string>(connection, "SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'", cancellationToken).ConfigureAwait(false)
+            : null;
+        var version = await ScalarAsync<int>(connection, "SELECT coalesce(max(version), 0) FROM schema_migrations", cancellationToken).ConfigureAwait(false);
+        return new StorageInfo(path, server.Split(' ')[0], timescale, version);
+    }
+
+    private static async Task<Dictionary<int, string?>> AppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var applied = new Dictionary<int, string?>();
+        await using var command = new NpgsqlCommand("SELECT version, variant FROM schema_migrations", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            applied[reader.GetInt32(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
+        return applied;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static string ReadResource(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>One migration file.</summary>
+    internal sealed record Migration(int Version, string Name, string? Variant, string Sql);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied migration {Version} {Name} ({Variant})")]
+    private partial void LogApplied(int version, string name, string variant);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage path: {Path} ({Reason})")]
+    private partial void LogPathChosen(string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hot store ready: {Description}, schema version {SchemaVersion}")]
+    private partial void LogReady(string description, int schemaVersion);
+}
