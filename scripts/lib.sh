@@ -109,7 +109,10 @@ pg_timescale_args() {
 pg_start() {
   local data=$1 port=$2 password=$3 logfile=$4 extra=${5:-}
   local bin; bin=$(pg_bin_dir) || die "PostgreSQL server binaries not found (run scripts/setup.sh)"
-  make_owned_dir postgres "$(dirname "$logfile")"
+  # Only the log file is handed to postgres, never its directory: that may be shared (/tmp).
+  mkdir -p "$(dirname "$logfile")"
+  touch "$logfile" "$logfile.initdb"
+  if is_root; then chown postgres: "$logfile" "$logfile.initdb"; fi
 
   if [ ! -f "$data/PG_VERSION" ]; then
     make_owned_dir postgres "$data"
