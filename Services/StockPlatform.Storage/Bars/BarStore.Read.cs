@@ -45,7 +45,7 @@ public sealed partial class BarStore
             return new BarSlice([], false);
 
         // Clamp the range to what is stored: unbounded reads stay cheap and daily sessions finite.
-        var from = Max(query.Start ?? extent.First, Floor(extent.First, query.Interval));
+        var from = Max(query.Start ?? DateTimeOffset.MinValue, Floor(extent.First, query.Interval));
         var to = Min(query.End ?? DateTimeOffset.MaxValue, extent.Last.AddMinutes(1));
         if (to <= from) return new BarSlice([], false);
 
@@ -73,8 +73,10 @@ public sealed partial class BarStore
     private async Task<List<StoredBar>> ReadAsync(StorageInfo info, BarQuery query, DateTimeOffset from, DateTimeOffset to, bool descending, int limit, CancellationToken cancellationToken)
     {
         var interval = query.Interval;
+        // A bar starting before 'to' takes its minutes up to one interval later (a 09:00 hour read
+        // up to 09:15 holds 09:30-09:59), so the sessions of that stretch count too.
         var sessions = interval.IsDaily || query.EffectiveSession == SessionFilter.Regular
-            ? await SessionsAsync(from, to, interval.IsDaily, query.EffectiveSession, cancellationToken).ConfigureAwait(false)
+            ? await SessionsAsync(from, interval.IsDaily ? to : to + interval.Length, interval.IsDaily, query.EffectiveSession, cancellationToken).ConfigureAwait(false)
             : null;
 
         var command = dataSource.CreateCommand();

@@ -79,6 +79,13 @@ public sealed partial class BarStore(
         {
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            if (info.Path == StoragePath.Timescale)
+            {
+                // Re-fetching old sessions rewrites compressed chunks; TimescaleDB's default cap on
+                // tuples decompressed per transaction would fail such a batch for good.
+                await using var unlimited = new NpgsqlCommand("SET LOCAL timescaledb.max_tuples_decompressed_per_dml_transaction = 0", connection, transaction);
+                await unlimited.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }
             await using (var create = new NpgsqlCommand(CreateStage, connection, transaction))
                 await create.ExecuteNonQueryAsync(token).ConfigureAwait(false);
 
@@ -112,7 +119,9 @@ public sealed partial class BarStore(
         }, cancellationToken).ConfigureAwait(false);
 
         var result = new UpsertResult(inserted, corrected, batch.Count - inserted - corrected);
-        if (info.Path == StoragePath.Timescale && inserted + corrected > 0)
+        // Refreshed even when nothing changed: a retried batch finds its bars already written, and
+        // the refresh its first attempt missed must still happen. An up-to-date refresh is cheap.
+        if (info.Path == StoragePath.Timescale)
             await RefreshAggregatesAsync(batch, cancellationToken).ConfigureAwait(false);
         LogUpserted(batch.Count, result.Inserted, result.Corrected, result.Unchanged);
         return result;
@@ -178,25 +187,35 @@ public sealed partial class BarStore(
         var end = new DateTimeOffset(to.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
         foreach (var view in ContinuousAggregates)
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                // CALL cannot run inside a transaction; this runs on its own connection after the commit.
-                await using var command = dataSource.CreateCommand($"CALL refresh_continuous_aggregate('{view}', @start, @end)");
-                command.Parameters.AddWithValue("start", start);
-                command.Parameters.AddWithValue("end", end);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgresException ex)
-            {
-                // Another writer refreshing the same range: its refresh covers ours, and the policy catches up.
-                LogRefreshFailed(view, ex.MessageText);
+                try
+                {
+                    // CALL cannot run inside a transaction; this runs on its own connection after the commit.
+                    await using var command = dataSource.CreateCommand($"CALL refresh_continuous_aggregate('{view}', @start, @end)");
+                    command.Parameters.AddWithValue("start", start);
+                    command.Parameters.AddWithValue("end", end);
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (NpgsqlException ex) when (attempt < 6 && IsRefreshConflict(ex))
+                {
+                    // Overlapping refreshes (another writer, the policy job) fail rather than wait:
+                    // try again shortly, since the other one may have missed our invalidations.
+                    LogRefreshRetry(view, attempt, ex.Message);
+                    await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt * attempt), time, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }
 
+    private static bool IsRefreshConflict(NpgsqlException exception) =>
+        exception.IsTransient
+        || exception is PostgresException { SqlState: "22023" or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable };
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Upserted {Count} bars: {Inserted} inserted, {Corrected} corrected, {Unchanged} unchanged")]
     private partial void LogUpserted(int count, int inserted, int corrected, int unchanged);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing continuous aggregate {View} failed: {Reason}")]
-    private partial void LogRefreshFailed(string view, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing continuous aggregate {View} clashed with another refresh (attempt {Attempt}): {Reason}")]
+    private partial void LogRefreshRetry(string view, int attempt, string reason);
 }

@@ -88,9 +88,10 @@ public sealed class CalendarStore(NpgsqlDataSource dataSource, StorageSchema sch
         return days;
     }
 
-    private static NpgsqlParameter Times(string name, List<DateOnly> dates, Dictionary<DateOnly, TradingDay> byDate, Func<TradingDay, TimeOnly> pick) =>
+    // Closed days have no times: a typed array with null elements, which Npgsql sends as time[].
+    private static NpgsqlParameter<TimeOnly?[]> Times(string name, List<DateOnly> dates, Dictionary<DateOnly, TradingDay> byDate, Func<TradingDay, TimeOnly> pick) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Time)
         {
-            Value = dates.Select(date => byDate.TryGetValue(date, out var day) ? (object)pick(day) : DBNull.Value).ToArray(),
+            TypedValue = [.. dates.Select(date => byDate.TryGetValue(date, out var day) ? pick(day) : (TimeOnly?)null)],
         };
 }

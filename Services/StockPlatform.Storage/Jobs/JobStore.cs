@@ -15,7 +15,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
     private const string JobColumns =
         "id, kind, symbol, start_date, end_date, feed, status, sessions_done, sessions_total, bars_inserted, bars_corrected, error, created_at, updated_at";
 
-    private const string TaskColumns = "id, job_id, seq, symbol, start_date, end_date, feed, status, attempts";
+    private const string TaskColumns = "id, job_id, seq, symbol, start_date, end_date, feed, status, attempts, sessions_done, bars_inserted, bars_corrected, updated_at";
 
     // Progress and status follow from the tasks: succeeded when none is left open.
     private const string Recompute = $"""
@@ -133,11 +133,13 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
         {
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            await LockJobOfTaskAsync(connection, transaction, taskId, token).ConfigureAwait(false);
             await using var command = new NpgsqlCommand($"""
                 UPDATE job_tasks t SET status = 'running', attempts = t.attempts + 1, updated_at = now()
                 FROM jobs j
                 WHERE t.id = @id AND j.id = t.job_id AND t.status IN ('pending', 'running') AND j.status IN ('queued', 'running')
-                RETURNING t.id, t.job_id, t.seq, t.symbol, t.start_date, t.end_date, t.feed, t.status, t.attempts
+                RETURNING t.id, t.job_id, t.seq, t.symbol, t.start_date, t.end_date, t.feed, t.status, t.attempts,
+                          t.sessions_done, t.bars_inserted, t.bars_corrected, t.updated_at
                 """, connection, transaction);
             command.Parameters.AddWithValue("id", taskId);
             JobTask? task;
@@ -167,6 +169,12 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
         {
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            // Same lock order as task updates (job row, then tasks), so the two never deadlock.
+            await using (var lockJob = new NpgsqlCommand("SELECT 1 FROM jobs WHERE id = @job FOR UPDATE", connection, transaction))
+            {
+                lockJob.Parameters.AddWithValue("job", jobId);
+                await lockJob.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }
             await using (var tasks = new NpgsqlCommand(
                 "UPDATE job_tasks SET status = 'failed', error = @error, updated_at = now() WHERE job_id = @job AND status IN ('pending', 'running')", connection, transaction))
             {
@@ -191,7 +199,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
         return await retry.ExecuteAsync<IReadOnlyList<JobTask>>(async token =>
         {
             await using var command = dataSource.CreateCommand($"""
-                SELECT t.id, t.job_id, t.seq, t.symbol, t.start_date, t.end_date, t.feed, t.status, t.attempts
+                SELECT t.id, t.job_id, t.seq, t.symbol, t.start_date, t.end_date, t.feed, t.status, t.attempts,
+                       t.sessions_done, t.bars_inserted, t.bars_corrected, t.updated_at
                 FROM job_tasks t JOIN jobs j ON j.id = t.job_id
                 WHERE t.status IN ('pending', 'running') AND j.status IN ('queued', 'running')
                 ORDER BY j.created_at, t.seq
@@ -210,12 +219,15 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
         {
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            await LockJobOfTaskAsync(connection, transaction, taskId, token).ConfigureAwait(false);
             Guid jobId;
+            // Done and failed are final: a progress message overtaken by the completion, or a
+            // redelivered completion, must not rewrite a finished task's counts.
             await using (var command = new NpgsqlCommand("""
                 UPDATE job_tasks SET
-                    status = CASE WHEN status IN ('done', 'failed') THEN status ELSE @status END,
+                    status = @status,
                     sessions_total = @total, sessions_done = @done, bars_inserted = @inserted, bars_corrected = @corrected, updated_at = now()
-                WHERE id = @id AND status <> 'failed'
+                WHERE id = @id AND status IN ('pending', 'running')
                 RETURNING job_id
                 """, connection, transaction))
             {
@@ -240,8 +252,24 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<Job> RecomputeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, CancellationToken cancellationToken) =>
-        (await QueryJobsAsync(connection, transaction, Recompute, cancellationToken, ("job", jobId)).ConfigureAwait(false))[0];
+    /// <summary>
+    /// Serializes changes to one job's tasks. Without it, the last two tasks finishing at once
+    /// would each recompute from a snapshot missing the other, and the job would never succeed.
+    /// </summary>
+    private static async Task LockJobOfTaskAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid taskId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT j.id FROM jobs j JOIN job_tasks t ON t.job_id = j.id WHERE t.id = @id FOR UPDATE OF j", connection, transaction);
+        command.Parameters.AddWithValue("id", taskId);
+        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Job> RecomputeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, CancellationToken cancellationToken)
+    {
+        // Every caller already holds the job's row lock (LockJobOfTaskAsync), taken in a statement
+        // before this one, so the sum below sees every concurrent task update of the job committed.
+        return (await QueryJobsAsync(connection, transaction, Recompute, cancellationToken, ("job", jobId)).ConfigureAwait(false))[0];
+    }
 
     private async Task<IReadOnlyList<Job>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
@@ -283,7 +311,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
 
     private static JobTask ReadTask(DbDataReader reader) => new(
         reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2), reader.GetString(3),
-        reader.GetFieldValue<DateOnly>(4), reader.GetFieldValue<DateOnly>(5), reader.GetString(6), reader.GetString(7), reader.GetInt32(8));
+        reader.GetFieldValue<DateOnly>(4), reader.GetFieldValue<DateOnly>(5), reader.GetString(6), reader.GetString(7), reader.GetInt32(8),
+        reader.GetInt32(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetFieldValue<DateTimeOffset>(12));
 
     /// <summary>The stored (and served) spelling of a status.</summary>
     public static string ToText(JobStatus status) => status.ToString().ToLowerInvariant();

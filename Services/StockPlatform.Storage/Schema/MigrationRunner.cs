@@ -116,9 +116,12 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, IOption
 
     private async Task ApplyCompressionPolicyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        // Re-created at every start so a changed Storage:CompressAfter takes effect.
+        // Re-created at every start so a changed Storage:CompressAfter takes effect; in one
+        // transaction, so a crash in between never leaves the table without a policy.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "SELECT remove_compression_policy('bars_1m', if_exists => true)", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "SELECT add_compression_policy('bars_1m', compress_after => @age)", cancellationToken, ("age", options.Value.CompressAfter)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<StorageInfo> DescribeAsync(NpgsqlConnection connection, StoragePath path, CancellationToken cancellationToken)

@@ -1,0 +1,198 @@
+using System.Globalization;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.Tests.Support;
+
+namespace StockPlatform.Storage.Tests;
+
+public sealed class AggregationTests(AggregationData data) : IClassFixture<AggregationData>
+{
+    private static readonly Symbol Symbol = AggregationData.Symbol;
+
+    public static TheoryData<string, HourAnchor, SessionFilter?, bool> Reads()
+    {
+        var reads = new (string Interval, HourAnchor Anchor, SessionFilter? Session)[]
+        {
+            ("1m", HourAnchor.Clock, null),
+            ("1m", HourAnchor.Clock, SessionFilter.Regular),
+            ("5m", HourAnchor.Clock, null),
+            ("5m", HourAnchor.Clock, SessionFilter.Regular),
+            ("15m", HourAnchor.Clock, null),
+            ("15m", HourAnchor.Clock, SessionFilter.Regular),
+            ("30m", HourAnchor.Clock, null),
+            ("30m", HourAnchor.Clock, SessionFilter.Regular),
+            ("1h", HourAnchor.Clock, null),
+            ("1h", HourAnchor.Clock, SessionFilter.Regular),
+            ("1h", HourAnchor.Session, null),
+            ("1h", HourAnchor.Session, SessionFilter.Regular),
+            ("90m", HourAnchor.Clock, null),
+            ("90m", HourAnchor.Clock, SessionFilter.Regular),
+            ("90m", HourAnchor.Session, null),
+            ("1d", HourAnchor.Clock, null),
+            ("1d", HourAnchor.Clock, SessionFilter.Extended),
+        };
+        var theory = new TheoryData<string, HourAnchor, SessionFilter?, bool>();
+        foreach (var calendarStored in new[] { false, true })
+            foreach (var (interval, anchor, session) in reads) theory.Add(interval, anchor, session, calendarStored);
+        return theory;
+    }
+
+    [Fact]
+    public void The_random_minutes_cover_what_the_checks_need()
+    {
+        var local = data.Source.Select(b => (Bar: b, Ny: NewYorkTime.FromUtc(b.Timestamp))).ToList();
+        var dates = local.Select(x => DateOnly.FromDateTime(x.Ny)).Distinct().ToList();
+
+        // Both sides of both clock changes, and the half day.
+        Assert.Contains(new DateOnly(2024, 3, 8), dates);
+        Assert.Contains(new DateOnly(2024, 3, 11), dates);
+        Assert.Contains(new DateOnly(2024, 11, 1), dates);
+        Assert.Contains(new DateOnly(2024, 11, 4), dates);
+        Assert.Contains(local, x => x.Ny.Date == new DateTime(2024, 11, 29) && x.Ny.Hour is >= 13 and < 17);
+        Assert.DoesNotContain(local, x => x.Ny.Date == new DateTime(2024, 11, 29) && x.Ny.Hour >= 17);
+        // Pre-market, after-hours, minutes without trades, and gaps.
+        Assert.Contains(local, x => x.Ny.TimeOfDay < new TimeSpan(9, 30, 0));
+        Assert.Contains(local, x => x.Ny.TimeOfDay >= new TimeSpan(16, 0, 0));
+        Assert.Contains(local, x => x.Bar.Volume == 0);
+        var possible = dates.Sum(d => NyseCalendar.GetTradingDay(d)!.SessionCloseUtc.Subtract(NyseCalendar.GetTradingDay(d)!.SessionOpenUtc).TotalMinutes);
+        Assert.InRange(data.Source.Count / possible, 0.55, 0.65);
+    }
+
+    [Theory]
+    [MemberData(nameof(Reads))]
+    public async Task Bars_at_every_interval_match_an_independent_computation_from_the_minutes(string interval, HourAnchor anchor, SessionFilter? session, bool calendarStored)
+    {
+        var query = new BarQuery(Symbol, BarInterval.Parse(interval)) { Anchor = anchor, Session = session };
+        var expected = ExpectedBars.For(data.Source, query);
+
+        var actual = await BarReads.AllAsync(data.Host(calendarStored).Bars, query);
+
+        BarAssert.Equal(expected, actual, $"{interval} {anchor} {query.EffectiveSession}, calendar {(calendarStored ? "stored" : "from the rules")}");
+        Assert.All(actual, bar => Assert.True(bar.IsComplete));
+    }
+
+    [Fact]
+    public async Task Daily_bars_are_labelled_at_new_york_midnight_and_end_at_the_half_day_close()
+    {
+        var regular = await BarReads.AllAsync(data.Host(false).Bars, new BarQuery(Symbol, BarInterval.OneDay));
+        var extended = await BarReads.AllAsync(data.Host(false).Bars, new BarQuery(Symbol, BarInterval.OneDay) { Session = SessionFilter.Extended });
+
+        Assert.Contains(regular, bar => bar.Timestamp == new DateTimeOffset(2024, 3, 8, 5, 0, 0, TimeSpan.Zero));  // EST
+        Assert.Contains(regular, bar => bar.Timestamp == new DateTimeOffset(2024, 3, 11, 4, 0, 0, TimeSpan.Zero)); // EDT
+        Assert.Contains(regular, bar => bar.Timestamp == new DateTimeOffset(2024, 11, 4, 5, 0, 0, TimeSpan.Zero)); // EST again
+        var halfDay = NewYorkTime.StartOfDay(new DateOnly(2024, 11, 29));
+        var lastRegular = data.Source.Last(b => b.Timestamp < Minutes.Ny(2024, 11, 29, 13, 0));
+        var lastExtended = data.Source.Last(b => b.Timestamp < Minutes.Ny(2024, 11, 29, 17, 0));
+        Assert.NotEqual(lastRegular, lastExtended);
+        Assert.Equal(lastRegular.Close, regular.Single(b => b.Timestamp == halfDay).Close);
+        Assert.Equal(lastExtended.Close, extended.Single(b => b.Timestamp == halfDay).Close);
+        Assert.DoesNotContain(regular, bar => bar.Timestamp == NewYorkTime.StartOfDay(new DateOnly(2024, 11, 28))); // Thanksgiving
+    }
+
+    [Fact]
+    public async Task Hourly_buckets_start_on_the_clock_or_at_half_past_with_the_session_anchor()
+    {
+        var clock = await BarReads.AllAsync(data.Host(false).Bars, new BarQuery(Symbol, BarInterval.OneHour));
+        var session = await BarReads.AllAsync(data.Host(false).Bars, new BarQuery(Symbol, BarInterval.OneHour) { Anchor = HourAnchor.Session });
+
+        Assert.All(clock, bar => Assert.Equal(0, NewYorkTime.FromUtc(bar.Timestamp).Minute));
+        Assert.All(session, bar => Assert.Equal(30, NewYorkTime.FromUtc(bar.Timestamp).Minute));
+        Assert.Contains(session, bar => bar.Timestamp == Minutes.Ny(2024, 3, 11, 8, 30));
+        Assert.Contains(session, bar => bar.Timestamp == Minutes.Ny(2024, 3, 11, 9, 30));
+        Assert.Contains(session, bar => bar.Timestamp == Minutes.Ny(2024, 3, 11, 10, 30));
+    }
+
+    [Fact]
+    public async Task Regular_intraday_bars_start_within_the_regular_session_only()
+    {
+        var bars = await BarReads.AllAsync(data.Host(true).Bars, new BarQuery(Symbol, BarInterval.FiveMinutes) { Session = SessionFilter.Regular });
+
+        Assert.All(bars, bar => Assert.True(ExpectedBars.IsRegular(bar.Timestamp), BarAssert.Describe(bar)));
+        // The half day's last regular bar holds its last minute before 13:00, and nothing later.
+        var close = Minutes.Ny(2024, 11, 29, 13, 0);
+        var lastMinute = data.Source.Last(b => b.Timestamp < close);
+        var lastBar = bars.Last(b => NewYorkTime.DateOf(b.Timestamp) == new DateOnly(2024, 11, 29));
+        Assert.InRange(lastBar.Timestamp, lastMinute.Timestamp.AddMinutes(-4), lastMinute.Timestamp);
+        Assert.Equal(lastMinute.Close, lastBar.Close);
+    }
+
+    [Theory]
+    [InlineData("1m", 37)]
+    [InlineData("5m", 100)]
+    [InlineData("1h", 10)]
+    [InlineData("90m", 1)]
+    [InlineData("1d", 5)]
+    public async Task Latest_returns_the_last_bars_in_ascending_order(string interval, int limit)
+    {
+        var query = new BarQuery(Symbol, BarInterval.Parse(interval)) { Latest = true, Limit = limit };
+        var expected = ExpectedBars.For(data.Source, query);
+
+        var slice = await data.Host(false).Bars.GetBarsAsync(query);
+
+        BarAssert.Equal(expected.TakeLast(limit).ToList(), slice.Bars, $"latest {limit} x {interval}");
+        Assert.True(slice.HasMore);
+    }
+
+    [Fact]
+    public async Task Latest_within_a_range_ends_before_the_range_end_and_says_when_there_is_nothing_more()
+    {
+        var start = Minutes.Ny(2024, 3, 6, 0, 0);
+        var end = Minutes.Ny(2024, 3, 11, 12, 0);
+        var query = new BarQuery(Symbol, BarInterval.OneHour) { Start = start, End = end, Latest = true, Limit = 5 };
+        var expected = ExpectedBars.For(data.Source, query).Where(b => b.Timestamp >= start && b.Timestamp < end).ToList();
+
+        var slice = await data.Host(false).Bars.GetBarsAsync(query);
+        var all = await data.Host(false).Bars.GetBarsAsync(new BarQuery(Symbol, BarInterval.OneDay) { Latest = true, Limit = 1000 });
+
+        BarAssert.Equal(expected.TakeLast(5).ToList(), slice.Bars, "latest 5 hours of the range");
+        Assert.True(slice.HasMore);
+        BarAssert.Equal(ExpectedBars.For(data.Source, new BarQuery(Symbol, BarInterval.OneDay)), all.Bars, "every daily bar");
+        Assert.False(all.HasMore);
+    }
+
+    [Theory]
+    [InlineData("1m", 997)]
+    [InlineData("5m", 97)]
+    [InlineData("1h", 13)]
+    [InlineData("1d", 4)]
+    public async Task Paging_from_the_last_bar_plus_one_interval_reproduces_the_whole_series(string interval, int pageSize)
+    {
+        var query = new BarQuery(Symbol, BarInterval.Parse(interval)) { Anchor = HourAnchor.Session };
+        var expected = ExpectedBars.For(data.Source, query);
+
+        var first = await data.Host(true).Bars.GetBarsAsync(query with { Limit = pageSize });
+        var pages = await BarReads.AllAsync(data.Host(true).Bars, query, pageSize);
+
+        Assert.True(first.HasMore);
+        Assert.Equal(pageSize, first.Bars.Count);
+        BarAssert.Equal(expected, pages, $"{interval} in pages of {pageSize}");
+    }
+
+    [Theory]
+    // The end falls inside the 09:00 bucket, before the regular session opens at 09:30.
+    [InlineData("1h", HourAnchor.Clock, SessionFilter.Regular, "2024-03-06 04:00", "2024-03-06 09:15")]
+    [InlineData("90m", HourAnchor.Clock, SessionFilter.Regular, "2024-03-06 09:00", "2024-03-06 09:10")]
+    [InlineData("5m", HourAnchor.Clock, SessionFilter.Extended, "2024-03-07 10:02", "2024-03-08 11:00")]
+    [InlineData("1h", HourAnchor.Session, SessionFilter.Regular, "2024-11-01 08:00", "2024-11-04 10:31")]
+    [InlineData("1d", HourAnchor.Clock, SessionFilter.Regular, "2024-03-08 00:00", "2024-11-04 00:00")]
+    [InlineData("1d", HourAnchor.Clock, SessionFilter.Extended, "2024-11-29 00:00", "2024-11-29 00:01")]
+    public async Task A_ranged_read_returns_exactly_the_bars_that_start_in_the_range(string interval, HourAnchor anchor, SessionFilter session, string from, string to)
+    {
+        var start = NewYork(from);
+        var end = NewYork(to);
+        var query = new BarQuery(Symbol, BarInterval.Parse(interval)) { Anchor = anchor, Session = session, Start = start, End = end };
+        var expected = ExpectedBars.For(data.Source, query).Where(b => b.Timestamp >= start && b.Timestamp < end).ToList();
+
+        var actual = await BarReads.AllAsync(data.Host(false).Bars, query);
+
+        Assert.NotEmpty(expected);
+        BarAssert.Equal(expected, actual, $"{interval} {anchor} {session} from {from} to {to}");
+    }
+
+    private static DateTimeOffset NewYork(string local)
+    {
+        var time = DateTime.ParseExact(local, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        return NewYorkTime.ToUtc(DateOnly.FromDateTime(time), TimeOnly.FromDateTime(time));
+    }
+}

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.Extensions;
+using StockPlatform.Storage.Jobs;
+using StockPlatform.Storage.Ledger;
+using StockPlatform.Storage.Schema;
+
+namespace StockPlatform.Storage.Tests.Support;
+
+/// <summary>
+/// A new database with the stores wired exactly as a service wires them (<c>AddStorage</c> on a
+/// host builder). The host is never started: the stores migrate lazily through StorageSchema.
+/// Disposing drops the database.
+/// </summary>
+internal sealed class StorageHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private StorageHost(string database, IHost host, LogCollector logs)
+    {
+        Database = database;
+        _host = host;
+        Logs = logs;
+    }
+
+    public string Database { get; }
+
+    public LogCollector Logs { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public BarStore Bars => Services.GetRequiredService<BarStore>();
+
+    public CalendarStore Calendar => Services.GetRequiredService<CalendarStore>();
+
+    public IngestLedger Ledger => Services.GetRequiredService<IngestLedger>();
+
+    public JobStore Jobs => Services.GetRequiredService<JobStore>();
+
+    public MigrationRunner Migrations => Services.GetRequiredService<MigrationRunner>();
+
+    public StorageSchema Schema => Services.GetRequiredService<StorageSchema>();
+
+    /// <summary>The data source the stores use, for checks the stores do not offer.</summary>
+    public NpgsqlDataSource DataSource => Services.GetRequiredService<NpgsqlDataSource>();
+
+    /// <summary>Creates the database and the host; <paramref name="time"/> replaces the clock the stores read.</summary>
+    public static async Task<StorageHost> CreateAsync(TimeProvider? time = null)
+    {
+        var database = await TestServer.CreateDatabaseAsync();
+        try
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            var logs = new LogCollector();
+            builder.Logging.AddProvider(logs);
+            // test.sh sets Logging__LogLevel__Default=Warning for the services; the collector needs Information.
+            builder.Logging.AddFilter<LogCollector>(null, LogLevel.Information);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:stockplatform"] = TestServer.For(database),
+            });
+            // Registered before AddStorage, whose TryAdd then keeps it.
+            if (time is not null) builder.Services.AddSingleton(time);
+            builder.AddStorage();
+            return new StorageHost(database, builder.Build(), logs);
+        }
+        catch
+        {
+            await TestServer.DropDatabaseAsync(database);
+            throw;
+        }
+    }
+
+    /// <summary>One value from a query on this database.</summary>
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Runs a statement on this database.</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Rows in bars_1m.</summary>
+    public Task<long> CountBarsAsync() => ScalarAsync<long>("SELECT count(*) FROM bars_1m");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        else _host.Dispose();
+        await TestServer.DropDatabaseAsync(Database);
+    }
+}
