@@ -4,8 +4,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-service_stop gateway
-service_stop marketsim
+for name in gateway ingestion marketsim; do service_stop "$name"; done
 
 if rabbit_running "$DATA_DIR/rabbitmq"; then
   rabbit_stop "$DATA_DIR/rabbitmq"

@@ -112,7 +112,11 @@ pg_start() {
   # Only the log file is handed to postgres, never its directory: that may be shared (/tmp).
   mkdir -p "$(dirname "$logfile")"
   touch "$logfile" "$logfile.initdb"
-  if is_root; then chown postgres: "$logfile" "$logfile.initdb"; fi
+  if is_root; then
+    chown postgres: "$logfile" "$logfile.initdb"
+    as_user postgres test -w "$logfile" \
+      || die "the postgres user cannot write $logfile: let it traverse $(dirname "$logfile") (chmod 755)"
+  fi
 
   if [ ! -f "$data/PG_VERSION" ]; then
     make_owned_dir postgres "$data"

@@ -10,6 +10,7 @@ RABBITMQ_PORT=${RABBITMQ_PORT:-5672}
 RABBITMQ_MANAGEMENT_PORT=${RABBITMQ_MANAGEMENT_PORT:-15672}
 GATEWAY_PORT=${GATEWAY_PORT:-8000}
 MARKETSIM_PORT=${MARKETSIM_PORT:-8090}
+INGESTION_PORT=${INGESTION_PORT:-8010}
 all_ok=0
 
 row() { printf '%-12s %-9s %-22s %s\n' "$1" "$2" "$3" "$4"; }
@@ -41,6 +42,7 @@ service_row() {
   fi
 }
 service_row gateway "$GATEWAY_PORT"
+service_row ingestion "$INGESTION_PORT"
 # MarketSim runs only when no Alpaca keys were given; its absence is not a fault.
 if service_pid marketsim >/dev/null; then service_row marketsim "$MARKETSIM_PORT"; fi
 exit "$all_ok"

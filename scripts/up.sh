@@ -14,14 +14,15 @@ RABBITMQ_DIST_PORT=${RABBITMQ_DIST_PORT:-25672}
 EPMD_PORT=${EPMD_PORT:-4370}
 GATEWAY_PORT=${GATEWAY_PORT:-8000}
 MARKETSIM_PORT=${MARKETSIM_PORT:-8090}
+INGESTION_PORT=${INGESTION_PORT:-8010}
 
 "$ROOT/scripts/setup.sh"
 
 # Passwords are generated once per machine and kept out of the repository (.data is git-ignored).
 SECRETS="$DATA_DIR/secrets.env"
+# The umask stays in a subshell: the rest (logs, data dirs) must stay reachable by postgres and rabbitmq.
 if [ ! -f "$SECRETS" ]; then
-  umask 077
-  printf 'PG_PASSWORD=%s\nRABBITMQ_PASSWORD=%s\n' "$(new_secret)" "$(new_secret)" > "$SECRETS"
+  (umask 077 && printf 'PG_PASSWORD=%s\nRABBITMQ_PASSWORD=%s\n' "$(new_secret)" "$(new_secret)" > "$SECRETS")
 fi
 if ! grep -q '^MARKETSIM_SECRET=' "$SECRETS"; then
   printf 'MARKETSIM_SECRET=%s\n' "$(new_secret)" >> "$SECRETS"
@@ -62,17 +63,22 @@ else
   wait_for_healthy marketsim "$MARKETSIM_URL/health" 60 || exit 1
 fi
 
-
+# The backfill agent (health endpoints only) and the gateway.
+service_start ingestion "$ROOT/Services/StockPlatform.Ingestion/$BIN/StockPlatform.Ingestion.dll" "http://127.0.0.1:$INGESTION_PORT" \
+  ConnectionStrings__stockplatform="$DB" ConnectionStrings__messaging="$BUS" "${ALPACA_ENV[@]}"
 service_start gateway "$ROOT/Gateway/$BIN/StockPlatform.Gateway.dll" "http://127.0.0.1:$GATEWAY_PORT" \
   ConnectionStrings__stockplatform="$DB" ConnectionStrings__messaging="$BUS" "${ALPACA_ENV[@]}" \
   STOCKPLATFORM_MARKET_DATA="$MARKET_DATA_SOURCE"
 
+wait_for_healthy ingestion "http://127.0.0.1:$INGESTION_PORT/health" 90 || exit 1
 wait_for_healthy gateway "http://127.0.0.1:$GATEWAY_PORT/health" 90 || exit 1
 
 cat <<TXT
 
 StockPlatform is running:
   gateway      http://127.0.0.1:$GATEWAY_PORT   (health: /health, version: /version)
+  ingestion    http://127.0.0.1:$INGESTION_PORT   (backfill agent; health: /health)
+  try it       curl -X POST 127.0.0.1:$GATEWAY_PORT/ingest/SPY; curl '127.0.0.1:$GATEWAY_PORT/bars/SPY?limit=5'
   PostgreSQL   127.0.0.1:$PG_PORT, database stockplatform, user postgres (password in $SECRETS)
   RabbitMQ     127.0.0.1:$RABBITMQ_PORT, management http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT (user stockplatform)
   market data  $MARKET_DATA
