@@ -19,6 +19,12 @@ var messaging = builder.AddRabbitMQ("messaging")
 // Market data: Alpaca with the user's keys, or MarketSim (synthetic data) when none are given.
 var marketData = builder.AddMarketDataSource();
 
+// The historical backfill agent: consumes backfill windows, fetches from Alpaca (or MarketSim).
+builder.AddProject<Projects.StockPlatform_Ingestion>("ingestion")
+    .WithReference(database).WaitFor(database)
+    .WithReference(messaging).WaitFor(messaging)
+    .WithMarketData(marketData);
+
 builder.AddProject<Projects.StockPlatform_Gateway>("gateway")
     .WithReference(database).WaitFor(database)
     .WithReference(messaging).WaitFor(messaging)

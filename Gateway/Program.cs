@@ -12,6 +12,9 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapVersionApi();
+app.MapIngestApi();
+app.MapJobsApi();
+app.MapBarsApi();
 
 app.Run();
 

@@ -1,5 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Npgsql;
+using StockPlatform.Storage.Schema;
 
 namespace StockPlatform.Gateway.Apis;
 
@@ -9,27 +11,44 @@ public static class VersionApi
     /// <summary>Maps the version endpoint.</summary>
     public static IEndpointRouteBuilder MapVersionApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/version", GetVersion)
+        app.MapGet("/version", GetVersionAsync)
             .WithName("GetVersion")
             .WithTags("Platform");
         return app;
     }
 
-    internal static VersionInfo GetVersion(IHostEnvironment environment, IConfiguration configuration)
+    internal static async Task<VersionInfo> GetVersionAsync(IHostEnvironment environment, IConfiguration configuration, StorageSchema schema, CancellationToken cancellationToken)
     {
         var assembly = typeof(VersionApi).Assembly;
         var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
             ?? assembly.GetName().Version?.ToString()
             ?? "unknown";
+
+        // Which storage path is active (TimescaleDB or plain PostgreSQL) is decided by the database.
+        StorageDescription storage;
+        try
+        {
+            var info = await schema.GetInfoAsync(cancellationToken);
+            storage = new StorageDescription(info.Path == StoragePath.Timescale ? "timescaledb" : "postgresql", info.Describe(), info.SchemaVersion);
+        }
+        catch (NpgsqlException ex)
+        {
+            storage = new StorageDescription("unavailable", ex.Message, 0);
+        }
+
         return new VersionInfo(
             Service: "gateway",
             Version: version,
             Runtime: RuntimeInformation.FrameworkDescription,
             Environment: environment.EnvironmentName,
             // Set by scripts/up.sh and the AppHost, so people can see when bars are synthetic.
-            MarketData: configuration["STOCKPLATFORM_MARKET_DATA"] ?? "not configured");
+            MarketData: configuration["STOCKPLATFORM_MARKET_DATA"] ?? "not configured",
+            Storage: storage);
     }
 
+    /// <summary>The hot store: <c>path</c> is <c>timescaledb</c>, <c>postgresql</c> (plain tables) or <c>unavailable</c>.</summary>
+    public sealed record StorageDescription(string Path, string Description, int SchemaVersion);
+
     /// <summary>The body of <c>GET /version</c>.</summary>
-    public sealed record VersionInfo(string Service, string Version, string Runtime, string Environment, string MarketData);
+    public sealed record VersionInfo(string Service, string Version, string Runtime, string Environment, string MarketData, StorageDescription Storage);
 }

@@ -29,9 +29,12 @@ public static class MessageBusExtensions
         }
         var amqp = AmqpConnection.Parse(connectionString);
 
+        // An optional prefix keeps queues apart when several stacks share one broker (test runs).
+        var prefix = builder.Configuration["Messaging:EndpointPrefix"];
         builder.Services.AddMassTransit(bus =>
         {
-            bus.SetKebabCaseEndpointNameFormatter();
+            if (string.IsNullOrWhiteSpace(prefix)) bus.SetKebabCaseEndpointNameFormatter();
+            else bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, false));
             configure?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

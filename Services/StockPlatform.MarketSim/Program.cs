@@ -1,4 +1,8 @@
-using StockPlatform.MarketSim;
+namespace StockPlatform.MarketSim;
 
-var app = MarketSimApp.Create(args);
-app.Run();
+// An explicit entry point in our namespace: a top-level one would add a public global `Program`
+// that collides with the gateway's in test projects that reference both.
+internal static class Program
+{
+    private static void Main(string[] args) => MarketSimApp.Create(args).Run();
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
+
+namespace StockPlatform.Gateway.Apis;
+
+/// <summary>Reads the query-string values the API shares; each failure is reported on the parameter's name.</summary>
+internal static class RequestParsing
+{
+    /// <summary>Tickers are matched case-insensitively ("spy" is SPY) and must then be valid.</summary>
+    public static Symbol? Symbol(string? text, ApiProblems problems)
+    {
+        var normalized = text?.Trim().ToUpperInvariant();
+        if (MarketData.Domain.Symbol.TryParse(normalized, out var symbol, out var error)) return symbol;
+        problems.Add("symbol", error);
+        return null;
+    }
+
+    /// <summary>A <c>YYYY-MM-DD</c> date, or <paramref name="fallback"/> when absent.</summary>
+    public static DateOnly? Date(string? text, string parameter, DateOnly fallback, ApiProblems problems)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+        problems.Add(parameter, $"'{text}' is not a date; use YYYY-MM-DD.");
+        return null;
+    }
+
+    /// <summary>
+    /// A range bound given as a date (a whole New York trading date) or an RFC 3339 time.
+    /// Returned as an instant: a start is inclusive; an end is turned exclusive, so a date end
+    /// includes that whole day and a time end includes a bar starting exactly then.
+    /// </summary>
+    public static DateTimeOffset? Instant(string? text, string parameter, bool isEnd, ApiProblems problems)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        text = text.Trim();
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            return NewYorkTime.StartOfDay(isEnd ? date.AddDays(1) : date);
+        if (text.Contains('T', StringComparison.Ordinal)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+            return isEnd ? instant.AddTicks(1) : instant;
+        problems.Add(parameter, $"'{text}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time (2024-01-02T14:30:00Z).");
+        return null;
+    }
+
+    /// <summary>An integer within [min, max], or <paramref name="fallback"/> when absent.</summary>
+    public static int? Int(string? text, string parameter, int fallback, int min, int max, ApiProblems problems)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max) return value;
+        problems.Add(parameter, $"'{text}' is not a whole number from {min} to {max}.");
+        return null;
+    }
+
+    /// <summary>One of the allowed words (case-insensitive), or <paramref name="fallback"/> when absent.</summary>
+    public static string? OneOf(string? text, string parameter, string? fallback, ApiProblems problems, params string[] allowed)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        var value = text.Trim().ToLowerInvariant();
+        if (allowed.Contains(value)) return value;
+        problems.Add(parameter, $"'{text}' is not one of: {string.Join(", ", allowed)}.");
+        return null;
+    }
+}

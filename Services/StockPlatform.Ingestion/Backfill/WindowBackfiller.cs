@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using MassTransit;
+using StockPlatform.Contracts;
+using StockPlatform.Ingestion.Agents;
+using StockPlatform.MarketData.Alpaca.Errors;
+using StockPlatform.MarketData.Alpaca.Rest;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.ServiceDefaults.Logging;
+using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.Jobs;
+using StockPlatform.Storage.Ledger;
+
+namespace StockPlatform.Ingestion.Backfill;
+
+/// <summary>
+/// Backfills one date window of one symbol: reads the trading calendar (fetching and storing it
+/// when missing), takes the sessions the ingest ledger lacks (the gap scan), fetches each run of
+/// consecutive missing sessions from Alpaca page by page, upserts every page, records the
+/// sessions in the ledger and reports progress. Running it twice changes nothing the second time:
+/// fetched sessions are skipped and upserts are idempotent.
+/// </summary>
+public sealed partial class WindowBackfiller(
+    JobStore jobs,
+    CalendarStore calendar,
+    IngestLedger ledger,
+    BarStore bars,
+    AlpacaRestClient alpaca,
+    IPublishEndpoint bus,
+    AgentState agent,
+    TimeProvider time,
+    ILogger<WindowBackfiller> logger)
+{
+    /// <summary>Runs the task of <paramref name="message"/>; a task already done (a redelivery) is skipped.</summary>
+    public async Task RunAsync(BackfillWindow message, CancellationToken cancellationToken)
+    {
+        using var scope = logger.BeginWorkScope(agent: AgentState.AgentName, symbol: message.Symbol, stage: "window");
+        var task = await jobs.StartTaskAsync(message.TaskId, cancellationToken);
+        if (task is null)
+        {
+            LogSkipped(message.TaskId, message.Start, message.End);
+            return;
+        }
+
+        agent.Begin(task.Id, $"{task.Symbol} {task.Start:yyyy-MM-dd}..{task.End:yyyy-MM-dd}");
+        try
+        {
+            await BackfillAsync(task, Symbol.Parse(task.Symbol), cancellationToken);
+        }
+        catch (AlpacaException ex) when (!ex.IsTransient)
+        {
+            // Bad keys, an unknown symbol, a plan without the feed: retrying cannot help, so the
+            // job fails at once with Alpaca's own words instead of retrying into a storm.
+            var job = await jobs.FailAsync(task.JobId, ex.Message, CancellationToken.None);
+            LogJobFailed(job.Id, ex.Message);
+            await bus.Publish(new JobFailed(job.Id, job.Symbol, ex.Message, time.GetUtcNow()), CancellationToken.None);
+        }
+        finally
+        {
+            agent.End(task.Id);
+        }
+    }
+
+    private async Task BackfillAsync(JobTask task, Symbol symbol, CancellationToken cancellationToken)
+    {
+        var sessions = await SessionsAsync(task, cancellationToken);
+        var now = time.GetUtcNow();
+
+        // The gap scan: only sessions missing from the ledger are fetched.
+        var fetched = await ledger.GetFetchedAsync(task.Symbol, task.Feed, task.Start, task.End, cancellationToken);
+        var missing = sessions.Where(day => !fetched.Contains(day.Date)).ToList();
+        var done = sessions.Count - missing.Count;
+        var totals = new UpsertResult((int)task.BarsInserted, (int)task.BarsCorrected, 0);
+        LogGapScan(task.Start, task.End, sessions.Count, missing.Count);
+
+        var job = await jobs.UpdateTaskProgressAsync(task.Id, sessions.Count, done, totals.Inserted, totals.Corrected, cancellationToken);
+        await PublishProgressAsync(job, cancellationToken);
+
+        foreach (var run in ConsecutiveRuns(sessions, missing))
+        {
+            var (result, barsPerSession, first, last) = await FetchRunAsync(task, symbol, run, now, cancellationToken);
+            totals += result;
+
+            // Today's session is fetched as far as it has gone but not marked complete, so the
+            // next backfill fetches it again and picks up the rest.
+            var complete = run.Where(day => day.SessionCloseUtc <= now)
+                .ToDictionary(day => day.Date, day => barsPerSession.GetValueOrDefault(day.Date));
+            using (logger.BeginWorkScope(stage: "ledger"))
+            {
+                await ledger.RecordAsync(task.Symbol, task.Feed, complete, cancellationToken);
+            }
+
+            done += run.Count;
+            job = await jobs.UpdateTaskProgressAsync(task.Id, sessions.Count, done, totals.Inserted, totals.Corrected, cancellationToken);
+            if (result.Total > 0)
+            {
+                await bus.Publish(new BarsIngested(task.Symbol, task.Feed, first, last, result.Inserted, result.Corrected,
+                    [.. run.Select(day => day.Date)], task.JobId), cancellationToken);
+            }
+            await PublishProgressAsync(job, cancellationToken);
+        }
+
+        job = await jobs.CompleteTaskAsync(task.Id, sessions.Count, totals.Inserted, totals.Corrected, cancellationToken);
+        await PublishProgressAsync(job, cancellationToken);
+        LogWindowDone(task.Start, task.End, totals.Inserted, totals.Corrected, totals.Unchanged);
+        if (job.Status == JobStatus.Succeeded)
+        {
+            LogJobSucceeded(job.Id, job.SessionsTotal, job.BarsInserted, job.BarsCorrected);
+            await bus.Publish(new JobCompleted(job.Id, job.Symbol, job.SessionsTotal, job.BarsInserted, job.BarsCorrected, time.GetUtcNow()), cancellationToken);
+        }
+    }
+
+    /// <summary>The window's sessions that have begun, from the stored calendar (fetched and stored first when missing).</summary>
+    private async Task<List<TradingDay>> SessionsAsync(JobTask task, CancellationToken cancellationToken)
+    {
+        using var scope = logger.BeginWorkScope(stage: "calendar");
+        if (!await calendar.CoversAsync(task.Start, task.End, cancellationToken))
+        {
+            var days = await alpaca.GetCalendarAsync(task.Start, task.End, cancellationToken);
+            await calendar.SaveRangeAsync(task.Start, task.End, days, cancellationToken);
+            LogCalendarStored(task.Start, task.End, days.Count);
+        }
+        var now = time.GetUtcNow();
+        var stored = await calendar.GetTradingDaysAsync(task.Start, task.End, cancellationToken);
+        return [.. stored.Where(day => day.SessionOpenUtc <= now)];
+    }
+
+    /// <summary>Fetches one run of consecutive sessions with as few requests as Alpaca allows, upserting page by page.</summary>
+    private async Task<(UpsertResult Result, Dictionary<DateOnly, int> BarsPerSession, DateTimeOffset First, DateTimeOffset Last)> FetchRunAsync(
+        JobTask task, Symbol symbol, List<TradingDay> run, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var from = run[0].SessionOpenUtc;
+        // Alpaca's end is inclusive: stop at the last minute of the run, or the last finished minute today.
+        var to = run[^1].SessionCloseUtc.AddMinutes(-1);
+        var lastFinishedMinute = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero).AddMinutes(-1);
+        if (to > lastFinishedMinute) to = lastFinishedMinute;
+
+        var result = default(UpsertResult);
+        var perSession = new Dictionary<DateOnly, int>();
+        var first = DateTimeOffset.MaxValue;
+        var last = DateTimeOffset.MinValue;
+        var request = BarsRequest.For(symbol, BarInterval.OneMinute, from, to) with { Feed = task.Feed };
+
+        using var scope = logger.BeginWorkScope(stage: "fetch");
+        await foreach (var page in alpaca.GetBarPagesAsync(request, cancellationToken))
+        {
+            var pageBars = page.Bars.Select(item => item.Bar).ToList();
+            if (pageBars.Count == 0) continue;
+            using (logger.BeginWorkScope(stage: "persist"))
+            {
+                var started = Stopwatch.GetTimestamp();
+                var upserted = await bars.UpsertAsync(symbol, task.Feed, pageBars, cancellationToken);
+                result += upserted;
+                LogPagePersisted(page.Number, pageBars.Count, upserted.Inserted, upserted.Corrected, upserted.Unchanged, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            foreach (var bar in pageBars)
+            {
+                var date = NewYorkTime.DateOf(bar.Timestamp);
+                perSession[date] = perSession.GetValueOrDefault(date) + 1;
+                if (bar.Timestamp < first) first = bar.Timestamp;
+                if (bar.Timestamp > last) last = bar.Timestamp;
+            }
+            agent.Update(task.Id, $"{task.Symbol} {run[0].Date:yyyy-MM-dd}..{run[^1].Date:yyyy-MM-dd} page {page.Number}");
+        }
+        return (result, perSession, first, last);
+    }
+
+    /// <summary>Groups the missing sessions into runs with no fetched session between them, so each run is one range query.</summary>
+    internal static List<List<TradingDay>> ConsecutiveRuns(IReadOnlyList<TradingDay> sessions, IReadOnlyList<TradingDay> missing)
+    {
+        var missingDates = missing.Select(day => day.Date).ToHashSet();
+        var runs = new List<List<TradingDay>>();
+        List<TradingDay>? current = null;
+        foreach (var day in sessions)
+        {
+            if (missingDates.Contains(day.Date))
+            {
+                current ??= [];
+                current.Add(day);
+            }
+            else if (current is not null)
+            {
+                runs.Add(current);
+                current = null;
+            }
+        }
+        if (current is not null) runs.Add(current);
+        return runs;
+    }
+
+    private Task PublishProgressAsync(Job job, CancellationToken cancellationToken) =>
+        bus.Publish(new JobProgressed(job.Id, job.Symbol, job.SessionsDone, job.SessionsTotal, job.BarsInserted, job.BarsCorrected, time.GetUtcNow()), cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} ({Start}..{End}) is already done or its job finished; nothing to do")]
+    private partial void LogSkipped(Guid taskId, DateOnly start, DateOnly end);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored the calendar for {Start}..{End}: {Sessions} trading days")]
+    private partial void LogCalendarStored(DateOnly start, DateOnly end, int sessions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gap scan {Start}..{End}: {Sessions} sessions, {Missing} to fetch")]
+    private partial void LogGapScan(DateOnly start, DateOnly end, int sessions, int missing);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Page {Page}: {Count} bars persisted ({Inserted} inserted, {Corrected} corrected, {Unchanged} unchanged) in {ElapsedMs:0} ms")]
+    private partial void LogPagePersisted(int page, int count, int inserted, int corrected, int unchanged, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Window {Start}..{End} done: {Inserted} inserted, {Corrected} corrected, {Unchanged} unchanged")]
+    private partial void LogWindowDone(DateOnly start, DateOnly end, int inserted, int corrected, int unchanged);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} succeeded: {Sessions} sessions, {Inserted} bars inserted, {Corrected} corrected")]
+    private partial void LogJobSucceeded(Guid jobId, int sessions, long inserted, long corrected);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed: {Reason}")]
+    private partial void LogJobFailed(Guid jobId, string reason);
+}

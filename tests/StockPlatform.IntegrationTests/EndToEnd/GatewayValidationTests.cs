@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace StockPlatform.IntegrationTests.EndToEnd;
+
+/// <summary>Bad input gets 400 problem details naming the parameter; unknown jobs 404. Nothing is queued.</summary>
+public class GatewayValidationTests
+{
+    private static WebApplicationFactory<Program> CreateGateway() =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:stockplatform", TestServers.PostgresConnectionString);
+            web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
+            web.UseSetting("Messaging:EndpointPrefix", "validation" + Guid.NewGuid().ToString("N")[..8]);
+        });
+
+    [Theory]
+    [InlineData("/bars/SPY?interval=7x", "interval")]
+    [InlineData("/bars/S%26P?interval=1m", "symbol")]
+    [InlineData("/bars/SPY?start=2024-02-01&end=2024-01-01", "start")]
+    [InlineData("/bars/SPY?limit=0", "limit")]
+    [InlineData("/bars/SPY?limit=10001", "limit")]
+    [InlineData("/bars/SPY?session=overnight", "session")]
+    [InlineData("/bars/SPY?anchor=noon", "anchor")]
+    [InlineData("/bars/SPY?start=yesterday", "start")]
+    [InlineData("/bars/SPY?start=2024-01-02&page_token=bm90LW91cnM", "page_token")]
+    [InlineData("/jobs?status=done", "status")]
+    public async Task Bad_query_parameters_get_a_problem_naming_the_parameter(string url, string parameter)
+    {
+        await using var gateway = CreateGateway();
+        using var client = gateway.CreateClient();
+
+        using var response = await client.GetAsync(url);
+
+        await AssertProblemAsync(response, parameter);
+    }
+
+    [Theory]
+    [InlineData("/ingest/S%26P", "symbol")]
+    [InlineData("/ingest/SPY?start=2024-02-01&end=2024-01-01", "start")]
+    [InlineData("/ingest/SPY?start=01/02/2024", "start")]
+    [InlineData("/ingest/SPY?end=2999-01-01", "end")]
+    [InlineData("/ingest/SPY?feed=nasdaq", "feed")]
+    public async Task Bad_ingest_requests_get_a_problem_and_queue_nothing(string url, string parameter)
+    {
+        await using var gateway = CreateGateway();
+        using var client = gateway.CreateClient();
+
+        using var response = await client.PostAsync(url, null);
+
+        await AssertProblemAsync(response, parameter);
+    }
+
+    [Fact]
+    public async Task An_unknown_job_is_404_problem_details()
+    {
+        await using var gateway = CreateGateway();
+        using var client = gateway.CreateClient();
+
+        using var response = await client.GetAsync($"/jobs/{Guid.NewGuid()}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, string parameter)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(400, json.RootElement.GetProperty("status").GetInt32());
+        Assert.True(json.RootElement.GetProperty("errors").TryGetProperty(parameter, out var messages), $"no error for '{parameter}': {json.RootElement}");
+        Assert.NotEmpty(messages.EnumerateArray().First().GetString()!);
+    }
+}

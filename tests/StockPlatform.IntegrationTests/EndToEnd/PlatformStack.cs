@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using StockPlatform.MarketSim;
+using StockPlatform.MarketSim.Data;
+
+namespace StockPlatform.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The whole path for one test: its own database on the test PostgreSQL, MarketSim on a real
+/// port, the ingestion agent as a child process and the gateway in-process, all on the test
+/// RabbitMQ with queue names of their own (so concurrent tests never take each other's work).
+/// </summary>
+internal sealed class PlatformStack : IAsyncDisposable
+{
+    public const string KeyId = "e2e-key";
+    public const string Secret = "e2e-secret";
+
+    private readonly Dictionary<string, string> _agentEnvironment;
+
+    private PlatformStack(string database, WebApplication sim, WebApplicationFactory<Program> gateway, Dictionary<string, string> agentEnvironment)
+    {
+        Database = database;
+        Sim = sim;
+        Gateway = gateway;
+        Client = gateway.CreateClient();
+        _agentEnvironment = agentEnvironment;
+    }
+
+    public string Database { get; }
+
+    public WebApplication Sim { get; }
+
+    /// <summary>MarketSim's ground truth: exactly what its REST API serves.</summary>
+    public SyntheticMarket Market => Sim.Services.GetRequiredService<SyntheticMarket>();
+
+    public WebApplicationFactory<Program> Gateway { get; }
+
+    public HttpClient Client { get; }
+
+    public AgentProcess? Agent { get; private set; }
+
+    public string ConnectionString => ConnectionFor(Database);
+
+    public static async Task<PlatformStack> StartAsync(Dictionary<string, string?>? simSettings = null, string agentSecret = Secret, int windowDays = 7)
+    {
+        var database = "e2e_" + Guid.NewGuid().ToString("N");
+        await AdminAsync($"CREATE DATABASE {database}");
+
+        var simConfig = new Dictionary<string, string?>
+        {
+            ["MarketSim:KeyId"] = KeyId,
+            ["MarketSim:SecretKey"] = Secret,
+            ["MarketSim:RateLimit:RequestsPerWindow"] = "100000",
+        };
+        foreach (var (key, value) in simSettings ?? []) simConfig[key] = value;
+        var sim = MarketSimApp.Create([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(simConfig);
+            builder.Logging.ClearProviders();
+        });
+        await sim.StartAsync();
+
+        var prefix = "e2e" + Guid.NewGuid().ToString("N")[..8];
+        var simUrl = sim.Urls.Single();
+        var agentEnvironment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__stockplatform"] = ConnectionFor(database),
+            ["ConnectionStrings__messaging"] = TestServers.MessagingConnectionString,
+            ["Messaging__EndpointPrefix"] = prefix,
+            ["ALPACA_KEY_ID"] = KeyId,
+            ["ALPACA_SECRET_KEY"] = agentSecret,
+            ["ALPACA_DATA_URL"] = simUrl,
+            ["ALPACA_TRADING_URL"] = simUrl,
+            ["Alpaca__RetryBaseDelay"] = "00:00:00.200",
+            ["Alpaca__RetryMaxDelay"] = "00:00:02",
+            ["Ingestion__StaleTaskAfter"] = "00:00:20",
+            ["Ingestion__SweepInterval"] = "00:00:05",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+
+        var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:stockplatform", ConnectionFor(database));
+            web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
+            web.UseSetting("Messaging:EndpointPrefix", prefix + "gw");
+            web.UseSetting("Ingest:WindowDays", windowDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            web.UseSetting("STOCKPLATFORM_MARKET_DATA", "MarketSim (synthetic data)");
+        });
+
+        var stack = new PlatformStack(database, sim, gateway, agentEnvironment);
+        await stack.StartAgentAsync();
+        return stack;
+    }
+
+    /// <summary>Starts (or starts again) the ingestion agent and waits for it to be healthy.</summary>
+    public async Task StartAgentAsync()
+    {
+        if (Agent is { HasExited: false }) throw new InvalidOperationException("the agent is already running");
+        if (Agent is not null) await Agent.DisposeAsync();
+        Agent = AgentProcess.Start(_agentEnvironment);
+        await Agent.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Posts an ingest request and returns the job id.</summary>
+    public async Task<Guid> IngestAsync(string symbol, string start, string end)
+    {
+        using var response = await Client.PostAsync($"/ingest/{symbol}?start={start}&end={end}&feed=iex", null);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /ingest/{symbol} answered {(int)response.StatusCode}: {body}");
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("job_id").GetGuid();
+    }
+
+    /// <summary>The job as <c>GET /jobs/{id}</c> shows it.</summary>
+    public async Task<JsonElement> GetJobAsync(Guid id)
+    {
+        using var json = JsonDocument.Parse(await Client.GetStringAsync($"/jobs/{id}"));
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>Polls the job until it succeeds or fails; the agent's recent output explains a timeout.</summary>
+    public async Task<JsonElement> WaitForJobAsync(Guid id, TimeSpan timeout, Func<JsonElement, bool>? until = null)
+    {
+        until ??= job => job.GetProperty("status").GetString() is "succeeded" or "failed";
+        var deadline = DateTime.UtcNow + timeout;
+        JsonElement job;
+        do
+        {
+            job = await GetJobAsync(id);
+            if (until(job)) return job;
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+        throw new TimeoutException($"job {id} is still {job}. Agent output:\n{Agent?.RecentOutput}");
+    }
+
+    /// <summary>Rows stored in bars_1m for a symbol.</summary>
+    public async Task<long> CountBarsAsync(string symbol)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM bars_1m WHERE symbol = @symbol");
+        command.Parameters.AddWithValue("symbol", symbol);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Agent is not null) await Agent.DisposeAsync();
+        Client.Dispose();
+        await Gateway.DisposeAsync();
+        await Sim.DisposeAsync();
+        await AdminAsync($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
+    }
+
+    private static string ConnectionFor(string database) =>
+        new NpgsqlConnectionStringBuilder(TestServers.PostgresConnectionString) { Database = database }.ConnectionString;
+
+    private static async Task AdminAsync(string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionFor("postgres"));
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+}
