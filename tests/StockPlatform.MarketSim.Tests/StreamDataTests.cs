@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.MarketSim.Data;
@@ -10,6 +11,13 @@ namespace StockPlatform.MarketSim.Tests;
 /// Bars on the stream follow the simulated clock (60x: one simulated minute per real second) and
 /// match what REST serves.
 /// </summary>
+/// <remarks>
+/// The stream sends a minute's bars once, at the mark, to the connections subscribed by then; it
+/// never replays. The tests that expect a particular minute therefore hold the simulated clock at
+/// its start (<see cref="HeldTimeProvider"/>) until they have subscribed: otherwise a slow start-up
+/// (a loaded machine in a full run) lets the clock pass that minute's mark before the
+/// subscription, and the first frame holds a later minute.
+/// </remarks>
 public class StreamDataTests
 {
     private static readonly SyntheticMarket Market = new(MarketSimOptions.DefaultSeed, MarketSimOptions.DefaultLiquidSymbols);
@@ -24,10 +32,12 @@ public class StreamDataTests
     [Fact]
     public async Task Minute_and_daily_bars_arrive_after_each_minute_mark_and_equal_the_rest_bars()
     {
-        await using var sim = await SimHost.StartAsync(FastClock("2024-03-08T14:35:00Z"));
+        var time = new HeldTimeProvider();
+        await using var sim = await SimHost.StartAsync(FastClock("2024-03-08T14:35:00Z"), time);
         await using var client = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("sip"));
         await client.SendAsync(new { action = "subscribe", bars = new[] { "SPY", "QQQ" }, dailyBars = new[] { "SPY" } });
         Assert.Equal("subscription", (await client.ReceiveFrameAsync())[0].Type());
+        time.Release();
 
         var frames = new List<JsonElement[]>();
         while (frames.Count(f => f[0].Type() == "b") < 3) frames.Add(await client.ReceiveFrameAsync(TimeSpan.FromSeconds(5)));
@@ -68,10 +78,12 @@ public class StreamDataTests
             .SelectMany(s => Market.GetCorrectedMinutes(s, "sip", date).Select(m => (Symbol: s, Minute: m)))
             .Where(c => c.Minute >= new DateTimeOffset(2024, 3, 8, 15, 0, 0, TimeSpan.Zero))
             .MinBy(c => c.Minute);
-        await using var sim = await SimHost.StartAsync(FastClock($"{minute.AddSeconds(-20):yyyy-MM-ddTHH:mm:ssZ}"));
+        var time = new HeldTimeProvider();
+        await using var sim = await SimHost.StartAsync(FastClock($"{minute.AddSeconds(-20):yyyy-MM-ddTHH:mm:ssZ}"), time);
         await using var client = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("sip"));
         await client.SendAsync(new { action = "subscribe", bars = new[] { symbol }, updatedBars = new[] { symbol } });
-        await client.ReceiveFrameAsync();
+        Assert.Equal("subscription", (await client.ReceiveFrameAsync())[0].Type());
+        time.Release();
 
         var messages = await client.CollectAsync(m => m.Any(x => x.Type() == "u"), TimeSpan.FromSeconds(10));
 
@@ -90,10 +102,14 @@ public class StreamDataTests
     [Fact]
     public async Task The_wildcard_streams_every_liquid_symbol_on_the_iex_feed()
     {
-        await using var sim = await SimHost.StartAsync(FastClock("2024-03-08T15:10:50Z"));
+        // 15:10 is a minute in which some liquid symbols have no IEX bar (MSFT and SPY), unlike
+        // 15:11 (QQQ and SPY) or 15:12 (none): the frame must be exactly that minute's.
+        var time = new HeldTimeProvider();
+        await using var sim = await SimHost.StartAsync(FastClock("2024-03-08T15:10:50Z"), time);
         await using var client = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("iex"));
         await client.SendAsync(new { action = "subscribe", bars = new[] { "*" } });
-        await client.ReceiveFrameAsync();
+        Assert.Equal("subscription", (await client.ReceiveFrameAsync())[0].Type());
+        time.Release();
 
         var frame = await client.ReceiveFrameAsync(TimeSpan.FromSeconds(5));
 
@@ -101,9 +117,9 @@ public class StreamDataTests
         var expected = MarketSimOptions.DefaultLiquidSymbols.Order(StringComparer.Ordinal)
             .Where(s => Market.GetMinuteBars(s, "iex", new DateOnly(2024, 3, 8)).Any(b => b.Timestamp == minute))
             .ToList();
-        Assert.True(expected.Count >= 8);
-        Assert.Equal(expected, frame.Select(m => m.Symbol()));
+        Assert.InRange(expected.Count, 8, MarketSimOptions.DefaultLiquidSymbols.Count - 1);
         Assert.All(frame, m => Assert.Equal(minute, AlpacaJsonReader.ReadBar(m).Timestamp));
+        Assert.Equal(expected, frame.Select(m => m.Symbol()));
     }
 
     [Fact]
@@ -122,14 +138,19 @@ public class StreamDataTests
     public async Task Stream_drop_after_cuts_the_connection_without_a_close_frame()
     {
         await using var sim = await SimHost.StartAsync(FastClock("2024-03-08T14:35:00Z", new() { ["MarketSim:Faults:StreamDropAfter"] = "00:00:01" }));
+        // The server starts the drop timer when it authenticates the connection, somewhere between
+        // these two marks; how long the handshake takes depends on the machine's load.
+        var connecting = Stopwatch.StartNew();
         await using var client = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("iex"));
+        var authenticated = Stopwatch.StartNew();
         await client.SendAsync(new { action = "subscribe", bars = new[] { "SPY" } });
-        var started = DateTime.UtcNow;
 
         var closedCleanly = await client.WaitForEndAsync(TimeSpan.FromSeconds(5));
 
         Assert.False(closedCleanly);
-        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(3));
+        // Not before the second is up (less a little for the timer's coarser clock), and soon after.
+        Assert.True(connecting.Elapsed >= TimeSpan.FromSeconds(0.95), $"dropped after {connecting.Elapsed}");
+        Assert.True(authenticated.Elapsed <= TimeSpan.FromSeconds(3), $"dropped after {authenticated.Elapsed}");
         // The slot is free again: a new connection with the same key authenticates.
         await using var again = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("iex"));
     }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.MarketSim.Data;
@@ -38,7 +39,11 @@ internal sealed class SimHost : IAsyncDisposable
     /// <summary>The ground truth the service serves.</summary>
     public SyntheticMarket Market => _app.Services.GetRequiredService<SyntheticMarket>();
 
-    public static async Task<SimHost> StartAsync(Dictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts the host with the given <c>MarketSim:*</c> settings; <paramref name="time"/> replaces
+    /// the system's time (e.g. a <see cref="HeldTimeProvider"/> that keeps the simulated clock still).
+    /// </summary>
+    public static async Task<SimHost> StartAsync(Dictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var config = new Dictionary<string, string?>
         {
@@ -53,6 +58,7 @@ internal sealed class SimHost : IAsyncDisposable
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Configuration.AddInMemoryCollection(config);
             builder.Logging.ClearProviders();
+            if (time is not null) builder.Services.Replace(ServiceDescriptor.Singleton(time));
         });
         try
         {
