@@ -164,6 +164,37 @@ public sealed class UpsertTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task New_minutes_around_stored_ones_are_merged_and_counted_exactly()
+    {
+        // The second batch spans stored minutes (every other one), so it cannot take the plain
+        // COPY for new bars: the merge inserts the gaps and leaves the rest alone.
+        var all = Run(Open, 40);
+        await _db.Bars.UpsertAsync(Spy, "iex", [.. all.Where((_, i) => i % 2 == 0)]);
+
+        var result = await _db.Bars.UpsertAsync(Spy, "iex", all);
+
+        Assert.Equal(new UpsertResult(20, 0, 20), result);
+        Assert.Equal(40, await _db.CountBarsAsync());
+        Assert.Equal(40, Assert.Single(await _db.Bars.GetSymbolsAsync()).BarCount);
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_of_the_same_new_minutes_store_each_once_and_count_it_once()
+    {
+        // Both see an empty span and try the plain COPY; the unique key stops the later one,
+        // which falls back to the merge and finds everything already there.
+        var bars = Run(Open, 2_000);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => _db.Bars.UpsertAsync(Spy, "iex", bars))));
+
+        Assert.Equal(2_000, results.Sum(r => r.Inserted));
+        Assert.All(results, r => Assert.Equal(0, r.Corrected));
+        Assert.Equal(3 * 2_000, results.Sum(r => r.Unchanged));
+        Assert.Equal(2_000, await _db.CountBarsAsync());
+        Assert.Equal(2_000, Assert.Single(await _db.Bars.GetSymbolsAsync()).BarCount);
+    }
+
+    [Fact]
     public async Task An_empty_batch_does_nothing()
     {
         Assert.Equal(default(UpsertResult), await _db.Bars.UpsertAsync(Spy, "iex", []));

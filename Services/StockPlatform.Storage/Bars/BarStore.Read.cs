@@ -49,25 +49,60 @@ public sealed partial class BarStore
         var to = Min(query.End ?? DateTimeOffset.MaxValue, extent.Last.AddMinutes(1));
         if (to <= from) return new BarSlice([], false);
 
-        if (!query.Latest)
+        // Minutes stream straight from the index in order, so LIMIT stops the scan early.
+        if (query.Interval.Minutes == 1)
         {
-            var bars = await ReadAsync(info, query, from, to, descending: false, query.Limit + 1, cancellationToken).ConfigureAwait(false);
-            return bars.Count > query.Limit ? new BarSlice(bars.GetRange(0, query.Limit), true) : new BarSlice(bars, false);
+            var minutes = await ReadAsync(info, query, from, to, descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
+            return Slice(query, minutes);
         }
 
-        // Latest N: read backwards over a growing window, so the whole history is never aggregated.
-        var window = TimeSpan.FromMinutes(Math.Max(query.Interval.Minutes, 1) * (double)query.Limit * 3) + TimeSpan.FromDays(5);
+        // Coarser bars are aggregated over a window, never over the rest of the history: paging
+        // through a year then costs about one pass over it, not one per page. The window first
+        // reaches the minute that guarantees limit + 1 whole buckets (a bucket holds at most
+        // 'interval' minutes; an index-only scan finds it), and grows when filters thin it out.
+        var window = await FirstWindowAsync(query, from, to, cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            var windowStart = Max(from, to - window);
-            var bars = await ReadAsync(info, query, windowStart, to, descending: true, query.Limit + 1, cancellationToken).ConfigureAwait(false);
-            if (bars.Count > query.Limit || windowStart <= from)
-            {
-                var latest = bars.Take(query.Limit).Reverse().ToList();
-                return new BarSlice(latest, bars.Count > query.Limit || windowStart > from);
-            }
+            var windowStart = query.Latest ? Max(from, to - window) : from;
+            var windowEnd = query.Latest ? to : Min(to, from + window);
+            var bars = await ReadAsync(info, query, windowStart, windowEnd, descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
+            if (bars.Count > query.Limit || (windowStart <= from && windowEnd >= to)) return Slice(query, bars);
             window *= 4;
         }
+    }
+
+    // Bars come in reading order (newest first for Latest) with one extra that says whether more remain.
+    private static BarSlice Slice(BarQuery query, List<StoredBar> bars)
+    {
+        var page = bars.Take(query.Limit);
+        return new BarSlice(query.Latest ? [.. page.Reverse()] : [.. page], bars.Count > query.Limit);
+    }
+
+    private async Task<TimeSpan> FirstWindowAsync(BarQuery query, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var minutesPerBucket = query.Interval.IsDaily ? 0 : query.Interval.Minutes;
+        var reach = (long)(query.Limit + 2) * minutesPerBucket;
+        if (minutesPerBucket == 0 || reach > 500_000)
+        {
+            // Daily bars (or huge pages): a generous guess; nights and weekends have no minutes.
+            return TimeSpan.FromMinutes(Math.Max(query.Interval.Minutes, 1) * (double)query.Limit * 3) + TimeSpan.FromDays(5);
+        }
+
+        var order = query.Latest ? "DESC" : "ASC";
+        var bound = await retry.ExecuteAsync<DateTimeOffset?>(async token =>
+        {
+            await using var command = dataSource.CreateCommand(
+                $"SELECT ts FROM bars_1m WHERE symbol = @symbol AND ts >= @from AND ts < @to ORDER BY ts {order} OFFSET @offset LIMIT 1");
+            command.Parameters.AddWithValue("symbol", query.Symbol.Value);
+            command.Parameters.AddWithValue("from", from.UtcDateTime);
+            command.Parameters.AddWithValue("to", to.UtcDateTime);
+            command.Parameters.AddWithValue("offset", reach - 1);
+            return await command.ExecuteScalarAsync(token).ConfigureAwait(false) is DateTime ts ? new DateTimeOffset(ts, TimeSpan.Zero) : null;
+        }, cancellationToken).ConfigureAwait(false);
+
+        // Fewer minutes than that remain: the whole range is one read.
+        if (bound is not { } edge) return to - from;
+        return query.Latest ? to - edge : edge - from + TimeSpan.FromMinutes(1);
     }
 
     private async Task<List<StoredBar>> ReadAsync(StorageInfo info, BarQuery query, DateTimeOffset from, DateTimeOffset to, bool descending, int limit, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ public sealed partial class BarStore(
     TimeProvider time,
     ILogger<BarStore> logger)
 {
-    // Binary COPY into a per-transaction stage table, then one INSERT ... ON CONFLICT that writes
+    // The merge: binary COPY into a per-transaction stage table, then one INSERT ... ON CONFLICT that writes
     // only rows whose values differ, counts inserts (xmax = 0) and updates, and keeps the
     // symbols table's coverage in step: one round trip, one transaction, no row written twice.
     private const string CreateStage = """
@@ -57,6 +57,26 @@ public sealed partial class BarStore(
         SELECT coalesce(sum(inserted), 0)::int, coalesce(sum(corrected), 0)::int FROM per_symbol
         """;
 
+    // The fast path for bars new to the store (a backfill's usual case): no stored bar of these
+    // symbols lies within the batch's time span, so a plain COPY into bars_1m cannot conflict and
+    // skips ON CONFLICT's speculative insertion, the costliest part of the merge.
+    private const string AnyStoredInSpan = """
+        SELECT EXISTS (
+            SELECT 1 FROM unnest(@symbols, @firsts, @lasts) AS r(symbol, first_ts, last_ts)
+            JOIN bars_1m b ON b.symbol = r.symbol AND b.ts BETWEEN r.first_ts AND r.last_ts)
+        """;
+
+    private const string CopyNew =
+        "COPY bars_1m (symbol, ts, open, high, low, close, volume, trade_count, vwap, feed) FROM STDIN (FORMAT BINARY)";
+
+    private const string AddCoverage = """
+        INSERT INTO symbols AS s (symbol, first_ts, last_ts, bar_count, updated_at)
+        SELECT symbol, first_ts, last_ts, bar_count, now() FROM unnest(@symbols, @firsts, @lasts, @counts) AS r(symbol, first_ts, last_ts, bar_count)
+        ON CONFLICT (symbol) DO UPDATE SET
+            first_ts = LEAST(s.first_ts, EXCLUDED.first_ts), last_ts = GREATEST(s.last_ts, EXCLUDED.last_ts),
+            bar_count = s.bar_count + EXCLUDED.bar_count, updated_at = now()
+        """;
+
     // Continuous aggregates that must be refreshed after bars change, finest first.
     private static readonly string[] ContinuousAggregates = ["bars_5m", "bars_15m", "bars_30m", "bars_1h"];
 
@@ -78,44 +98,9 @@ public sealed partial class BarStore(
         var (inserted, corrected) = await retry.ExecuteAsync(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
-            if (info.Path == StoragePath.Timescale)
-            {
-                // Re-fetching old sessions rewrites compressed chunks; TimescaleDB's default cap on
-                // tuples decompressed per transaction would fail such a batch for good.
-                await using var unlimited = new NpgsqlCommand("SET LOCAL timescaledb.max_tuples_decompressed_per_dml_transaction = 0", connection, transaction);
-                await unlimited.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            }
-            await using (var create = new NpgsqlCommand(CreateStage, connection, transaction))
-                await create.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-
-            await using (var writer = await connection.BeginBinaryImportAsync(CopyStage, token).ConfigureAwait(false))
-            {
-                foreach (var item in batch)
-                {
-                    var bar = item.Bar;
-                    await writer.StartRowAsync(token).ConfigureAwait(false);
-                    await writer.WriteAsync(item.Symbol.Value, NpgsqlDbType.Text, token).ConfigureAwait(false);
-                    await writer.WriteAsync(bar.Timestamp, NpgsqlDbType.TimestampTz, token).ConfigureAwait(false);
-                    await writer.WriteAsync(bar.Open, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
-                    await writer.WriteAsync(bar.High, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
-                    await writer.WriteAsync(bar.Low, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
-                    await writer.WriteAsync(bar.Close, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
-                    await writer.WriteAsync(bar.Volume, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
-                    await writer.WriteAsync(bar.TradeCount, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
-                    await writer.WriteAsync(bar.Vwap, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
-                }
-                await writer.CompleteAsync(token).ConfigureAwait(false);
-            }
-
-            await using var merge = new NpgsqlCommand(Merge, connection, transaction);
-            merge.Parameters.AddWithValue("feed", feed);
-            await using var reader = await merge.ExecuteReaderAsync(token).ConfigureAwait(false);
-            await reader.ReadAsync(token).ConfigureAwait(false);
-            var counts = (reader.GetInt32(0), reader.GetInt32(1));
-            await reader.DisposeAsync().ConfigureAwait(false);
-            await transaction.CommitAsync(token).ConfigureAwait(false);
-            return counts;
+            return await TryCopyNewAsync(connection, batch, feed, token).ConfigureAwait(false)
+                ? (batch.Count, 0)
+                : await MergeAsync(connection, batch, feed, info, token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
 
         var result = new UpsertResult(inserted, corrected, batch.Count - inserted - corrected);
@@ -125,6 +110,105 @@ public sealed partial class BarStore(
             await RefreshAggregatesAsync(batch, cancellationToken).ConfigureAwait(false);
         LogUpserted(batch.Count, result.Inserted, result.Corrected, result.Unchanged);
         return result;
+    }
+
+    /// <summary>
+    /// Writes the batch with one COPY straight into bars_1m when none of its minutes can be stored
+    /// yet. False (and nothing written) when some stored bar lies in its span, or when a concurrent
+    /// writer got there first (the unique key refuses the COPY): the merge handles those.
+    /// </summary>
+    private async Task<bool> TryCopyNewAsync(NpgsqlConnection connection, List<SymbolBar> batch, string feed, CancellationToken token)
+    {
+        var spans = batch.GroupBy(item => item.Symbol.Value)
+            .Select(group => (Symbol: group.Key, First: group.First().Bar.Timestamp.UtcDateTime, Last: group.Last().Bar.Timestamp.UtcDateTime, Count: (long)group.Count()))
+            .ToList();
+        await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+        await using (var check = new NpgsqlCommand(AnyStoredInSpan, connection, transaction))
+        {
+            AddSpans(check.Parameters, spans, withCounts: false);
+            if ((bool)(await check.ExecuteScalarAsync(token).ConfigureAwait(false))!) return false;
+        }
+
+        try
+        {
+            await using (var writer = await connection.BeginBinaryImportAsync(CopyNew, token).ConfigureAwait(false))
+            {
+                foreach (var item in batch)
+                {
+                    await WriteRowAsync(writer, item, token).ConfigureAwait(false);
+                    await writer.WriteAsync(feed, NpgsqlDbType.Text, token).ConfigureAwait(false);
+                }
+                await writer.CompleteAsync(token).ConfigureAwait(false);
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return false; // the transaction rolls back on dispose
+        }
+
+        await using (var coverage = new NpgsqlCommand(AddCoverage, connection, transaction))
+        {
+            AddSpans(coverage.Parameters, spans, withCounts: true);
+            await coverage.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(token).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The general path: stage the batch, then INSERT ... ON CONFLICT writing only rows whose values differ.</summary>
+    private static async Task<(int Inserted, int Corrected)> MergeAsync(NpgsqlConnection connection, List<SymbolBar> batch, string feed, StorageInfo info, CancellationToken token)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+        if (info.Path == StoragePath.Timescale)
+        {
+            // Re-fetching old sessions rewrites compressed chunks; TimescaleDB's default cap on
+            // tuples decompressed per transaction would fail such a batch for good.
+            await using var unlimited = new NpgsqlCommand("SET LOCAL timescaledb.max_tuples_decompressed_per_dml_transaction = 0", connection, transaction);
+            await unlimited.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        }
+        await using (var create = new NpgsqlCommand(CreateStage, connection, transaction))
+            await create.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+
+        await using (var writer = await connection.BeginBinaryImportAsync(CopyStage, token).ConfigureAwait(false))
+        {
+            foreach (var item in batch) await WriteRowAsync(writer, item, token).ConfigureAwait(false);
+            await writer.CompleteAsync(token).ConfigureAwait(false);
+        }
+
+        await using var merge = new NpgsqlCommand(Merge, connection, transaction);
+        merge.Parameters.AddWithValue("feed", feed);
+        (int, int) counts;
+        await using (var reader = await merge.ExecuteReaderAsync(token).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(token).ConfigureAwait(false);
+            counts = (reader.GetInt32(0), reader.GetInt32(1));
+        }
+        await transaction.CommitAsync(token).ConfigureAwait(false);
+        return counts;
+    }
+
+    // The nine bar columns, in the order of both COPY statements.
+    private static async Task WriteRowAsync(NpgsqlBinaryImporter writer, SymbolBar item, CancellationToken token)
+    {
+        var bar = item.Bar;
+        await writer.StartRowAsync(token).ConfigureAwait(false);
+        await writer.WriteAsync(item.Symbol.Value, NpgsqlDbType.Text, token).ConfigureAwait(false);
+        await writer.WriteAsync(bar.Timestamp, NpgsqlDbType.TimestampTz, token).ConfigureAwait(false);
+        await writer.WriteAsync(bar.Open, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
+        await writer.WriteAsync(bar.High, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
+        await writer.WriteAsync(bar.Low, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
+        await writer.WriteAsync(bar.Close, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
+        await writer.WriteAsync(bar.Volume, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
+        await writer.WriteAsync(bar.TradeCount, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
+        await writer.WriteAsync(bar.Vwap, NpgsqlDbType.Numeric, token).ConfigureAwait(false);
+    }
+
+    private static void AddSpans(NpgsqlParameterCollection parameters, List<(string Symbol, DateTime First, DateTime Last, long Count)> spans, bool withCounts)
+    {
+        parameters.Add(new NpgsqlParameter<string[]>("symbols", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. spans.Select(s => s.Symbol)] });
+        parameters.Add(new NpgsqlParameter<DateTime[]>("firsts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. spans.Select(s => s.First)] });
+        parameters.Add(new NpgsqlParameter<DateTime[]>("lasts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. spans.Select(s => s.Last)] });
+        if (withCounts) parameters.Add(new NpgsqlParameter<long[]>("counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. spans.Select(s => s.Count)] });
     }
 
     /// <summary>Coverage of every stored symbol, with the sessions fetched per the ingest ledger.</summary>
