@@ -65,45 +65,22 @@ public sealed partial class WindowBackfiller(
     private async Task BackfillAsync(JobTask task, Symbol symbol, CancellationToken cancellationToken)
     {
         var sessions = await SessionsAsync(task, cancellationToken);
-        var now = time.GetUtcNow();
 
         // The gap scan: only sessions missing from the ledger are fetched.
         var fetched = await ledger.GetFetchedAsync(task.Symbol, task.Feed, task.Start, task.End, cancellationToken);
         var missing = sessions.Where(day => !fetched.Contains(day.Date)).ToList();
-        var done = sessions.Count - missing.Count;
-        var totals = new UpsertResult((int)task.BarsInserted, (int)task.BarsCorrected, 0);
+        var progress = new WindowProgress(task, sessions.Count, sessions.Count - missing.Count);
         LogGapScan(task.Start, task.End, sessions.Count, missing.Count);
-
-        var job = await jobs.UpdateTaskProgressAsync(task.Id, sessions.Count, done, totals.Inserted, totals.Corrected, cancellationToken);
-        await PublishProgressAsync(job, cancellationToken);
+        await ReportAsync(progress, cancellationToken);
 
         foreach (var run in ConsecutiveRuns(sessions, missing))
         {
-            var (result, barsPerSession, first, last) = await FetchRunAsync(task, symbol, run, now, cancellationToken);
-            totals += result;
-
-            // Today's session is fetched as far as it has gone but not marked complete, so the
-            // next backfill fetches it again and picks up the rest.
-            var complete = run.Where(day => day.SessionCloseUtc <= now)
-                .ToDictionary(day => day.Date, day => barsPerSession.GetValueOrDefault(day.Date));
-            using (logger.BeginWorkScope(stage: "ledger"))
-            {
-                await ledger.RecordAsync(task.Symbol, task.Feed, complete, cancellationToken);
-            }
-
-            done += run.Count;
-            job = await jobs.UpdateTaskProgressAsync(task.Id, sessions.Count, done, totals.Inserted, totals.Corrected, cancellationToken);
-            if (result.Total > 0)
-            {
-                await bus.Publish(new BarsIngested(task.Symbol, task.Feed, first, last, result.Inserted, result.Corrected,
-                    [.. run.Select(day => day.Date)], task.JobId), cancellationToken);
-            }
-            await PublishProgressAsync(job, cancellationToken);
+            await FetchRunAsync(task, symbol, run, progress, cancellationToken);
         }
 
-        job = await jobs.CompleteTaskAsync(task.Id, sessions.Count, totals.Inserted, totals.Corrected, cancellationToken);
+        var job = await jobs.CompleteTaskAsync(task.Id, sessions.Count, progress.Totals.Inserted, progress.Totals.Corrected, cancellationToken);
         await PublishProgressAsync(job, cancellationToken);
-        LogWindowDone(task.Start, task.End, totals.Inserted, totals.Corrected, totals.Unchanged);
+        LogWindowDone(task.Start, task.End, progress.Totals.Inserted, progress.Totals.Corrected, progress.Totals.Unchanged);
         if (job.Status == JobStatus.Succeeded)
         {
             LogJobSucceeded(job.Id, job.SessionsTotal, job.BarsInserted, job.BarsCorrected);
@@ -111,35 +88,42 @@ public sealed partial class WindowBackfiller(
         }
     }
 
-    /// <summary>The window's sessions that have begun, from the stored calendar (fetched and stored first when missing).</summary>
+    /// <summary>
+    /// The window's sessions that have begun, from the stored calendar. A missing calendar is
+    /// fetched for the whole years around the window: one request serves every window and symbol.
+    /// </summary>
     private async Task<List<TradingDay>> SessionsAsync(JobTask task, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginWorkScope(stage: "calendar");
         if (!await calendar.CoversAsync(task.Start, task.End, cancellationToken))
         {
-            var days = await alpaca.GetCalendarAsync(task.Start, task.End, cancellationToken);
-            await calendar.SaveRangeAsync(task.Start, task.End, days, cancellationToken);
-            LogCalendarStored(task.Start, task.End, days.Count);
+            var from = new DateOnly(task.Start.Year, 1, 1);
+            var to = new DateOnly(task.End.Year, 12, 31);
+            var days = await alpaca.GetCalendarAsync(from, to, cancellationToken);
+            await calendar.SaveRangeAsync(from, to, days, cancellationToken);
+            LogCalendarStored(from, to, days.Count);
         }
         var now = time.GetUtcNow();
         var stored = await calendar.GetTradingDaysAsync(task.Start, task.End, cancellationToken);
         return [.. stored.Where(day => day.SessionOpenUtc <= now)];
     }
 
-    /// <summary>Fetches one run of consecutive sessions with as few requests as Alpaca allows, upserting page by page.</summary>
-    private async Task<(UpsertResult Result, Dictionary<DateOnly, int> BarsPerSession, DateTimeOffset First, DateTimeOffset Last)> FetchRunAsync(
-        JobTask task, Symbol symbol, List<TradingDay> run, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches one run of consecutive sessions with as few requests as Alpaca allows, upserting
+    /// page by page. Bars come in time order, so every session before a page's last bar is whole:
+    /// it goes into the ledger at once, and a crash loses at most the page in flight.
+    /// </summary>
+    private async Task FetchRunAsync(JobTask task, Symbol symbol, List<TradingDay> run, WindowProgress progress, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
         var from = run[0].SessionOpenUtc;
         // Alpaca's end is inclusive: stop at the last minute of the run, or the last finished minute today.
         var to = run[^1].SessionCloseUtc.AddMinutes(-1);
         var lastFinishedMinute = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero).AddMinutes(-1);
         if (to > lastFinishedMinute) to = lastFinishedMinute;
 
-        var result = default(UpsertResult);
         var perSession = new Dictionary<DateOnly, int>();
-        var first = DateTimeOffset.MaxValue;
-        var last = DateTimeOffset.MinValue;
+        var pending = new Queue<TradingDay>(run);
         var request = BarsRequest.For(symbol, BarInterval.OneMinute, from, to) with { Feed = task.Feed };
 
         using var scope = logger.BeginWorkScope(stage: "fetch");
@@ -147,23 +131,66 @@ public sealed partial class WindowBackfiller(
         {
             var pageBars = page.Bars.Select(item => item.Bar).ToList();
             if (pageBars.Count == 0) continue;
+            UpsertResult upserted;
             using (logger.BeginWorkScope(stage: "persist"))
             {
                 var started = Stopwatch.GetTimestamp();
-                var upserted = await bars.UpsertAsync(symbol, task.Feed, pageBars, cancellationToken);
-                result += upserted;
+                upserted = await bars.UpsertAsync(symbol, task.Feed, pageBars, cancellationToken);
+                progress.Totals += upserted;
                 LogPagePersisted(page.Number, pageBars.Count, upserted.Inserted, upserted.Corrected, upserted.Unchanged, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             foreach (var bar in pageBars)
             {
                 var date = NewYorkTime.DateOf(bar.Timestamp);
                 perSession[date] = perSession.GetValueOrDefault(date) + 1;
-                if (bar.Timestamp < first) first = bar.Timestamp;
-                if (bar.Timestamp > last) last = bar.Timestamp;
             }
             agent.Update(task.Id, $"{task.Symbol} {run[0].Date:yyyy-MM-dd}..{run[^1].Date:yyyy-MM-dd} page {page.Number}");
+
+            var lastDate = NewYorkTime.DateOf(pageBars[^1].Timestamp);
+            await RecordAsync(task, TakeWhile(pending, day => day.Date < lastDate), perSession, progress, now, cancellationToken);
+            await PublishIngestedAsync(task, pageBars, upserted, cancellationToken);
         }
-        return (result, perSession, first, last);
+
+        // The rest of the run ended with the last page (or had no trades at all).
+        await RecordAsync(task, TakeWhile(pending, _ => true), perSession, progress, now, cancellationToken);
+    }
+
+    /// <summary>Puts whole sessions into the ledger and reports the task's progress.</summary>
+    private async Task RecordAsync(JobTask task, List<TradingDay> whole, Dictionary<DateOnly, int> perSession, WindowProgress progress, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (whole.Count == 0) return;
+        // Today's session is fetched as far as it has gone but not marked complete, so the next
+        // backfill fetches it again and picks up the rest.
+        var complete = whole.Where(day => day.SessionCloseUtc <= now)
+            .ToDictionary(day => day.Date, day => perSession.GetValueOrDefault(day.Date));
+        using (logger.BeginWorkScope(stage: "ledger"))
+        {
+            await ledger.RecordAsync(task.Symbol, task.Feed, complete, cancellationToken);
+        }
+        progress.SessionsDone += whole.Count;
+        await ReportAsync(progress, cancellationToken);
+    }
+
+    private async Task ReportAsync(WindowProgress progress, CancellationToken cancellationToken)
+    {
+        var job = await jobs.UpdateTaskProgressAsync(progress.Task.Id, progress.SessionsTotal, progress.SessionsDone,
+            progress.Totals.Inserted, progress.Totals.Corrected, cancellationToken);
+        await PublishProgressAsync(job, cancellationToken);
+    }
+
+    private async Task PublishIngestedAsync(JobTask task, List<Bar> pageBars, UpsertResult upserted, CancellationToken cancellationToken)
+    {
+        if (upserted.Inserted + upserted.Corrected == 0) return;
+        var sessions = pageBars.Select(bar => NewYorkTime.DateOf(bar.Timestamp)).Distinct().ToList();
+        await bus.Publish(new BarsIngested(task.Symbol, task.Feed, pageBars[0].Timestamp, pageBars[^1].Timestamp,
+            upserted.Inserted, upserted.Corrected, sessions, task.JobId), cancellationToken);
+    }
+
+    private static List<TradingDay> TakeWhile(Queue<TradingDay> pending, Func<TradingDay, bool> predicate)
+    {
+        var taken = new List<TradingDay>();
+        while (pending.TryPeek(out var day) && predicate(day)) taken.Add(pending.Dequeue());
+        return taken;
     }
 
     /// <summary>Groups the missing sessions into runs with no fetched session between them, so each run is one range query.</summary>
@@ -212,4 +239,16 @@ public sealed partial class WindowBackfiller(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed: {Reason}")]
     private partial void LogJobFailed(Guid jobId, string reason);
+
+    /// <summary>A task's running counts; bars carry over from an earlier, interrupted attempt.</summary>
+    private sealed class WindowProgress(JobTask task, int sessionsTotal, int sessionsDone)
+    {
+        public JobTask Task { get; } = task;
+
+        public int SessionsTotal { get; } = sessionsTotal;
+
+        public int SessionsDone { get; set; } = sessionsDone;
+
+        public UpsertResult Totals { get; set; } = new((int)task.BarsInserted, (int)task.BarsCorrected, 0);
+    }
 }
