@@ -1,14 +1,26 @@
+using StockPlatform.Bench.Ingest;
+using StockPlatform.Bench.Storage;
 using StockPlatform.Bench.Throttle;
 
 // One benchmark per subcommand; each prints a table and one JSON line with its ratios.
 return args.FirstOrDefault() switch
 {
     "throttle" => await ThrottleBenchmark.RunAsync(args[1..]),
+    "upsert" => await UpsertBenchmark.RunAsync(args[1..]),
+    "read" => await ReadBenchmark.RunAsync(args[1..]),
+    "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: StockPlatform.Bench throttle [--pages N] [--limit L] [--window-seconds W]");
+    Console.Error.WriteLine("""
+        usage: StockPlatform.Bench throttle [--pages N] [--limit L] [--window-seconds W]
+               StockPlatform.Bench upsert [--rows 1000000] [--batch 50000] [--connection CS]
+               StockPlatform.Bench read [--rows 1050000] [--runs 7] [--connection CS]
+               StockPlatform.Bench ingest [--symbols 10] [--year 2024] [--limit 200] [--concurrency 4] [--window-days 91] [--connection CS] [--messaging AMQP]
+        upsert, read and ingest create (and drop) a temporary database on the server of --connection or ConnectionStrings__stockplatform;
+        ingest also needs RabbitMQ (--messaging or ConnectionStrings__messaging) and runs the built gateway and agent.
+        """);
     return 2;
 }

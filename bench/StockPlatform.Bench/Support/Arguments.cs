@@ -11,6 +11,8 @@ internal sealed class Arguments(string[] args)
     public double Double(string name, double fallback) =>
         Find(name) is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
+    public string? Text(string name) => Find(name);
+
     private string? Find(string name)
     {
         var index = Array.IndexOf(args, "--" + name);

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using StockPlatform.Bench.Support;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.Storage.Bars;
+
+namespace StockPlatform.Bench.Storage;
+
+/// <summary>
+/// With a million-plus stored minutes of one symbol (every extended-session minute from 2021 on),
+/// reads one year (2024) of 5-minute and of daily bars through <see cref="BarStore.GetBarsAsync"/>,
+/// paging as a client does, and the same SQL sent directly through Npgsql once for the whole year. The SQL is the store's own: copied here, and checked against the text the store
+/// sends (captured from Npgsql's log) and against the bars it returns before anything is timed.
+/// Goal: the store within 1.2x of the bare query (median of several runs after a warm-up).
+/// </summary>
+internal static class ReadBenchmark
+{
+    private const double Goal = 1.2;
+
+    private static readonly Symbol Symbol = Symbol.Parse("SPY");
+    private static readonly DateOnly DataStart = new(2021, 1, 4);
+    private static readonly DateTimeOffset YearStart = NewYorkTime.StartOfDay(new DateOnly(2024, 1, 1));
+    private static readonly DateTimeOffset YearEnd = NewYorkTime.StartOfDay(new DateOnly(2025, 1, 1));
+
+    // The plain path's read SQL, as BarStore.Read.cs composes it for these two queries.
+    private const string Composed = """
+        (array_agg(x.open ORDER BY x.t))[1] AS open, max(x.high) AS high, min(x.low) AS low,
+        (array_agg(x.close ORDER BY x.t DESC))[1] AS close,
+        sum(x.volume)::bigint AS volume, sum(x.trade_count)::bigint AS trade_count,
+        coalesce(round(sum(x.vwap_volume) / nullif(sum(x.volume), 0), 8), round(sum(x.vwap_sum) / sum(x.minutes), 8)) AS vwap
+        """;
+
+    private const string MinuteRows = """
+        SELECT b.ts AS t, b.open, b.high, b.low, b.close, b.volume, b.trade_count,
+               b.vwap * b.volume AS vwap_volume, b.vwap AS vwap_sum, 1 AS minutes
+        FROM bars_1m b
+        """;
+
+    private const string IntradaySql = $"""
+        SELECT x.bucket, {Composed}, x.bucket + @step AS bucket_end
+        FROM (
+            SELECT (date_bin(@step, m.t AT TIME ZONE 'America/New_York', timestamp '2000-01-03 00:00') AT TIME ZONE 'America/New_York') AS bucket, m.*
+            FROM ({MinuteRows}
+                  WHERE b.symbol = @symbol AND b.ts >= @from - @step AND b.ts < @to + @step) m
+        ) x
+        WHERE x.bucket >= @from AND x.bucket < @to
+        GROUP BY x.bucket ORDER BY x.bucket ASC LIMIT @limit
+        """;
+
+    private const string DailySql = $"""
+        SELECT s.label AS bucket, {Composed}, max(s.end_ts) AS bucket_end
+        FROM unnest(@labels, @starts, @ends) AS s(label, start_ts, end_ts)
+        JOIN LATERAL ({MinuteRows} WHERE b.symbol = @symbol AND b.ts >= s.start_ts AND b.ts < s.end_ts) x ON true
+        WHERE s.label >= @from AND s.label < @to
+        GROUP BY s.label ORDER BY s.label ASC LIMIT @limit
+        """;
+
+    private sealed record ReadCase(string Name, BarQuery Query, string Sql);
+
+    private sealed record Measured(ReadCase Case, int Bars, int Pages, double StoreMs, double SqlMs)
+    {
+        public double Ratio => StoreMs / SqlMs;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = new Arguments(args);
+        var rows = options.Int("rows", 1_050_000);
+        var runs = options.Int("runs", 7);
+
+        var capture = new SqlCapture();
+        await using var db = await BenchDatabase.CreateAsync(options, capture);
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(capture));
+        await using var direct = new NpgsqlDataSourceBuilder(db.ConnectionString).UseLoggerFactory(loggerFactory).Build();
+
+        var bars = MinuteBars.Generate([Symbol], rows, DataStart);
+        if (bars[^1].Bar.Timestamp < YearEnd)
+        {
+            Console.Error.WriteLine($"{rows:N0} rows end at {bars[^1].Bar.Timestamp:yyyy-MM-dd}, before the year read; pass a larger --rows");
+            return 2;
+        }
+        var load = Stopwatch.StartNew();
+        for (var offset = 0; offset < bars.Length; offset += 50_000)
+            await db.Bars.UpsertAsync(new ArraySegment<SymbolBar>(bars, offset, Math.Min(50_000, bars.Length - offset)), "iex");
+        load.Stop();
+        await db.ExecuteAsync("VACUUM ANALYZE bars_1m");
+
+        ReadCase[] cases =
+        [
+            new("5m", new BarQuery(Symbol, BarInterval.FiveMinutes) { Start = YearStart, End = YearEnd, Limit = BarStore.MaxLimit }, IntradaySql),
+            new("1d", new BarQuery(Symbol, BarInterval.OneDay) { Start = YearStart, End = YearEnd, Limit = BarStore.MaxLimit }, DailySql),
+        ];
+
+        var results = new List<Measured>();
+        foreach (var readCase in cases)
+        {
+            if (await VerifyAsync(db, direct, capture, readCase) is { } problem)
+            {
+                Console.Error.WriteLine($"{readCase.Name}: {problem}");
+                return 1;
+            }
+
+            var storeTimes = new List<double>();
+            var sqlTimes = new List<double>();
+            (int Bars, int Pages) shape = default;
+            // Warm-up (run 0, not counted), then alternate which goes first so neither always finds the cache warmer.
+            for (var run = 0; run <= runs; run++)
+            {
+                var storeFirst = run % 2 == 0;
+                var first = storeFirst ? await TimeStoreAsync(db.Bars, readCase.Query) : await TimeSqlAsync(direct, readCase);
+                var second = storeFirst ? await TimeSqlAsync(direct, readCase) : await TimeStoreAsync(db.Bars, readCase.Query);
+                if (run == 0) { shape = (first.Bars, first.Pages); continue; }
+                (storeFirst ? storeTimes : sqlTimes).Add(first.Ms);
+                (storeFirst ? sqlTimes : storeTimes).Add(second.Ms);
+            }
+            results.Add(new Measured(readCase, shape.Bars, shape.Pages, Median(storeTimes), Median(sqlTimes)));
+        }
+
+        Console.WriteLine($"rows stored               {rows:N0} ({Symbol}, {bars[0].Bar.Timestamp:yyyy-MM-dd} to {bars[^1].Bar.Timestamp:yyyy-MM-dd}, loaded in {load.Elapsed.TotalSeconds:0.0} s)");
+        Console.WriteLine($"read                      2024, median of {runs} runs after a warm-up");
+        foreach (var m in results)
+        {
+            Console.WriteLine($"{m.Case.Name,-3} {m.Bars,6:N0} bars in {m.Pages} page(s)   store {m.StoreMs,8:0.0} ms   direct SQL {m.SqlMs,8:0.0} ms   ratio {m.Ratio:0.000} (goal <= {Goal})");
+        }
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            benchmark = "read",
+            rows,
+            runs,
+            reads = results.Select(m => new
+            {
+                interval = m.Case.Name,
+                bars = m.Bars,
+                pages = m.Pages,
+                store_ms = Math.Round(m.StoreMs, 1),
+                sql_ms = Math.Round(m.SqlMs, 1),
+                ratio = Math.Round(m.Ratio, 4),
+            }),
+        }));
+        return results.All(m => m.Ratio <= Goal) ? 0 : 1;
+    }
+
+    /// <summary>Null when the copied SQL is what the store sends and both return the same bars; otherwise what differs.</summary>
+    private static async Task<string?> VerifyAsync(BenchDatabase db, NpgsqlDataSource direct, SqlCapture capture, ReadCase readCase)
+    {
+        capture.Drain();
+        capture.Recording = true;
+        var store = await StoreYearAsync(db.Bars, readCase.Query);
+        var storeSql = capture.Drain();
+        var sql = await SqlYearAsync(direct, readCase);
+        var directSql = capture.Drain();
+        capture.Recording = false;
+
+        // The store also asks for the symbol's extent, the calendar and where its read window ends:
+        // its bar query is the one that aggregates.
+        var sent = storeSql.Where(s => s.Contains("GROUP BY", StringComparison.Ordinal)).Select(SqlCapture.Normalize).Distinct().ToList();
+        var copied = directSql.Select(SqlCapture.Normalize).Distinct().ToList();
+        if (sent.Count != 1 || copied.Count != 1)
+            return $"expected one bar query from each side, captured {sent.Count} from the store and {copied.Count} direct (is Npgsql's command log at Information?)";
+        if (sent[0] != copied[0])
+            return $"the SQL differs from the store's{Environment.NewLine}store:  {sent[0]}{Environment.NewLine}copied: {copied[0]}";
+        if (!store.Bars.SequenceEqual(sql.Bars))
+            return $"the store returned {store.Bars.Count} bars and the SQL {sql.Bars.Count}, not the same";
+        return store.Bars.Count == 0 ? "no bars read" : null;
+    }
+
+    private static async Task<(int Bars, int Pages, double Ms)> TimeStoreAsync(BarStore store, BarQuery query)
+    {
+        var watch = Stopwatch.StartNew();
+        var (bars, pages) = await StoreYearAsync(store, query);
+        return (bars.Count, pages, watch.Elapsed.TotalMilliseconds);
+    }
+
+    private static async Task<(int Bars, int Pages, double Ms)> TimeSqlAsync(NpgsqlDataSource direct, ReadCase readCase)
+    {
+        var watch = Stopwatch.StartNew();
+        var (bars, pages) = await SqlYearAsync(direct, readCase);
+        return (bars.Count, pages, watch.Elapsed.TotalMilliseconds);
+    }
+
+    // Page after page, each from the last bar plus one interval, as a client reads a long range.
+    private static async Task<(List<StoredBar> Bars, int Pages)> StoreYearAsync(BarStore store, BarQuery query)
+    {
+        var bars = new List<StoredBar>();
+        var next = query.Start;
+        for (var pages = 1; ; pages++)
+        {
+            var slice = await store.GetBarsAsync(query with { Start = next });
+            bars.AddRange(slice.Bars);
+            if (!slice.HasMore) return (bars, pages);
+            next = slice.Bars[^1].Timestamp + query.Interval.Length;
+        }
+    }
+
+    // The baseline reads the whole year in one query, with no paging: what one hand-written query
+    // costs. The store pages at its limit, so any cost of paging shows in the ratio.
+    private static async Task<(List<StoredBar> Bars, int Pages)> SqlYearAsync(NpgsqlDataSource direct, ReadCase readCase) =>
+        (await SqlPageAsync(direct, readCase, readCase.Query.Start!.Value, readCase.Query.End!.Value, int.MaxValue), 1);
+
+    // The parameters the store binds, in the same order: [from, to) is the range read (the
+    // stored data spans more than the year).
+    private static async Task<List<StoredBar>> SqlPageAsync(NpgsqlDataSource direct, ReadCase readCase, DateTimeOffset from, DateTimeOffset to, int limit)
+    {
+        var query = readCase.Query;
+        await using var command = direct.CreateCommand(readCase.Sql);
+        command.Parameters.AddWithValue("symbol", query.Symbol.Value);
+        command.Parameters.AddWithValue("from", from.UtcDateTime);
+        command.Parameters.AddWithValue("to", to.UtcDateTime);
+        command.Parameters.AddWithValue("limit", limit);
+        if (query.Interval.IsDaily)
+        {
+            // Regular sessions of every trading day around the range, labelled at New York midnight.
+            var days = NyseCalendar.GetTradingDays(NewYorkTime.DateOf(from).AddDays(-1), NewYorkTime.DateOf(to).AddDays(1)).ToList();
+            command.Parameters.Add(new NpgsqlParameter<DateTime[]>("labels", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = days.Select(d => NewYorkTime.StartOfDay(d.Date).UtcDateTime).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<DateTime[]>("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = days.Select(d => d.OpenUtc.UtcDateTime).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<DateTime[]>("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = days.Select(d => d.CloseUtc.UtcDateTime).ToArray() });
+        }
+        else
+        {
+            command.Parameters.AddWithValue("step", query.Interval.Length);
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var bars = new List<StoredBar>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var end = new DateTimeOffset(reader.GetFieldValue<DateTime>(8), TimeSpan.Zero);
+            bars.Add(new StoredBar(
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(0), TimeSpan.Zero),
+                reader.GetDecimal(1), reader.GetDecimal(2), reader.GetDecimal(3), reader.GetDecimal(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7),
+                IsComplete: end <= now));
+        }
+        return bars;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
