@@ -20,8 +20,8 @@ namespace StockPlatform.Bench.Ingest;
 /// </summary>
 internal static class IngestBenchmark
 {
-    private const string KeyId = "bench-key";
-    private const string Secret = "bench-secret";
+    private const string KeyId = BenchMarketSim.KeyId;
+    private const string Secret = BenchMarketSim.Secret;
     private const int PageLimit = 10_000;
     private static readonly string[] Tickers = ["SPY", "QQQ", "AAPL", "MSFT", "NVDA", "AMZN", "TSLA", "META", "GOOGL", "AMD", "IWM", "NFLX"];
 
@@ -88,7 +88,7 @@ internal static class IngestBenchmark
     private static async Task<Run> RunOnceAsync(Arguments options, string messaging, string[] symbols, int year, int limit, TimeSpan window, string label)
     {
         var counter = new RequestCounter();
-        await using var sim = await StartSimAsync(limit, window, counter);
+        await using var sim = await BenchMarketSim.StartAsync(limit, window, counter);
         await using var database = await BenchDatabase.CreateAsync(options);
         var concurrency = options.Int("concurrency", 4);
         var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
@@ -166,24 +166,6 @@ internal static class IngestBenchmark
             breakdown.PersistMs);
     }
 
-    private static async Task<WebApplication> StartSimAsync(int limit, TimeSpan window, RequestCounter counter)
-    {
-        var sim = MarketSimApp.Create([], builder =>
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            builder.Services.AddSingleton<IStartupFilter>(counter);
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["MarketSim:KeyId"] = KeyId,
-                ["MarketSim:SecretKey"] = Secret,
-                ["MarketSim:RateLimit:RequestsPerWindow"] = limit.ToString(CultureInfo.InvariantCulture),
-                ["MarketSim:RateLimit:Window"] = window.ToString("c", CultureInfo.InvariantCulture),
-            });
-        });
-        await sim.StartAsync();
-        return sim;
-    }
 
     /// <summary>Sums the agent's own timings from its JSON log lines.</summary>
     private sealed record Breakdown(double ThrottleMs, double HttpMs, double PersistMs)

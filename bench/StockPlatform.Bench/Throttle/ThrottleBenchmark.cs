@@ -24,8 +24,8 @@ namespace StockPlatform.Bench.Throttle;
 /// </summary>
 internal static class ThrottleBenchmark
 {
-    private const string KeyId = "bench-key";
-    private const string Secret = "bench-secret";
+    private const string KeyId = BenchMarketSim.KeyId;
+    private const string Secret = BenchMarketSim.Secret;
     private static readonly Symbol Symbol = Symbol.Parse("SPY");
     private static readonly DateTimeOffset From = new(2023, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset To = new(2024, 12, 31, 23, 59, 0, TimeSpan.Zero);
@@ -38,12 +38,12 @@ internal static class ThrottleBenchmark
         var window = TimeSpan.FromSeconds(options.Double("window-seconds", 60));
 
         // Size the pages so the range takes the requested number of them.
-        await using var unlimited = await StartSimAsync(int.MaxValue, window);
+        await using var unlimited = await BenchMarketSim.StartAsync(int.MaxValue, window);
         var total = (await FetchAsync(unlimited, 10_000)).Bars;
         var pageSize = (int)Math.Ceiling(total / (double)pages);
 
         var baseline = await FetchAsync(unlimited, pageSize);
-        await using var limited = await StartSimAsync(limit, window);
+        await using var limited = await BenchMarketSim.StartAsync(limit, window);
         var throttled = await FetchAsync(limited, pageSize);
 
         // The bound: N / L windows. With fixed windows a client that spends each window
@@ -113,23 +113,6 @@ internal static class ThrottleBenchmark
         return new Result(bars, pages, statuses.Total, statuses.TooMany, watch.Elapsed);
     }
 
-    private static async Task<WebApplication> StartSimAsync(int limit, TimeSpan window)
-    {
-        var sim = MarketSimApp.Create([], builder =>
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["MarketSim:KeyId"] = KeyId,
-                ["MarketSim:SecretKey"] = Secret,
-                ["MarketSim:RateLimit:RequestsPerWindow"] = limit.ToString(CultureInfo.InvariantCulture),
-                ["MarketSim:RateLimit:Window"] = window.ToString("c", CultureInfo.InvariantCulture),
-            });
-        });
-        await sim.StartAsync();
-        return sim;
-    }
 
     /// <summary>Counts answers by status as the client sees them (retries included).</summary>
     private sealed class StatusCounter : DelegatingHandler
