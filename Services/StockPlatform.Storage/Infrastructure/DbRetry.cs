@@ -13,6 +13,9 @@ namespace StockPlatform.Storage.Infrastructure;
 /// </summary>
 public sealed partial class DbRetry
 {
+    // An operation's own retryable errors, beyond the transient ones every operation retries.
+    private static readonly ResiliencePropertyKey<Func<PostgresException, bool>> AlsoRetryKey = new("stockplatform.also-retry");
+
     private readonly ResiliencePipeline _pipeline;
 
     /// <summary>Creates the retry policy from <see cref="StorageOptions.MaxAttempts"/>.</summary>
@@ -26,7 +29,13 @@ public sealed partial class DbRetry
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(250),
                 MaxDelay = TimeSpan.FromSeconds(10),
-                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(IsTransient).Handle<TimeoutException>(),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception switch
+                {
+                    NpgsqlException ex when IsTransient(ex) => true,
+                    PostgresException ex => args.Context.Properties.TryGetValue(AlsoRetryKey, out var alsoRetry) && alsoRetry(ex),
+                    TimeoutException => true,
+                    _ => false,
+                }),
                 OnRetry = args =>
                 {
                     LogRetry(logger, args.AttemptNumber + 1, args.Outcome.Exception?.Message ?? "unknown", args.RetryDelay.TotalMilliseconds);
@@ -39,6 +48,24 @@ public sealed partial class DbRetry
     /// <summary>Runs <paramref name="operation"/>, again on transient failures.</summary>
     public ValueTask<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken) =>
         _pipeline.ExecuteAsync(operation, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="operation"/>, again on transient failures and on the server errors
+    /// <paramref name="alsoRetry"/> accepts (an error that is passing for this operation only).
+    /// </summary>
+    public async ValueTask ExecuteAsync(Func<CancellationToken, ValueTask> operation, Func<PostgresException, bool> alsoRetry, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(AlsoRetryKey, alsoRetry);
+        try
+        {
+            await _pipeline.ExecuteAsync(static (context, operation) => operation(context.CancellationToken), context, operation).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
 
     private static bool IsTransient(NpgsqlException exception) =>
         exception.IsTransient

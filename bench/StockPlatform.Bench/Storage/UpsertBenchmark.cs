@@ -90,7 +90,7 @@ internal static class UpsertBenchmark
         return total;
     }
 
-    // One binary COPY of every row, written field by field as the store writes its stage table.
+    // One binary COPY of every row, written exactly as the store's own COPY writes them.
     private static async Task CopyAsync(BenchDatabase db, IReadOnlyList<SymbolBar> bars)
     {
         await using var connection = await db.DataSource.OpenConnectionAsync();
@@ -98,17 +98,7 @@ internal static class UpsertBenchmark
             "COPY copy_baseline (symbol, ts, open, high, low, close, volume, trade_count, vwap, feed) FROM STDIN (FORMAT BINARY)");
         foreach (var item in bars)
         {
-            var bar = item.Bar;
-            await writer.StartRowAsync();
-            await writer.WriteAsync(item.Symbol.Value, NpgsqlDbType.Text);
-            await writer.WriteAsync(bar.Timestamp, NpgsqlDbType.TimestampTz);
-            await writer.WriteAsync(bar.Open, NpgsqlDbType.Numeric);
-            await writer.WriteAsync(bar.High, NpgsqlDbType.Numeric);
-            await writer.WriteAsync(bar.Low, NpgsqlDbType.Numeric);
-            await writer.WriteAsync(bar.Close, NpgsqlDbType.Numeric);
-            await writer.WriteAsync(bar.Volume, NpgsqlDbType.Bigint);
-            await writer.WriteAsync(bar.TradeCount, NpgsqlDbType.Bigint);
-            await writer.WriteAsync(bar.Vwap, NpgsqlDbType.Numeric);
+            await BarStore.WriteRowAsync(writer, item, CancellationToken.None);
             await writer.WriteAsync(Feed, NpgsqlDbType.Text);
         }
         await writer.CompleteAsync();
