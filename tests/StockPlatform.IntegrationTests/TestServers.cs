@@ -8,7 +8,8 @@ namespace StockPlatform.IntegrationTests;
 /// </summary>
 public static class TestServers
 {
-    private const string Hint = "Run the tests with ./scripts/test.sh: it starts throwaway PostgreSQL and RabbitMQ servers and passes their connection strings.";
+    /// <summary>How to get the servers, for failure messages.</summary>
+    public const string Hint = "Run the tests with ./scripts/test.sh: it starts throwaway PostgreSQL and RabbitMQ servers and passes their connection strings.";
 
     public static string PostgresConnectionString => Require("stockplatform", "PostgreSQL");
 

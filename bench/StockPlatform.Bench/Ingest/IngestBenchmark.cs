@@ -1,13 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using StockPlatform.Bench.Support;
-using StockPlatform.MarketSim;
+using StockPlatform.Testing;
 
 namespace StockPlatform.Bench.Ingest;
 
@@ -140,7 +135,7 @@ internal static class IngestBenchmark
             }
             var failed = states.FirstOrDefault(job => job.GetProperty("status").GetString() == "failed");
             if (failed.ValueKind != JsonValueKind.Undefined)
-                throw new InvalidOperationException($"job failed: {failed}\n{string.Join('\n', agent.Output.TakeLast(20))}");
+                throw new InvalidOperationException($"job failed: {failed}\n{agent.Tail(20)}");
             var done = states.Sum(job => job.GetProperty("progress").GetProperty("sessions_done").GetInt32());
             var total = states.Sum(job => job.GetProperty("progress").GetProperty("sessions_total").GetInt32());
             var bars = states.Sum(job => job.GetProperty("progress").GetProperty("bars_inserted").GetInt64());

@@ -6,6 +6,7 @@ using Npgsql;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Extensions;
 using StockPlatform.Storage.Schema;
+using StockPlatform.Testing;
 
 namespace StockPlatform.Bench.Support;
 
@@ -15,21 +16,19 @@ namespace StockPlatform.Bench.Support;
 /// </summary>
 internal sealed class BenchDatabase : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _admin;
+    private const string Hint = "Pass --connection \"Host=...;Username=...;Password=...\" or set ConnectionStrings__stockplatform.";
+
+    private readonly ThrowawayDatabase _database;
     private readonly IHost _host;
 
-    private BenchDatabase(NpgsqlDataSource admin, string name, string connectionString, IHost host)
+    private BenchDatabase(ThrowawayDatabase database, IHost host)
     {
-        _admin = admin;
-        Name = name;
-        ConnectionString = connectionString;
+        _database = database;
         _host = host;
     }
 
-    public string Name { get; }
-
     /// <summary>The temporary database's connection string.</summary>
-    public string ConnectionString { get; }
+    public string ConnectionString => _database.ConnectionString;
 
     public BarStore Bars => _host.Services.GetRequiredService<BarStore>();
 
@@ -42,14 +41,9 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public static async Task<BenchDatabase> CreateAsync(Arguments options, SqlCapture? capture = null)
     {
         var server = options.Text("connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__stockplatform");
-        if (string.IsNullOrWhiteSpace(server))
-            throw new InvalidOperationException("No database: pass --connection \"Host=...;Username=...;Password=...\" or set ConnectionStrings__stockplatform.");
+        if (string.IsNullOrWhiteSpace(server)) throw new InvalidOperationException("No database. " + Hint);
 
-        var admin = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server) { Database = "postgres" }.ConnectionString);
-        var name = "sp_bench_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var create = admin.CreateCommand($"CREATE DATABASE {name}")) await create.ExecuteNonQueryAsync();
-
-        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        var database = await ThrowawayDatabase.CreateAsync(server, "sp_bench_", Hint);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         if (capture is not null)
@@ -58,9 +52,9 @@ internal sealed class BenchDatabase : IAsyncDisposable
             // Npgsql reports executed commands at Information, whatever Logging:LogLevel says.
             builder.Logging.AddFilter<SqlCapture>(null, LogLevel.Information);
         }
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:stockplatform"] = connectionString });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:stockplatform"] = database.ConnectionString });
         builder.AddStorage();
-        return new BenchDatabase(admin, name, connectionString, builder.Build());
+        return new BenchDatabase(database, builder.Build());
     }
 
     public async Task ExecuteAsync(string sql)
@@ -80,7 +74,6 @@ internal sealed class BenchDatabase : IAsyncDisposable
     {
         if (_host is IAsyncDisposable disposable) await disposable.DisposeAsync();
         else _host.Dispose();
-        await using (var drop = _admin.CreateCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)")) await drop.ExecuteNonQueryAsync();
-        await _admin.DisposeAsync();
+        await _database.DisposeAsync();
     }
 }

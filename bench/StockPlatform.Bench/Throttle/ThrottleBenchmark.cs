@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +11,6 @@ using StockPlatform.Bench.Support;
 using StockPlatform.MarketData.Alpaca.Rest;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.MarketData.Extensions;
-using StockPlatform.MarketSim;
 
 namespace StockPlatform.Bench.Throttle;
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using StockPlatform.MarketSim;
 using StockPlatform.MarketSim.Data;
+using StockPlatform.Testing;
 
 namespace StockPlatform.IntegrationTests.EndToEnd;
 
@@ -23,16 +24,16 @@ internal sealed class PlatformStack : IAsyncDisposable
 
     private readonly Dictionary<string, string> _agentEnvironment;
 
-    private PlatformStack(string database, WebApplication sim, WebApplicationFactory<Program> gateway, Dictionary<string, string> agentEnvironment)
+    private readonly ThrowawayDatabase _database;
+
+    private PlatformStack(ThrowawayDatabase database, WebApplication sim, WebApplicationFactory<Program> gateway, Dictionary<string, string> agentEnvironment)
     {
-        Database = database;
+        _database = database;
         Sim = sim;
         Gateway = gateway;
         Client = gateway.CreateClient();
         _agentEnvironment = agentEnvironment;
     }
-
-    public string Database { get; }
 
     public WebApplication Sim { get; }
 
@@ -43,14 +44,13 @@ internal sealed class PlatformStack : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public AgentProcess? Agent { get; private set; }
+    public ServiceProcess? Agent { get; private set; }
 
-    public string ConnectionString => ConnectionFor(Database);
+    public string ConnectionString => _database.ConnectionString;
 
     public static async Task<PlatformStack> StartAsync(Dictionary<string, string?>? simSettings = null, string agentSecret = Secret, int windowDays = 7)
     {
-        var database = "e2e_" + Guid.NewGuid().ToString("N");
-        await AdminAsync($"CREATE DATABASE {database}");
+        var database = await ThrowawayDatabase.CreateAsync(TestServers.PostgresConnectionString, "e2e_", TestServers.Hint);
 
         var simConfig = new Dictionary<string, string?>
         {
@@ -71,7 +71,7 @@ internal sealed class PlatformStack : IAsyncDisposable
         var simUrl = sim.Urls.Single();
         var agentEnvironment = new Dictionary<string, string>
         {
-            ["ConnectionStrings__stockplatform"] = ConnectionFor(database),
+            ["ConnectionStrings__stockplatform"] = database.ConnectionString,
             ["ConnectionStrings__messaging"] = TestServers.MessagingConnectionString,
             ["Messaging__EndpointPrefix"] = prefix,
             ["ALPACA_KEY_ID"] = KeyId,
@@ -83,11 +83,12 @@ internal sealed class PlatformStack : IAsyncDisposable
             ["Ingestion__StaleTaskAfter"] = "00:00:20",
             ["Ingestion__SweepInterval"] = "00:00:05",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["DOTNET_ENVIRONMENT"] = "Development",
         };
 
         var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
-            web.UseSetting("ConnectionStrings:stockplatform", ConnectionFor(database));
+            web.UseSetting("ConnectionStrings:stockplatform", database.ConnectionString);
             web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
             web.UseSetting("Messaging:EndpointPrefix", prefix + "gw");
             web.UseSetting("Ingest:WindowDays", windowDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -104,7 +105,7 @@ internal sealed class PlatformStack : IAsyncDisposable
     {
         if (Agent is { HasExited: false }) throw new InvalidOperationException("the agent is already running");
         if (Agent is not null) await Agent.DisposeAsync();
-        Agent = AgentProcess.Start(_agentEnvironment);
+        Agent = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.Ingestion"), "StockPlatform.Ingestion", _agentEnvironment);
         await Agent.WaitHealthyAsync(TimeSpan.FromSeconds(90));
     }
 
@@ -138,7 +139,7 @@ internal sealed class PlatformStack : IAsyncDisposable
             await Task.Delay(200);
         }
         while (DateTime.UtcNow < deadline);
-        throw new TimeoutException($"job {id} is still {job}. Agent output:\n{Agent?.RecentOutput}");
+        throw new TimeoutException($"job {id} is still {job}. Agent output:\n{Agent?.Tail(200)}");
     }
 
     /// <summary>Rows stored in bars_1m for a symbol.</summary>
@@ -156,16 +157,6 @@ internal sealed class PlatformStack : IAsyncDisposable
         Client.Dispose();
         await Gateway.DisposeAsync();
         await Sim.DisposeAsync();
-        await AdminAsync($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
-    }
-
-    private static string ConnectionFor(string database) =>
-        new NpgsqlConnectionStringBuilder(TestServers.PostgresConnectionString) { Database = database }.ConnectionString;
-
-    private static async Task AdminAsync(string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(ConnectionFor("postgres"));
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
+        await _database.DisposeAsync();
     }
 }

@@ -9,6 +9,7 @@ using StockPlatform.Storage.Extensions;
 using StockPlatform.Storage.Jobs;
 using StockPlatform.Storage.Ledger;
 using StockPlatform.Storage.Schema;
+using StockPlatform.Testing;
 
 namespace StockPlatform.Storage.Tests.Support;
 
@@ -19,16 +20,17 @@ namespace StockPlatform.Storage.Tests.Support;
 /// </summary>
 internal sealed class StorageHost : IAsyncDisposable
 {
+    private readonly ThrowawayDatabase _database;
     private readonly IHost _host;
 
-    private StorageHost(string database, IHost host, LogCollector logs)
+    private StorageHost(ThrowawayDatabase database, IHost host, LogCollector logs)
     {
-        Database = database;
+        _database = database;
         _host = host;
         Logs = logs;
     }
 
-    public string Database { get; }
+    public string Database => _database.Name;
 
     public LogCollector Logs { get; }
 
@@ -63,7 +65,7 @@ internal sealed class StorageHost : IAsyncDisposable
             builder.Logging.AddFilter<LogCollector>(null, LogLevel.Information);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["ConnectionStrings:stockplatform"] = TestServer.For(database),
+                ["ConnectionStrings:stockplatform"] = database.ConnectionString,
             });
             // Registered before AddStorage, whose TryAdd then keeps it.
             if (time is not null) builder.Services.AddSingleton(time);
@@ -72,7 +74,7 @@ internal sealed class StorageHost : IAsyncDisposable
         }
         catch
         {
-            await TestServer.DropDatabaseAsync(database);
+            await database.DisposeAsync();
             throw;
         }
     }
@@ -98,6 +100,6 @@ internal sealed class StorageHost : IAsyncDisposable
     {
         if (_host is IAsyncDisposable disposable) await disposable.DisposeAsync();
         else _host.Dispose();
-        await TestServer.DropDatabaseAsync(Database);
+        await _database.DisposeAsync();
     }
 }

@@ -3,11 +3,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace StockPlatform.Bench.Support;
+namespace StockPlatform.Testing;
 
 /// <summary>
-/// One of our services as a child process, started from its build output in the bench's own
-/// configuration (so a Release bench measures Release services). Keeps every line it writes.
+/// One of our services as a real child process, started from its build output in the caller's
+/// own configuration (a Release benchmark runs Release services), so it can be killed the way a
+/// crash or a deploy would. Keeps every line it writes. Linked into the integration tests and
+/// the benchmarks.
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
@@ -25,8 +27,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Every line the service wrote (JSON log lines).</summary>
     public ConcurrentQueue<string> Output { get; } = new();
+
+    /// <summary>The last lines the service wrote, for failure messages.</summary>
+    public string Tail(int lines = 30) => string.Join('\n', Output.TakeLast(lines));
 
     /// <summary>Starts <c>{project}/bin/{configuration}/net10.0/{assembly}.dll</c> on a free port.</summary>
     public static ServiceProcess Start(string projectDirectory, string assembly, IReadOnlyDictionary<string, string> environment)
@@ -47,46 +54,51 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return new ServiceProcess(process, url);
     }
 
-    /// <summary>Waits until <c>/health</c> answers Healthy.</summary>
+    /// <summary>Waits until <c>/health</c> answers Healthy (its PostgreSQL and RabbitMQ reachable).</summary>
     public async Task WaitHealthyAsync(TimeSpan timeout)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"the service exited ({_process.ExitCode}):\n{string.Join('\n', Output.TakeLast(30))}");
+            if (_process.HasExited) throw new InvalidOperationException($"the service exited ({_process.ExitCode}):\n{Tail()}");
             try
             {
                 if (await http.GetStringAsync(new Uri(Url, "/health")) == "Healthy") return;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // Still starting.
+                // Not listening yet, or a slow first answer while it starts.
             }
             await Task.Delay(250);
         }
-        throw new TimeoutException($"not healthy within {timeout.TotalSeconds:0} s:\n{string.Join('\n', Output.TakeLast(30))}");
+        throw new TimeoutException($"not healthy within {timeout.TotalSeconds:0} s:\n{Tail()}");
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills the service at once, as a crash would: no graceful shutdown.</summary>
+    public void Kill()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
         _process.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private static string Locate(string projectDirectory, string assembly)
     {
-        // The bench runs from bench/StockPlatform.Bench/bin/<configuration>/net10.0/.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Release";
+        // The caller runs from its own bin/<configuration>/net10.0/.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (!File.Exists(Path.Combine(dir.FullName, "StockPlatform.sln"))) continue;
             var dll = Path.Combine(dir.FullName, projectDirectory, "bin", configuration, "net10.0", assembly + ".dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build first: {dll} is missing.");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first: {dll} is missing.");
         }
         throw new DirectoryNotFoundException("Repository root (StockPlatform.sln) not found above " + AppContext.BaseDirectory);
     }
