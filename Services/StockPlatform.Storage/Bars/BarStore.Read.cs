@@ -126,60 +126,8 @@ public sealed partial class BarStore
             command.Parameters.Add(new NpgsqlParameter<DateTime[]>("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = sessions.Select(x => x.End.UtcDateTime).ToArray() });
         }
 
-        var order = descending ? "DESC" : "ASC";
-        var aggregate = ContinuousAggregateFor(info, query, sessions);
-        if (interval.IsDaily)
-        {
-            // One row per session; its minutes (or its 30-minute buckets) are composed in order.
-            var source = aggregate is null
-                ? $"{MinuteRows} WHERE b.symbol = @symbol AND b.ts >= s.start_ts AND b.ts < s.end_ts"
-                : $"SELECT a.bucket AS t, a.open, a.high, a.low, a.close, a.volume, a.trade_count, a.vwap_volume, a.vwap_sum, a.minutes FROM {aggregate} a WHERE a.symbol = @symbol AND a.bucket >= s.start_ts AND a.bucket < s.end_ts";
-            command.CommandText = $"""
-                SELECT s.label AS bucket, {Composed}, max(s.end_ts) AS bucket_end
-                FROM unnest(@labels, @starts, @ends) AS s(label, start_ts, end_ts)
-                JOIN LATERAL ({source}) x ON true
-                WHERE s.label >= @from AND s.label < @to
-                GROUP BY s.label ORDER BY s.label {order} LIMIT @limit
-                """;
-        }
-        else if (interval.Minutes == 1)
-        {
-            command.CommandText = $"""
-                SELECT b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.trade_count, b.vwap, b.ts + interval '1 minute' AS bucket_end
-                FROM bars_1m b {SessionJoin(sessions, "b.ts")}
-                WHERE b.symbol = @symbol AND b.ts >= @from AND b.ts < @to
-                ORDER BY b.ts {order} LIMIT @limit
-                """;
-        }
-        else if (aggregate is not null)
-        {
-            command.CommandText = $"""
-                SELECT a.bucket, a.open, a.high, a.low, a.close, a.volume, a.trade_count,
-                       coalesce(round(a.vwap_volume / nullif(a.volume, 0), {VwapScale}), round(a.vwap_sum / a.minutes, {VwapScale})) AS vwap,
-                       a.bucket + @step AS bucket_end
-                FROM {aggregate} a {SessionJoin(sessions, "a.bucket")}
-                WHERE a.symbol = @symbol AND a.bucket >= @from AND a.bucket < @to
-                ORDER BY a.bucket {order} LIMIT @limit
-                """;
-            command.Parameters.AddWithValue("step", interval.Length);
-        }
-        else
-        {
-            // Buckets in New York wall-clock time. Markets are closed when the clocks change
-            // (02:00 on a Sunday), so local-time bins are exact for every stored minute.
-            var origin = query.Anchor == HourAnchor.Session ? "2000-01-03 09:30" : "2000-01-03 00:00";
-            command.CommandText = $"""
-                SELECT x.bucket, {Composed}, x.bucket + @step AS bucket_end
-                FROM (
-                    SELECT (date_bin(@step, m.t AT TIME ZONE 'America/New_York', timestamp '{origin}') AT TIME ZONE 'America/New_York') AS bucket, m.*
-                    FROM ({MinuteRows} {SessionJoin(sessions, "b.ts")}
-                          WHERE b.symbol = @symbol AND b.ts >= @from - @step AND b.ts < @to + @step) m
-                ) x
-                WHERE x.bucket >= @from AND x.bucket < @to
-                GROUP BY x.bucket ORDER BY x.bucket {order} LIMIT @limit
-                """;
-            command.Parameters.AddWithValue("step", interval.Length);
-        }
+        command.CommandText = ReadSql(query, ContinuousAggregateFor(info, query, sessions), sessions is not null, descending);
+        if (!interval.IsDaily && interval.Minutes > 1) command.Parameters.AddWithValue("step", interval.Length);
 
         await using (command)
         {
@@ -200,6 +148,65 @@ public sealed partial class BarStore
                 return bars;
             }, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The read's SQL (parameters @symbol, @from, @to, @limit, and @step for N-minute bars; @labels,
+    /// @starts, @ends when <paramref name="sessionFiltered"/>), from the continuous aggregate
+    /// <paramref name="aggregate"/> when one serves the query. The read benchmark times this same text.
+    /// </summary>
+    internal static string ReadSql(BarQuery query, string? aggregate, bool sessionFiltered, bool descending)
+    {
+        var interval = query.Interval;
+        var order = descending ? "DESC" : "ASC";
+        if (interval.IsDaily)
+        {
+            // One row per session; its minutes (or its 30-minute buckets) are composed in order.
+            var source = aggregate is null
+                ? $"{MinuteRows} WHERE b.symbol = @symbol AND b.ts >= s.start_ts AND b.ts < s.end_ts"
+                : $"SELECT a.bucket AS t, a.open, a.high, a.low, a.close, a.volume, a.trade_count, a.vwap_volume, a.vwap_sum, a.minutes FROM {aggregate} a WHERE a.symbol = @symbol AND a.bucket >= s.start_ts AND a.bucket < s.end_ts";
+            return $"""
+                SELECT s.label AS bucket, {Composed}, max(s.end_ts) AS bucket_end
+                FROM unnest(@labels, @starts, @ends) AS s(label, start_ts, end_ts)
+                JOIN LATERAL ({source}) x ON true
+                WHERE s.label >= @from AND s.label < @to
+                GROUP BY s.label ORDER BY s.label {order} LIMIT @limit
+                """;
+        }
+        if (interval.Minutes == 1)
+        {
+            return $"""
+                SELECT b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.trade_count, b.vwap, b.ts + interval '1 minute' AS bucket_end
+                FROM bars_1m b {SessionJoin(sessionFiltered, "b.ts")}
+                WHERE b.symbol = @symbol AND b.ts >= @from AND b.ts < @to
+                ORDER BY b.ts {order} LIMIT @limit
+                """;
+        }
+        if (aggregate is not null)
+        {
+            return $"""
+                SELECT a.bucket, a.open, a.high, a.low, a.close, a.volume, a.trade_count,
+                       coalesce(round(a.vwap_volume / nullif(a.volume, 0), {VwapScale}), round(a.vwap_sum / a.minutes, {VwapScale})) AS vwap,
+                       a.bucket + @step AS bucket_end
+                FROM {aggregate} a {SessionJoin(sessionFiltered, "a.bucket")}
+                WHERE a.symbol = @symbol AND a.bucket >= @from AND a.bucket < @to
+                ORDER BY a.bucket {order} LIMIT @limit
+                """;
+        }
+
+        // Buckets in New York wall-clock time. Markets are closed when the clocks change
+        // (02:00 on a Sunday), so local-time bins are exact for every stored minute.
+        var origin = query.Anchor == HourAnchor.Session ? "2000-01-03 09:30" : "2000-01-03 00:00";
+        return $"""
+            SELECT x.bucket, {Composed}, x.bucket + @step AS bucket_end
+            FROM (
+                SELECT (date_bin(@step, m.t AT TIME ZONE 'America/New_York', timestamp '{origin}') AT TIME ZONE 'America/New_York') AS bucket, m.*
+                FROM ({MinuteRows} {SessionJoin(sessionFiltered, "b.ts")}
+                      WHERE b.symbol = @symbol AND b.ts >= @from - @step AND b.ts < @to + @step) m
+            ) x
+            WHERE x.bucket >= @from AND x.bucket < @to
+            GROUP BY x.bucket ORDER BY x.bucket {order} LIMIT @limit
+            """;
     }
 
     /// <summary>
@@ -225,7 +232,7 @@ public sealed partial class BarStore
 
     private static bool IsHalfHour(DateTimeOffset instant) => instant.Ticks % TimeSpan.FromMinutes(30).Ticks == 0;
 
-    private static string SessionJoin(List<SessionWindow>? sessions, string column) => sessions is null
+    private static string SessionJoin(bool sessionFiltered, string column) => !sessionFiltered
         ? string.Empty
         : $"JOIN unnest(@labels, @starts, @ends) AS s(label, start_ts, end_ts) ON {column} >= s.start_ts AND {column} < s.end_ts";
 

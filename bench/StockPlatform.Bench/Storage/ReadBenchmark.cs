@@ -13,7 +13,8 @@ namespace StockPlatform.Bench.Storage;
 /// <summary>
 /// With a million-plus stored minutes of one symbol (every extended-session minute from 2021 on),
 /// reads one year (2024) of 5-minute and of daily bars through <see cref="BarStore.GetBarsAsync"/>,
-/// paging as a client does, and the same SQL sent directly through Npgsql once for the whole year. The SQL is the store's own: copied here, and checked against the text the store
+/// paging as a client does, and the same SQL sent directly through Npgsql once for the whole year.
+/// The SQL is the store's own (<see cref="BarStore.ReadSql"/>), checked against the text the store
 /// sends (captured from Npgsql's log) and against the bars it returns before anything is timed.
 /// Goal: the store within 1.2x of the bare query (median of several runs after a warm-up).
 /// </summary>
@@ -26,40 +27,12 @@ internal static class ReadBenchmark
     private static readonly DateTimeOffset YearStart = NewYorkTime.StartOfDay(new DateOnly(2024, 1, 1));
     private static readonly DateTimeOffset YearEnd = NewYorkTime.StartOfDay(new DateOnly(2025, 1, 1));
 
-    // The plain path's read SQL, as BarStore.Read.cs composes it for these two queries.
-    private const string Composed = """
-        (array_agg(x.open ORDER BY x.t))[1] AS open, max(x.high) AS high, min(x.low) AS low,
-        (array_agg(x.close ORDER BY x.t DESC))[1] AS close,
-        sum(x.volume)::bigint AS volume, sum(x.trade_count)::bigint AS trade_count,
-        coalesce(round(sum(x.vwap_volume) / nullif(sum(x.volume), 0), 8), round(sum(x.vwap_sum) / sum(x.minutes), 8)) AS vwap
-        """;
-
-    private const string MinuteRows = """
-        SELECT b.ts AS t, b.open, b.high, b.low, b.close, b.volume, b.trade_count,
-               b.vwap * b.volume AS vwap_volume, b.vwap AS vwap_sum, 1 AS minutes
-        FROM bars_1m b
-        """;
-
-    private const string IntradaySql = $"""
-        SELECT x.bucket, {Composed}, x.bucket + @step AS bucket_end
-        FROM (
-            SELECT (date_bin(@step, m.t AT TIME ZONE 'America/New_York', timestamp '2000-01-03 00:00') AT TIME ZONE 'America/New_York') AS bucket, m.*
-            FROM ({MinuteRows}
-                  WHERE b.symbol = @symbol AND b.ts >= @from - @step AND b.ts < @to + @step) m
-        ) x
-        WHERE x.bucket >= @from AND x.bucket < @to
-        GROUP BY x.bucket ORDER BY x.bucket ASC LIMIT @limit
-        """;
-
-    private const string DailySql = $"""
-        SELECT s.label AS bucket, {Composed}, max(s.end_ts) AS bucket_end
-        FROM unnest(@labels, @starts, @ends) AS s(label, start_ts, end_ts)
-        JOIN LATERAL ({MinuteRows} WHERE b.symbol = @symbol AND b.ts >= s.start_ts AND b.ts < s.end_ts) x ON true
-        WHERE s.label >= @from AND s.label < @to
-        GROUP BY s.label ORDER BY s.label ASC LIMIT @limit
-        """;
-
     private sealed record ReadCase(string Name, BarQuery Query, string Sql);
+
+    // The plain path's SQL for the query, as the store composes it: daily bars join the sessions,
+    // extended intraday bars do not.
+    private static ReadCase Case(string name, BarQuery query) =>
+        new(name, query, BarStore.ReadSql(query, aggregate: null, sessionFiltered: query.Interval.IsDaily, descending: false));
 
     private sealed record Measured(ReadCase Case, int Bars, int Pages, double StoreMs, double SqlMs)
     {
@@ -91,8 +64,8 @@ internal static class ReadBenchmark
 
         ReadCase[] cases =
         [
-            new("5m", new BarQuery(Symbol, BarInterval.FiveMinutes) { Start = YearStart, End = YearEnd, Limit = BarStore.MaxLimit }, IntradaySql),
-            new("1d", new BarQuery(Symbol, BarInterval.OneDay) { Start = YearStart, End = YearEnd, Limit = BarStore.MaxLimit }, DailySql),
+            Case("5m", new BarQuery(Symbol, BarInterval.FiveMinutes) { Start = YearStart, End = YearEnd, Limit = BarStore.MaxLimit }),
+            Case("1d", new BarQuery(Symbol, BarInterval.OneDay) { Start = YearStart, End = YearEnd, Limit = BarStore.MaxLimit }),
         ];
 
         var results = new List<Measured>();
@@ -144,7 +117,7 @@ internal static class ReadBenchmark
         return results.All(m => m.Ratio <= Goal) ? 0 : 1;
     }
 
-    /// <summary>Null when the copied SQL is what the store sends and both return the same bars; otherwise what differs.</summary>
+    /// <summary>Null when the SQL sent directly is what the store sends and both return the same bars; otherwise what differs.</summary>
     private static async Task<string?> VerifyAsync(BenchDatabase db, NpgsqlDataSource direct, SqlCapture capture, ReadCase readCase)
     {
         capture.Drain();
@@ -158,11 +131,11 @@ internal static class ReadBenchmark
         // The store also asks for the symbol's extent, the calendar and where its read window ends:
         // its bar query is the one that aggregates.
         var sent = storeSql.Where(s => s.Contains("GROUP BY", StringComparison.Ordinal)).Select(SqlCapture.Normalize).Distinct().ToList();
-        var copied = directSql.Select(SqlCapture.Normalize).Distinct().ToList();
-        if (sent.Count != 1 || copied.Count != 1)
-            return $"expected one bar query from each side, captured {sent.Count} from the store and {copied.Count} direct (is Npgsql's command log at Information?)";
-        if (sent[0] != copied[0])
-            return $"the SQL differs from the store's{Environment.NewLine}store:  {sent[0]}{Environment.NewLine}copied: {copied[0]}";
+        var sentDirectly = directSql.Select(SqlCapture.Normalize).Distinct().ToList();
+        if (sent.Count != 1 || sentDirectly.Count != 1)
+            return $"expected one bar query from each side, captured {sent.Count} from the store and {sentDirectly.Count} direct (is Npgsql's command log at Information?)";
+        if (sent[0] != sentDirectly[0])
+            return $"the SQL differs from the store's{Environment.NewLine}store:  {sent[0]}{Environment.NewLine}direct: {sentDirectly[0]}";
         if (!store.Bars.SequenceEqual(sql.Bars))
             return $"the store returned {store.Bars.Count} bars and the SQL {sql.Bars.Count}, not the same";
         return store.Bars.Count == 0 ? "no bars read" : null;
