@@ -10,36 +10,38 @@ using StockPlatform.ServiceDefaults.Telemetry;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The defaults every StockPlatform service starts with: JSON logs, OpenTelemetry, health checks,
-/// problem details and resilient HttpClients. Services add PostgreSQL and the bus on top with
-/// <c>AddNpgsqlDataSource</c> and <c>AddMessageBus</c>.
+/// The defaults every StockPlatform service starts with, in the shape of Aspire's service-defaults
+/// template: JSON console logs, OpenTelemetry, health checks, service discovery, problem details
+/// and the standard resilience handler on every HttpClient. Services add PostgreSQL and the bus on
+/// top (<c>AddStorage</c>, <c>AddMessageBus</c>).
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
     /// <summary>Readiness: every registered check (PostgreSQL, RabbitMQ, ...).</summary>
-    public const string HealthPath = "/health";
+    public const string HealthPath = HealthEndpoints.HealthPath;
 
     /// <summary>Liveness: only checks tagged <c>live</c>, so a database outage does not restart the process.</summary>
-    public const string AlivePath = "/alive";
+    public const string AlivePath = HealthEndpoints.AlivePath;
 
-    /// <summary>Registers logging, telemetry, health checks and HTTP resilience defaults.</summary>
+    /// <summary>Registers logging, telemetry, health checks, service discovery and HTTP resilience defaults.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddJsonConsoleLogging();
-        builder.AddStockPlatformTelemetry();
+        builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddProblemDetails();
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddDefaultResilience());
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddDefaultResilience(builder.Configuration);
+            http.AddServiceDiscovery();
+        });
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> and <c>/alive</c>, and keeps health probes out of traces.</summary>
+    /// <summary>Maps <c>/health</c> and <c>/alive</c>.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        // Start telemetry before the first request so its span is not lost.
-        app.Services.StartStockPlatformTelemetry();
-        app.UseMiddleware<HealthProbeTraceFilter>();
-
         app.MapHealthChecks(HealthPath);
         app.MapHealthChecks(AlivePath, new HealthCheckOptions
         {

@@ -3,7 +3,7 @@
 # already there is left alone, so running it again takes seconds.
 #   apt:  rabbitmq-server (and chromium, once browser tests exist), curl, PostgreSQL if missing
 #   npm:  libduckdb.so from @duckdb/node-bindings-linux-x64, copied into ./native (git-ignored)
-#   .NET: restore + build StockPlatform.Local.slnf
+#   .NET: restore + build StockPlatform.sln
 # SETUP_SKIP_BUILD=1 skips the build (the other scripts use it when they only need servers).
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -63,8 +63,8 @@ install_duckdb() {
 
 build_solution() {
   command -v dotnet >/dev/null 2>&1 || die "the .NET SDK is not installed (dotnet not on PATH); see global.json for the version"
-  log "dotnet build StockPlatform.Local.slnf ($CONFIGURATION)"
-  dotnet build "$ROOT/StockPlatform.Local.slnf" -c "$CONFIGURATION" -nologo -clp:ErrorsOnly -nodeReuse:false \
+  log "dotnet build StockPlatform.sln ($CONFIGURATION)"
+  dotnet build "$ROOT/StockPlatform.sln" -c "$CONFIGURATION" -nologo -clp:ErrorsOnly -nodeReuse:false \
     >"$DATA_DIR/build.log" 2>&1 \
     || { cat "$DATA_DIR/build.log" >&2; die "build failed"; }
 }

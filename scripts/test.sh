@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test against real servers: sets up the machine, starts a throwaway PostgreSQL and
 # RabbitMQ on free ports with temporary data directories, runs `dotnet test` on
-# StockPlatform.Local.slnf with their connection strings, always stops them, and exits with the
+# StockPlatform.sln with their connection strings, always stops them, and exits with the
 # tests' status. The last line is the summary: "N passed, N failed, N skipped".
 # Arguments are passed to dotnet test (e.g. --filter "FullyQualifiedName~Messaging").
 set -euo pipefail
@@ -49,9 +49,9 @@ export ConnectionStrings__messaging="amqp://stockplatform:$RABBITMQ_PASSWORD@127
 # Services under test log warnings and errors only, so the runner's output stays readable.
 export Logging__LogLevel__Default=Warning
 
-log "dotnet test StockPlatform.Local.slnf"
+log "dotnet test StockPlatform.sln"
 set +e
-dotnet test "$ROOT/StockPlatform.Local.slnf" -c "$CONFIGURATION" --no-build --nologo \
+dotnet test "$ROOT/StockPlatform.sln" -c "$CONFIGURATION" --no-build --nologo \
   --results-directory "$RESULTS" -p:StockPlatformTestReport=true "$@"
 test_status=$?
 set -e

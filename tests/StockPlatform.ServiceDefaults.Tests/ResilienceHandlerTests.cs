@@ -1,23 +1,39 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using StockPlatform.ServiceDefaults.Http;
 
 namespace StockPlatform.ServiceDefaults.Tests;
 
+/// <summary>
+/// The HttpClients a service gets from <c>AddServiceDefaults</c>: the standard resilience handler
+/// as configured there, in front of a scripted server.
+/// </summary>
 public class ResilienceHandlerTests
 {
-    private static readonly HttpResilienceOptions FastOptions = new()
-    {
-        BaseDelay = TimeSpan.FromMilliseconds(1),
-        MaxRetryAttempts = 3,
-        AttemptTimeout = TimeSpan.FromSeconds(2),
-        TotalTimeout = TimeSpan.FromSeconds(10),
-    };
+    private const int MaxRetryAttempts = 3;
 
-    private static (HttpClient Client, ScriptedHandler Server) CreateClient(params Func<HttpResponseMessage>[] responses)
+    private static (HttpClient Client, ScriptedHandler Server) CreateClient(params Func<HttpResponseMessage>[] responses) =>
+        CreateClient(optOut: false, responses);
+
+    private static (HttpClient Client, ScriptedHandler Server) CreateClient(bool optOut, params Func<HttpResponseMessage>[] responses)
     {
         var server = new ScriptedHandler(responses);
-        var handler = new ResilienceHandler(ResiliencePipelineFactory.Create(FastOptions)) { InnerHandler = server };
-        return (new HttpClient(handler) { BaseAddress = new Uri("http://test.local") }, server);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["HttpResilience:Retry:Delay"] = "00:00:00.001",
+            ["HttpResilience:Retry:MaxRetryAttempts"] = MaxRetryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        builder.AddServiceDefaults();
+        var client = builder.Services.AddHttpClient("scripted").ConfigurePrimaryHttpMessageHandler(() => server);
+        if (optOut) client.RemoveDefaultResilience();
+
+        var services = builder.Build().Services;
+        var http = services.GetRequiredService<IHttpClientFactory>().CreateClient("scripted");
+        http.BaseAddress = new Uri("http://test.local");
+        return (http, server);
     }
 
     private static HttpResponseMessage Status(HttpStatusCode code) => new(code);
@@ -57,7 +73,7 @@ public class ResilienceHandlerTests
         var response = await client.GetAsync("/bars");
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Equal(1 + FastOptions.MaxRetryAttempts, server.Calls);
+        Assert.Equal(1 + MaxRetryAttempts, server.Calls);
     }
 
     [Fact]
@@ -99,6 +115,17 @@ public class ResilienceHandlerTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var gap = server.CallTimes[1] - server.CallTimes[0];
         Assert.True(gap >= TimeSpan.FromMilliseconds(1_000), $"waited only {gap.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task A_client_that_opts_out_sends_each_request_once()
+    {
+        var (client, server) = CreateClient(optOut: true, () => Status(HttpStatusCode.ServiceUnavailable), () => Status(HttpStatusCode.OK));
+
+        var response = await client.GetAsync("/bars");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(1, server.Calls);
     }
 
     /// <summary>An in-process server answering each call with the next scripted response.</summary>

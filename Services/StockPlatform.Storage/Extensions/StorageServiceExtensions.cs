@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using StockPlatform.ServiceDefaults.Data;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Calendar;
 using StockPlatform.Storage.Infrastructure;
@@ -14,13 +13,17 @@ namespace StockPlatform.Storage.Extensions;
 /// <summary>Registers the hot store.</summary>
 public static class StorageServiceExtensions
 {
+    /// <summary>The connection string name Aspire and the scripts use for the platform's database.</summary>
+    public const string ConnectionName = "stockplatform";
+
     /// <summary>
-    /// Adds the PostgreSQL data source (<c>ConnectionStrings:stockplatform</c>), the migrations
+    /// Adds the PostgreSQL data source (<c>ConnectionStrings:stockplatform</c>, through Aspire's Npgsql
+    /// integration: pooling, a health check, tracing and metrics), the migrations
     /// (applied at start-up), and the bar, calendar, ledger and job stores.
     /// </summary>
     public static TBuilder AddStorage<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.AddNpgsqlDataSource();
+        builder.AddNpgsqlDataSource(ConnectionName);
         var services = builder.Services;
         services.AddOptions<StorageOptions>()
             .BindConfiguration(StorageOptions.SectionName)

@@ -3,7 +3,7 @@ using StockPlatform.ServiceDefaults.Health;
 
 namespace StockPlatform.ServiceDefaults.Tests;
 
-public class HealthProbeTraceFilterTests
+public class HealthEndpointsTests
 {
     [Theory]
     [InlineData("/health", true)]
@@ -15,6 +15,6 @@ public class HealthProbeTraceFilterTests
     [InlineData("/", false)]
     public void Only_the_health_endpoints_count_as_probes(string path, bool isProbe)
     {
-        Assert.Equal(isProbe, HealthProbeTraceFilter.IsHealthProbe(new PathString(path)));
+        Assert.Equal(isProbe, HealthEndpoints.IsHealthProbe(new PathString(path)));
     }
 }
