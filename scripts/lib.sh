@@ -104,10 +104,11 @@ pg_timescale_args() {
   fi
 }
 
-# pg_start DATA_DIR PORT PASSWORD LOG_FILE [EXTRA_SERVER_ARGS]
-# Creates the cluster on first use (password auth over TCP, trust only on its private socket).
-pg_start() {
-  local data=$1 port=$2 password=$3 logfile=$4 extra=${5:-}
+# pg_init DATA_DIR PASSWORD LOG_FILE
+# Creates the cluster and its stockplatform database on first use (password auth over TCP, trust
+# only on its private socket); a cluster that exists is left alone.
+pg_init() {
+  local data=$1 password=$2 logfile=$3
   local bin; bin=$(pg_bin_dir) || die "PostgreSQL server binaries not found (run scripts/setup.sh)"
   # Only the log file is handed to postgres, never its directory: that may be shared (/tmp).
   mkdir -p "$(dirname "$logfile")"
@@ -117,36 +118,44 @@ pg_start() {
     as_user postgres test -w "$logfile" \
       || die "the postgres user cannot write $logfile: let it traverse $(dirname "$logfile") (chmod 755)"
   fi
+  [ -f "$data/PG_VERSION" ] && return 0
 
-  if [ ! -f "$data/PG_VERSION" ]; then
-    make_owned_dir postgres "$data"
-    chmod 700 "$data"
-    local pwfile; pwfile=$(mktemp)
-    printf '%s\n' "$password" > "$pwfile"
-    if is_root; then chown postgres: "$pwfile"; fi
-    as_user postgres "$bin/initdb" -D "$data" -U postgres --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 \
-      --auth-host=scram-sha-256 --auth-local=trust >"$logfile.initdb" 2>&1 \
-      || { rm -f "$pwfile"; die "initdb failed, see $logfile.initdb"; }
-    rm -f "$pwfile"
-  fi
+  make_owned_dir postgres "$data"
+  chmod 700 "$data"
+  local pwfile; pwfile=$(mktemp)
+  printf '%s\n' "$password" > "$pwfile"
+  if is_root; then chown postgres: "$pwfile"; fi
+  as_user postgres "$bin/initdb" -D "$data" -U postgres --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 \
+    --auth-host=scram-sha-256 --auth-local=trust >"$logfile.initdb" 2>&1 \
+    || { rm -f "$pwfile"; die "initdb failed, see $logfile.initdb"; }
+  rm -f "$pwfile"
+  # Single-user mode needs no port, socket or password, so the database exists before the server
+  # first listens; a failure leaves no half-made cluster behind for the next start to trust.
+  echo "CREATE DATABASE stockplatform;" \
+    | as_user postgres "$bin/postgres" --single -D "$data" -j postgres >>"$logfile.initdb" 2>&1 \
+    || { find "$data" -mindepth 1 -delete; die "could not create database stockplatform, see $logfile.initdb"; }
+}
 
+# pg_server_options DATA_DIR PORT [EXTRA_SERVER_ARGS]: the server's settings, for pg_ctl -o or postgres.
+pg_server_options() {
+  local data=$1 port=$2 extra=${3:-} bin
+  bin=$(pg_bin_dir) || return 1
+  printf '%s' "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$data $(pg_timescale_args "$bin") $extra"
+}
+
+# pg_start DATA_DIR PORT PASSWORD LOG_FILE [EXTRA_SERVER_ARGS]: creates the cluster on first use
+# and starts it in the background (pg_ctl).
+pg_start() {
+  local data=$1 port=$2 password=$3 logfile=$4 extra=${5:-}
+  local bin; bin=$(pg_bin_dir) || die "PostgreSQL server binaries not found (run scripts/setup.sh)"
+  pg_init "$data" "$password" "$logfile"
   if as_user postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     log "PostgreSQL already running ($data)"
-  else
-    local opts
-    opts="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$data $(pg_timescale_args "$bin") $extra"
-    as_user postgres "$bin/pg_ctl" -D "$data" -l "$logfile" -o "$opts" -w -t 60 start >/dev/null \
-      || die "PostgreSQL did not start, see $logfile"
-    log "PostgreSQL started on 127.0.0.1:$port"
+    return 0
   fi
-
-  local exists
-  exists=$(as_user postgres "$bin/psql" -h "$data" -p "$port" -U postgres -d postgres -tAc \
-    "SELECT 1 FROM pg_database WHERE datname = 'stockplatform'")
-  if [ "$exists" != "1" ]; then
-    as_user postgres "$bin/psql" -h "$data" -p "$port" -U postgres -d postgres -qc "CREATE DATABASE stockplatform" \
-      || die "could not create database stockplatform"
-  fi
+  as_user postgres "$bin/pg_ctl" -D "$data" -l "$logfile" -o "$(pg_server_options "$data" "$port" "$extra")" -w -t 60 start >/dev/null \
+    || die "PostgreSQL did not start, see $logfile"
+  log "PostgreSQL started on 127.0.0.1:$port"
 }
 
 pg_stop() {
@@ -168,17 +177,13 @@ pg_running() {
 
 RABBITMQ_SERVER=/usr/lib/rabbitmq/bin/rabbitmq-server
 
-# rabbit_start BASE_DIR NODE_NAME AMQP_PORT DIST_PORT EPMD_PORT USER PASSWORD [MANAGEMENT_PORT]
-# Every file of the node (config, database, logs, cookie) lives under BASE_DIR.
-rabbit_start() {
-  local base=$1 node=$2 port=$3 dist=$4 epmd=$5 user=$6 password=$7 mgmt=${8:-}
+# rabbit_configure BASE_DIR AMQP_PORT USER PASSWORD [MANAGEMENT_PORT]
+# Writes the node's config under BASE_DIR (every file of the node lives there: config, database,
+# logs, cookie). Logs go to the console when RABBITMQ_CONSOLE_LOG=true (under the AppHost, whose
+# dashboard shows them), otherwise to files under BASE_DIR/log.
+rabbit_configure() {
+  local base=$1 port=$2 user=$3 password=$4 mgmt=${5:-}
   [ -x "$RABBITMQ_SERVER" ] || die "rabbitmq-server not installed (run scripts/setup.sh)"
-
-  if rabbit_running "$base"; then
-    log "RabbitMQ already running ($base)"
-    return 0
-  fi
-
   make_owned_dir rabbitmq "$base"
   mkdir -p "$base/mnesia" "$base/log" "$base/home"
   {
@@ -186,8 +191,14 @@ rabbit_start() {
     # Applied when the node's database is first created; later starts keep the same user.
     echo "default_user = $user"
     echo "default_pass = $password"
-    echo "log.console = false"
-    echo "log.file.level = info"
+    if [ "${RABBITMQ_CONSOLE_LOG:-false}" = "true" ]; then
+      echo "log.console = true"
+      echo "log.console.level = info"
+      echo "log.file = false"
+    else
+      echo "log.console = false"
+      echo "log.file.level = info"
+    fi
     if [ -n "$mgmt" ]; then
       echo "management.tcp.ip = 127.0.0.1"
       echo "management.tcp.port = $mgmt"
@@ -197,24 +208,42 @@ rabbit_start() {
   else echo '[].' > "$base/enabled_plugins"; fi
   chmod 600 "$base/rabbitmq.conf"
   if is_root; then chown -R rabbitmq: "$base"; fi
+}
 
-  # The redirects cover the whole background group (this subshell, runuser, the broker and the
-  # epmd it spawns), so none of them holds the caller's stdout/stderr open.
+# rabbit_exec BASE_DIR NODE_NAME AMQP_PORT DIST_PORT EPMD_PORT
+# Replaces the calling (sub)shell with the broker, in the foreground, as the rabbitmq user, with
+# nothing of the caller's environment but what the node needs. The broker has stopped its
+# listeners and flushed its queues within a second of SIGTERM, then the VM idles for about six
+# more; -shutdown_time ends that wait, so a stop fits Aspire's grace period before SIGKILL.
+rabbit_exec() {
+  local base=$1 node=$2 port=$3 dist=$4 epmd=$5
   local runner=()
-  if is_root; then runner=(runuser -u rabbitmq --); fi
-  (
-    cd "$base" || exit 1
-    exec "${runner[@]}" env -i \
-      PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 HOME="$base/home" \
-      RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" \
-      RABBITMQ_DIST_PORT="$dist" ERL_EPMD_PORT="$epmd" ERL_EPMD_ADDRESS=127.0.0.1 \
-      RABBITMQ_MNESIA_BASE="$base/mnesia" RABBITMQ_LOG_BASE="$base/log" \
-      RABBITMQ_CONFIG_FILE="$base/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$base/enabled_plugins" \
-      RABBITMQ_PID_FILE="$base/rabbitmq.pid" \
-      setsid "$RABBITMQ_SERVER"
-  ) </dev/null >"$base/log/server.out" 2>&1 &
+  if is_root; then runner=(setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups); fi
   echo "$epmd" > "$base/epmd.port"
+  cd "$base" || exit 1
+  exec "${runner[@]}" env -i \
+    PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 HOME="$base/home" \
+    RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" \
+    RABBITMQ_DIST_PORT="$dist" ERL_EPMD_PORT="$epmd" ERL_EPMD_ADDRESS=127.0.0.1 \
+    RABBITMQ_MNESIA_BASE="$base/mnesia" RABBITMQ_LOG_BASE="$base/log" \
+    RABBITMQ_CONFIG_FILE="$base/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$base/enabled_plugins" \
+    RABBITMQ_PID_FILE="$base/rabbitmq.pid" \
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-shutdown_time 3000" \
+    "$RABBITMQ_SERVER"
+}
 
+# rabbit_start BASE_DIR NODE_NAME AMQP_PORT DIST_PORT EPMD_PORT USER PASSWORD [MANAGEMENT_PORT]
+# Starts the node in the background and waits for its AMQP port.
+rabbit_start() {
+  local base=$1 node=$2 port=$3 dist=$4 epmd=$5 user=$6 password=$7 mgmt=${8:-}
+  if rabbit_running "$base"; then
+    log "RabbitMQ already running ($base)"
+    return 0
+  fi
+  rabbit_configure "$base" "$port" "$user" "$password" "$mgmt"
+  # The redirects cover the whole background group (this subshell, the broker and the epmd it
+  # spawns), so none of them holds the caller's stdout/stderr open.
+  (rabbit_exec "$base" "$node" "$port" "$dist" "$epmd") </dev/null >"$base/log/server.out" 2>&1 &
   if ! wait_for_port 127.0.0.1 "$port" 90 "RabbitMQ"; then
     tail -n 20 "$base/log/server.out" >&2 || true
     die "RabbitMQ did not start, see $base/log/"
@@ -246,62 +275,23 @@ rabbit_stop() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# .NET services (run from the build output, one pid file and one log file each)
+# The AppHost (scripts/up.sh starts it; it records its pid and its resources' states in run/)
 # ---------------------------------------------------------------------------------------------
 
 RUN_DIR="$DATA_DIR/run"
 LOG_DIR="$DATA_DIR/logs"
+APPHOST_LOG="$LOG_DIR/apphost.log"
 
-service_pid() {
-  local name=$1 pid
-  pid=$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)
-  # A stale pid may have been reused by another process: check it is still our service.
-  if pid_alive "$pid" && grep -qiF "$name" "/proc/$pid/cmdline" 2>/dev/null; then echo "$pid"; return 0; fi
+# The running AppHost's pid, whoever started it (up.sh or dotnet run with the same data directory).
+apphost_pid() {
+  local pid
+  pid=$(cat "$RUN_DIR/apphost.pid" 2>/dev/null || true)
+  # A stale pid may have been reused by another process: check it is still the AppHost.
+  if pid_alive "$pid" && grep -qF "StockPlatform.AppHost" "/proc/$pid/cmdline" 2>/dev/null; then echo "$pid"; return 0; fi
   return 1
 }
 
-# service_start NAME DLL URL [ENV=VALUE ...]
-service_start() {
-  local name=$1 dll=$2 url=$3; shift 3
-  mkdir -p "$RUN_DIR" "$LOG_DIR"
-  if service_pid "$name" >/dev/null; then
-    log "$name already running"
-    return 0
-  fi
-  [ -f "$dll" ] || die "$dll not built (run scripts/setup.sh)"
-  # Settings are exported inside the subshell rather than passed to env(1): command lines are
-  # visible to every local user, and these carry passwords and API keys.
-  (
-    for assignment in "$@"; do export "${assignment?}"; done
-    export ASPNETCORE_URLS="$url" OTEL_SERVICE_NAME="$name"
-    export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
-    exec setsid dotnet "$dll"
-  ) </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
-  echo $! > "$RUN_DIR/$name.pid"
-  log "$name started (pid $(cat "$RUN_DIR/$name.pid"), log $LOG_DIR/$name.log)"
-}
-
-service_stop() {
-  local name=$1 pid
-  if pid=$(service_pid "$name"); then
-    stop_pid "$pid" 30
-    log "$name stopped"
-  fi
-  rm -f "$RUN_DIR/$name.pid"
-}
-
-# http_health URL: prints the body of the health endpoint ("Healthy", "Unhealthy", ...).
-http_health() { curl -s --max-time 5 "$1" 2>/dev/null || true; }
-
-wait_for_healthy() {
-  local name=$1 url=$2 timeout=$3 waited=0 body
-  while :; do
-    body=$(http_health "$url")
-    [ "$body" = "Healthy" ] && { log "$name is healthy"; return 0; }
-    sleep 1; waited=$((waited + 1))
-    if [ "$waited" -ge "$timeout" ]; then
-      log "$name is not healthy after ${timeout}s (last answer: ${body:-none}); see $LOG_DIR/$name.log"
-      return 1
-    fi
-  done
+# resource_field NAME COLUMN: a field of the AppHost's resources table (2 type, 3 state, 4 health, 5 URLs).
+resource_field() {
+  awk -F'\t' -v name="$1" -v column="$2" '$1 == name { print $column }' "$RUN_DIR/resources.tsv" 2>/dev/null || true
 }

@@ -1,4 +1,4 @@
-namespace StockPlatform.AppHost.Extensions;
+namespace StockPlatform.AppHost.MarketData;
 
 /// <summary>
 /// Where market data comes from: Alpaca, with the keys as secret parameters, or MarketSim when no
@@ -7,7 +7,7 @@ namespace StockPlatform.AppHost.Extensions;
 /// </summary>
 public sealed record MarketDataSource(
     string Description,
-    string Feed,
+    IResourceBuilder<ParameterResource> Feed,
     IResourceBuilder<ParameterResource>? KeyId,
     IResourceBuilder<ParameterResource>? SecretKey,
     IResourceBuilder<ProjectResource>? MarketSim);
