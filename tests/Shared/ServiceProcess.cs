@@ -75,6 +75,21 @@ internal sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"not healthy within {timeout.TotalSeconds:0} s:\n{Tail()}");
     }
 
+    /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"still running after {timeout.TotalSeconds:0} s:\n{Tail()}");
+        }
+        return _process.ExitCode;
+    }
+
     /// <summary>Kills the service at once, as a crash would: no graceful shutdown.</summary>
     public void Kill()
     {

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StockPlatform.AppHost.Tests.Support;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.MarketSim.Data;
+using StockPlatform.MarketSim.Options;
+
+namespace StockPlatform.AppHost.Tests;
+
+/// <summary>
+/// <c>dotnet run --project AppHost</c> on a machine without containers, through Aspire.Hosting.Testing:
+/// the platform comes up healthy, backfills exactly, and its traces reach the dashboard.
+/// </summary>
+public class LocalPlatformTests(LocalPlatform platform) : IClassFixture<LocalPlatform>
+{
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task Every_resource_runs_healthy_and_the_scripts_can_see_them()
+    {
+        foreach (var name in LocalPlatform.ResourceNames)
+        {
+            Assert.True(platform.App.ResourceNotifications.TryGetCurrentState(name, out var update), $"{name} has no state");
+            Assert.Equal("Running", update.Snapshot.State?.Text);
+            Assert.Equal(HealthStatus.Healthy, update.Snapshot.HealthStatus);
+        }
+
+        using var version = JsonDocument.Parse(await platform.Gateway.GetStringAsync("/version"));
+        Assert.Equal("MarketSim (synthetic data)", version.RootElement.GetProperty("market_data").GetString());
+        Assert.Contains(version.RootElement.GetProperty("storage").GetProperty("path").GetString(), new[] { "timescaledb", "postgresql" });
+
+        // scripts/status.sh and scripts/down.sh read these: the AppHost's pid and each resource's state.
+        var run = Path.Combine(platform.DataDirectory, "run");
+        Assert.Equal(Environment.ProcessId.ToString(CultureInfo.InvariantCulture), await File.ReadAllTextAsync(Path.Combine(run, "apphost.pid")));
+        var rows = (await File.ReadAllLinesAsync(Path.Combine(run, "resources.tsv"))).Select(line => line.Split('\t')).ToDictionary(row => row[0]);
+        foreach (var name in LocalPlatform.ResourceNames)
+        {
+            Assert.True(rows.TryGetValue(name, out var row), $"{name} is missing from resources.tsv");
+            Assert.Equal(["Running", "Healthy"], row[2..4]);
+        }
+        Assert.StartsWith("http://", rows["gateway"][4]);
+    }
+
+    [Fact]
+    public async Task A_backfill_queued_through_the_gateway_stores_exactly_the_bars_MarketSim_serves()
+    {
+        // Friday to Tuesday across the spring DST change: three sessions, two UTC offsets.
+        const string from = "2025-03-07", to = "2025-03-11";
+
+        var job = await BackfillAsync("SPY", from, to);
+
+        Assert.Equal("succeeded", job.GetProperty("status").GetString());
+        Assert.Equal(3, job.GetProperty("progress").GetProperty("sessions_done").GetInt32());
+        var options = new MarketSimOptions();
+        var truth = new SyntheticMarket(options.Seed, MarketSimOptions.DefaultLiquidSymbols)
+            .GetBars("SPY", "iex", BarInterval.OneMinute, NewYorkTime.StartOfDay(DateOnly.Parse(from, CultureInfo.InvariantCulture)), NewYorkTime.StartOfDay(DateOnly.Parse(to, CultureInfo.InvariantCulture).AddDays(1)).AddTicks(-1));
+        Assert.NotEmpty(truth);
+        Assert.Equal(truth.Count, job.GetProperty("progress").GetProperty("bars_inserted").GetInt64());
+
+        using var bars = JsonDocument.Parse(await platform.Gateway.GetStringAsync($"/bars/SPY?interval=1m&start={from}&end={to}&limit=10000"));
+        var stored = bars.RootElement.GetProperty("bars").EnumerateArray().Select(bar => new Bar(
+            DateTimeOffset.Parse(bar.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture),
+            bar.GetProperty("open").GetDecimal(), bar.GetProperty("high").GetDecimal(), bar.GetProperty("low").GetDecimal(),
+            bar.GetProperty("close").GetDecimal(), bar.GetProperty("volume").GetInt64(), bar.GetProperty("trade_count").GetInt64(),
+            bar.GetProperty("vwap").GetDecimal())).ToList();
+        Assert.Equal(truth, stored);
+    }
+
+    [Fact]
+    public async Task One_trace_follows_a_backfill_from_the_gateway_through_RabbitMQ_to_the_agent_and_its_PostgreSQL_writes()
+    {
+        var job = await BackfillAsync("QQQ", "2025-03-03", "2025-03-04");
+        Assert.Equal("succeeded", job.GetProperty("status").GetString());
+
+        // The services export in batches: poll until the whole trace has reached the dashboard.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        IReadOnlyList<Span> trace = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            var spans = await ReadSpansAsync("/api/telemetry/traces?resource=gateway&limit=200");
+            var request = spans.FirstOrDefault(span => span.Service == "gateway" && span.Attribute("url.path") == "/ingest/QQQ");
+            trace = request is null ? [] : spans.Where(span => span.TraceId == request.TraceId).ToList();
+            if (trace.Any(IsBarWrite)) break;
+            await Task.Delay(1000);
+        }
+
+        Assert.Contains(trace, span => span.Service == "gateway" && span.Name.StartsWith("POST /ingest", StringComparison.Ordinal));
+        Assert.Contains(trace, span => span.Service == "gateway" && span.Scope == "MassTransit");
+        Assert.Contains(trace, span => span.Service == "ingestion" && span.Scope == "MassTransit" && span.Name.Contains("backfill-window", StringComparison.Ordinal));
+        Assert.Contains(trace, IsBarWrite);
+    }
+
+    [Fact]
+    public async Task The_servers_passwords_appear_in_no_trace_and_no_log_the_dashboard_holds()
+    {
+        await BackfillAsync("IWM", "2025-03-03", "2025-03-03");
+        var secrets = platform.Secrets;
+        Assert.Equal(2, secrets.Count);
+
+        foreach (var resource in new[] { "gateway", "ingestion", "marketsim" })
+        {
+            var traces = await platform.Dashboard.GetStringAsync($"/api/telemetry/traces?resource={resource}&limit=500");
+            var logs = await platform.Dashboard.GetStringAsync($"/api/telemetry/logs?resource={resource}");
+            Assert.Contains(resource, traces);
+            foreach (var (name, value) in secrets)
+            {
+                Assert.False(traces.Contains(value, StringComparison.Ordinal), $"{name} appears in {resource}'s traces");
+                Assert.False(logs.Contains(value, StringComparison.Ordinal), $"{name} appears in {resource}'s logs");
+            }
+        }
+    }
+
+    private static bool IsBarWrite(Span span) =>
+        span.Service == "ingestion" && span.Scope == "Npgsql"
+        && span.Attribute("db.query.text") is { } sql && sql.Contains("bars_1m", StringComparison.Ordinal)
+        && (sql.StartsWith("COPY", StringComparison.Ordinal) || sql.Contains("INSERT INTO bars_1m", StringComparison.Ordinal));
+
+    private async Task<JsonElement> BackfillAsync(string symbol, string from, string to)
+    {
+        using var response = await platform.Gateway.PostAsync($"/ingest/{symbol}?start={from}&end={to}&feed=iex", null);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, $"POST /ingest/{symbol}: {(int)response.StatusCode} {body}");
+        var id = JsonDocument.Parse(body).RootElement.GetProperty("job_id").GetGuid();
+
+        var deadline = DateTime.UtcNow + JobTimeout;
+        while (true)
+        {
+            using var job = JsonDocument.Parse(await platform.Gateway.GetStringAsync($"/jobs/{id}"));
+            if (job.RootElement.GetProperty("status").GetString() is "succeeded" or "failed") return job.RootElement.Clone();
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"job {id} is still {job.RootElement}\n{platform.DescribeResources()}");
+            await Task.Delay(250);
+        }
+    }
+
+    private async Task<IReadOnlyList<Span>> ReadSpansAsync(string query)
+    {
+        using var json = JsonDocument.Parse(await platform.Dashboard.GetStringAsync(query));
+        var spans = new List<Span>();
+        foreach (var resourceSpans in json.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
+        {
+            var service = Attributes(resourceSpans.GetProperty("resource")).GetValueOrDefault("service.name");
+            foreach (var scopeSpans in resourceSpans.GetProperty("scopeSpans").EnumerateArray())
+            {
+                var scope = scopeSpans.GetProperty("scope").GetProperty("name").GetString();
+                foreach (var span in scopeSpans.GetProperty("spans").EnumerateArray())
+                {
+                    spans.Add(new Span(service, scope, span.GetProperty("traceId").GetString()!, span.GetProperty("name").GetString()!, Attributes(span)));
+                }
+            }
+        }
+        return spans;
+    }
+
+    private static Dictionary<string, string?> Attributes(JsonElement element) =>
+        element.TryGetProperty("attributes", out var attributes)
+            ? attributes.EnumerateArray().ToDictionary(
+                attribute => attribute.GetProperty("key").GetString()!,
+                attribute => (string?)attribute.GetProperty("value").EnumerateObject().FirstOrDefault().Value.ToString())
+            : [];
+
+    private sealed record Span(string? Service, string? Scope, string TraceId, string Name, Dictionary<string, string?> Attributes)
+    {
+        public string? Attribute(string key) => Attributes.GetValueOrDefault(key);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using System.Text;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace StockPlatform.AppHost.Tests.Support;
+
+/// <summary>
+/// The whole platform as <c>dotnet run --project AppHost</c> starts it on a machine without
+/// containers (Infrastructure=local): this machine's PostgreSQL and RabbitMQ as executables, in a
+/// data directory of the test's own, every port picked free, and the Aspire dashboard with a known
+/// telemetry API key. Started once for the tests that share it.
+/// </summary>
+public sealed class LocalPlatform : IAsyncLifetime
+{
+    /// <summary>Every resource the local platform declares, infrastructure first.</summary>
+    public static readonly string[] ResourceNames = ["postgres", "rabbitmq", "stockplatform", "messaging", "marketsim", "ingestion", "gateway"];
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
+    private readonly string _dashboardApiKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("the platform has not started");
+
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("stockplatform-apphost-").FullName;
+
+    public HttpClient Gateway { get; private set; } = null!;
+
+    /// <summary>The dashboard's telemetry API (<c>/api/telemetry/*</c>), authenticated.</summary>
+    public HttpClient Dashboard { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        // The servers run as their own users and must reach their directories under this one.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(DataDirectory, (UnixFileMode)0b111_101_101);
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.StockPlatform_AppHost>(
+            [
+                "Infrastructure=local",
+                $"Local:DataDirectory={DataDirectory}",
+                "Local:PostgresPort=0",
+                "Local:RabbitMqPort=0",
+                "Local:RabbitMqManagementPort=0",
+                "Local:RabbitMqDistributionPort=0",
+                "Local:EpmdPort=0",
+            ],
+            (options, _) => options.DisableDashboard = false,
+            timeout.Token);
+        // Read when the dashboard starts, so it can be set after the AppHost's Program ran.
+        builder.Configuration["AppHost:DashboardApiKey"] = _dashboardApiKey;
+
+        _app = await builder.BuildAsync(timeout.Token);
+        await _app.StartAsync(timeout.Token);
+        try
+        {
+            foreach (var name in ResourceNames)
+            {
+                await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, WaitBehavior.StopOnResourceUnavailable, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or DistributedApplicationException)
+        {
+            throw new TimeoutException($"the local platform did not become healthy:\n{DescribeResources()}\n{Tail("postgres.log")}", ex);
+        }
+
+        Gateway = _app.CreateHttpClient("gateway", "http");
+        Gateway.Timeout = TimeSpan.FromSeconds(30);
+        Dashboard = new HttpClient { BaseAddress = _app.GetEndpoint("aspire-dashboard", "http"), Timeout = TimeSpan.FromSeconds(30) };
+        Dashboard.DefaultRequestHeaders.Add("x-api-key", _dashboardApiKey);
+    }
+
+    /// <summary>The state and health of every resource, for failure messages.</summary>
+    public string DescribeResources()
+    {
+        var lines = new StringBuilder();
+        foreach (var name in ResourceNames)
+        {
+            lines.AppendLine(App.ResourceNotifications.TryGetCurrentState(name, out var update)
+                ? $"{name}: {update.Snapshot.State?.Text} {update.Snapshot.HealthStatus} exit={update.Snapshot.ExitCode}"
+                : $"{name}: no state");
+        }
+        return lines.ToString();
+    }
+
+    /// <summary>The generated passwords of the local servers (<c>secrets.env</c> in the data directory).</summary>
+    public IReadOnlyDictionary<string, string> Secrets => File.ReadAllLines(Path.Combine(DataDirectory, "secrets.env"))
+        .Select(line => line.Split('=', 2))
+        .ToDictionary(parts => parts[0], parts => parts[1]);
+
+    private string Tail(string logFile)
+    {
+        var path = Path.Combine(DataDirectory, "logs", logFile + ".initdb");
+        return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(20)) : string.Empty;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        Dashboard?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+}
