@@ -1,4 +1,5 @@
 using StockPlatform.Bench.Ingest;
+using StockPlatform.Bench.Platform;
 using StockPlatform.Bench.Storage;
 using StockPlatform.Bench.Throttle;
 
@@ -9,6 +10,7 @@ return args.FirstOrDefault() switch
     "upsert" => await UpsertBenchmark.RunAsync(args[1..]),
     "read" => await ReadBenchmark.RunAsync(args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
+    "startup" when !OperatingSystem.IsWindows() => await StartupBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -19,8 +21,10 @@ static int Usage()
                StockPlatform.Bench upsert [--rows 1000000] [--batch 50000] [--connection CS]
                StockPlatform.Bench read [--rows 1050000] [--runs 7] [--connection CS]
                StockPlatform.Bench ingest [--symbols 10] [--year 2024] [--limit 200] [--concurrency 4] [--window-days 91] [--connection CS] [--messaging AMQP]
+               StockPlatform.Bench startup [--runs 3] [--idle-seconds 20]
         upsert, read and ingest create (and drop) a temporary database on the server of --connection or ConnectionStrings__stockplatform;
-        ingest also needs RabbitMQ (--messaging or ConnectionStrings__messaging) and runs the built gateway and agent.
+        ingest also needs RabbitMQ (--messaging or ConnectionStrings__messaging) and runs the built gateway and agent;
+        startup runs the built AppHost with this machine's PostgreSQL and RabbitMQ (Infrastructure=local).
         """);
     return 2;
 }
