@@ -118,7 +118,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
         throw new DirectoryNotFoundException("Repository root (StockPlatform.sln) not found above " + AppContext.BaseDirectory);
     }
 
-    private static int FreePort()
+    /// <summary>A TCP port on the loopback that nothing listens on right now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

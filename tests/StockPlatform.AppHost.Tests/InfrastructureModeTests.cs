@@ -52,6 +52,16 @@ public class InfrastructureModeTests
         Assert.Contains("containers, local or external", error.Message);
     }
 
+    /// <summary>
+    /// Keys given to an AppHost process so it does not generate them into the user secrets it shares
+    /// with every other AppHost on the machine (a running one, or the platform the other tests start).
+    /// </summary>
+    private static readonly Dictionary<string, string> OwnKeys = new()
+    {
+        ["AppHost__DashboardApiKey"] = Guid.NewGuid().ToString("N"),
+        ["AppHost__OtlpApiKey"] = Guid.NewGuid().ToString("N"),
+    };
+
     [Fact]
     public async Task The_AppHost_in_containers_mode_without_a_container_engine_exits_at_once_naming_the_local_mode()
     {
@@ -64,7 +74,7 @@ public class InfrastructureModeTests
             File.SetUnixFileMode(docker, (UnixFileMode)0b111_101_101);
 
             var started = DateTime.UtcNow;
-            await using var appHost = ServiceProcess.Start("AppHost", "StockPlatform.AppHost", new Dictionary<string, string>
+            await using var appHost = ServiceProcess.Start("AppHost", "StockPlatform.AppHost", new Dictionary<string, string>(OwnKeys)
             {
                 ["Infrastructure"] = "containers",
                 ["ASPIRE_CONTAINER_RUNTIME"] = "docker",
@@ -92,7 +102,7 @@ public class InfrastructureModeTests
         var data = Directory.CreateTempSubdirectory("external-").FullName;
         try
         {
-            await using var appHost = ServiceProcess.Start("AppHost", "StockPlatform.AppHost", new Dictionary<string, string>
+            await using var appHost = ServiceProcess.Start("AppHost", "StockPlatform.AppHost", new Dictionary<string, string>(OwnKeys)
             {
                 ["Infrastructure"] = "external",
                 ["STOCKPLATFORM_DATA_DIR"] = data,

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Npgsql;
 using RabbitMQ.Client;
 using StockPlatform.Bench.Support;
+using StockPlatform.Testing;
 
 namespace StockPlatform.Bench.Platform;
 
@@ -93,7 +92,7 @@ internal static class StartupBenchmark
     {
         var data = NewDataDirectory();
         var password = "bench" + Guid.NewGuid().ToString("N")[..8];
-        var (pgPort, amqpPort, distPort, epmdPort) = (FreePort(), FreePort(), FreePort(), FreePort());
+        var (pgPort, amqpPort, distPort, epmdPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort());
         var clock = Stopwatch.StartNew();
         using var postgres = StartScript(root, "postgres", new() { ["LOCAL_DATA_DIR"] = data, ["LOCAL_PORT"] = $"{pgPort}", ["LOCAL_PASSWORD"] = password });
         using var rabbitmq = StartScript(root, "rabbitmq", new()
@@ -276,13 +275,6 @@ internal static class StartupBenchmark
         // The servers run as their own users and must reach their directories under this one.
         File.SetUnixFileMode(data, (UnixFileMode)0b111_101_101);
         return data;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string RepositoryRoot()

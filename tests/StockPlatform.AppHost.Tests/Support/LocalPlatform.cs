@@ -46,12 +46,13 @@ public sealed class LocalPlatform : IAsyncLifetime
                 "Local:RabbitMqManagementPort=0",
                 "Local:RabbitMqDistributionPort=0",
                 "Local:EpmdPort=0",
+                // Given here, the keys are never generated into the AppHost's user secrets, where another
+                // AppHost starting meanwhile would overwrite them under a running dashboard.
+                $"AppHost:DashboardApiKey={_dashboardApiKey}",
+                $"AppHost:OtlpApiKey={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}",
             ],
             (options, _) => options.DisableDashboard = false,
             timeout.Token);
-        // Read when the dashboard starts, so it can be set after the AppHost's Program ran.
-        builder.Configuration["AppHost:DashboardApiKey"] = _dashboardApiKey;
-
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
         try
