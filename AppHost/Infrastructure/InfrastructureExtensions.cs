@@ -17,6 +17,7 @@ public static class InfrastructureExtensions
             builder.Configuration[InfrastructureModeResolver.SettingName],
             () => runtime ??= ContainerRuntimeStatus.Probe(configuredRuntime));
 
+        // The mode decides which resources exist, so it is settled before the app (and its logger) is built.
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddConsole());
         loggerFactory.CreateLogger("StockPlatform.AppHost").LogInformation(
             "Infrastructure: {Mode}{Reason}", mode.ToString().ToLowerInvariant(), runtime is null ? string.Empty : $" ({runtime.Description})");
