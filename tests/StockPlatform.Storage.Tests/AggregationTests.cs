@@ -10,7 +10,7 @@ public sealed class AggregationTests(AggregationData data) : IClassFixture<Aggre
 {
     private static readonly Symbol Symbol = AggregationData.Symbol;
 
-    public static TheoryData<string, HourAnchor, SessionFilter?, bool> Reads()
+    public static TheoryData<string, HourAnchor, SessionFilter?, StoredAs> Reads()
     {
         var reads = new (string Interval, HourAnchor Anchor, SessionFilter? Session)[]
         {
@@ -32,9 +32,9 @@ public sealed class AggregationTests(AggregationData data) : IClassFixture<Aggre
             ("1d", HourAnchor.Clock, null),
             ("1d", HourAnchor.Clock, SessionFilter.Extended),
         };
-        var theory = new TheoryData<string, HourAnchor, SessionFilter?, bool>();
-        foreach (var calendarStored in new[] { false, true })
-            foreach (var (interval, anchor, session) in reads) theory.Add(interval, anchor, session, calendarStored);
+        var theory = new TheoryData<string, HourAnchor, SessionFilter?, StoredAs>();
+        foreach (var storedAs in AggregationData.All)
+            foreach (var (interval, anchor, session) in reads) theory.Add(interval, anchor, session, storedAs);
         return theory;
     }
 
@@ -61,22 +61,44 @@ public sealed class AggregationTests(AggregationData data) : IClassFixture<Aggre
 
     [Theory]
     [MemberData(nameof(Reads))]
-    public async Task Bars_at_every_interval_match_an_independent_computation_from_the_minutes(string interval, HourAnchor anchor, SessionFilter? session, bool calendarStored)
+    public async Task Bars_at_every_interval_match_an_independent_computation_from_the_minutes(string interval, HourAnchor anchor, SessionFilter? session, StoredAs storedAs)
     {
         var query = new BarQuery(Symbol, BarInterval.Parse(interval)) { Anchor = anchor, Session = session };
         var expected = ExpectedBars.For(data.Source, query);
 
-        var actual = await BarReads.AllAsync(data.Host(calendarStored).Bars, query);
+        var actual = await BarReads.AllAsync(data.Host(storedAs).Bars, query);
 
-        BarAssert.Equal(expected, actual, $"{interval} {anchor} {query.EffectiveSession}, calendar {(calendarStored ? "stored" : "from the rules")}");
+        BarAssert.Equal(expected, actual, $"{interval} {anchor} {query.EffectiveSession}, {storedAs}");
         Assert.All(actual, bar => Assert.True(bar.IsComplete));
+    }
+
+    [TimescaleFact]
+    public async Task The_stores_under_test_hold_current_aggregates_dirty_hours_or_both()
+    {
+        static Task<long> CountAsync(StorageHost host, string sql) => host.ScalarAsync<long>(sql);
+        var buckets5m = data.Source.Select(b => b.Timestamp.Ticks / TimeSpan.FromMinutes(5).Ticks).Distinct().LongCount();
+
+        // Never refreshed: every read above comes from the minutes.
+        Assert.Equal(0L, await CountAsync(data.Host(StoredAs.Unrefreshed), "SELECT count(*) FROM bars_5m"));
+        Assert.True(await CountAsync(data.Host(StoredAs.Unrefreshed), "SELECT count(*) FROM bars_dirty") > 0);
+        // Refreshed: from the aggregates, every bucket there.
+        Assert.Equal(buckets5m, await CountAsync(data.Host(StoredAs.Refreshed), "SELECT count(*) FROM bars_5m"));
+        Assert.Equal(0L, await CountAsync(data.Host(StoredAs.Refreshed), "SELECT count(*) FROM bars_dirty"));
+        // Partly: stale buckets in the aggregate under dirty hours, and the later half only dirty.
+        var partly = data.Host(StoredAs.PartlyDirty);
+        Assert.InRange(await CountAsync(partly, "SELECT count(*) FROM bars_5m"), 1, buckets5m - 1);
+        Assert.True(await CountAsync(partly, """
+            SELECT count(*) FROM (
+                SELECT a.bucket FROM bars_5m a JOIN bars_1m b ON b.symbol = a.symbol AND b.ts >= a.bucket AND b.ts < a.bucket + interval '5 minutes'
+                GROUP BY a.bucket, a.volume HAVING a.volume <> sum(b.volume)) stale
+            """) > 0, "some aggregate buckets hold the stale volumes the reads must not use");
     }
 
     [Fact]
     public async Task Daily_bars_are_labelled_at_new_york_midnight_and_end_at_the_half_day_close()
     {
-        var regular = await BarReads.AllAsync(data.Host(false).Bars, new BarQuery(Symbol, BarInterval.OneDay));
-        var extended = await BarReads.AllAsync(data.Host(false).Bars, new BarQuery(Symbol, BarInterval.OneDay) { Session = SessionFilter.Extended });
+        var regular = await BarReads.AllAsync(data.Host(StoredAs.Unrefreshed).Bars, new BarQuery(Symbol, BarInterval.OneDay));
+        var extended = await BarReads.AllAsync(data.Host(StoredAs.Unrefreshed).Bars, new BarQuery(Symbol, BarInterval.OneDay) { Session = SessionFilter.Extended });
 
         Assert.Contains(regular, bar => bar.Timestamp == new DateTimeOffset(2024, 3, 8, 5, 0, 0, TimeSpan.Zero));  // EST
         Assert.Contains(regular, bar => bar.Timestamp == new DateTimeOffset(2024, 3, 11, 4, 0, 0, TimeSpan.Zero)); // EDT
@@ -93,8 +115,8 @@ public sealed class AggregationTests(AggregationData data) : IClassFixture<Aggre
     [Fact]
     public async Task Hourly_buckets_start_on_the_clock_or_at_half_past_with_the_session_anchor()
     {
-        var clock = await BarReads.AllAsync(data.Host(false).Bars, new BarQuery(Symbol, BarInterval.OneHour));
-        var session = await BarReads.AllAsync(data.Host(false).Bars, new BarQuery(Symbol, BarInterval.OneHour) { Anchor = HourAnchor.Session });
+        var clock = await BarReads.AllAsync(data.Host(StoredAs.Unrefreshed).Bars, new BarQuery(Symbol, BarInterval.OneHour));
+        var session = await BarReads.AllAsync(data.Host(StoredAs.Unrefreshed).Bars, new BarQuery(Symbol, BarInterval.OneHour) { Anchor = HourAnchor.Session });
 
         Assert.All(clock, bar => Assert.Equal(0, NewYorkTime.FromUtc(bar.Timestamp).Minute));
         Assert.All(session, bar => Assert.Equal(30, NewYorkTime.FromUtc(bar.Timestamp).Minute));
@@ -106,7 +128,7 @@ public sealed class AggregationTests(AggregationData data) : IClassFixture<Aggre
     [Fact]
     public async Task Regular_intraday_bars_start_within_the_regular_session_only()
     {
-        var bars = await BarReads.AllAsync(data.Host(true).Bars, new BarQuery(Symbol, BarInterval.FiveMinutes) { Session = SessionFilter.Regular });
+        var bars = await BarReads.AllAsync(data.Host(StoredAs.Refreshed).Bars, new BarQuery(Symbol, BarInterval.FiveMinutes) { Session = SessionFilter.Regular });
 
         Assert.All(bars, bar => Assert.True(ExpectedBars.IsRegular(bar.Timestamp), BarAssert.Describe(bar)));
         // The half day's last regular bar holds its last minute before 13:00, and nothing later.
@@ -128,10 +150,12 @@ public sealed class AggregationTests(AggregationData data) : IClassFixture<Aggre
         var query = new BarQuery(Symbol, BarInterval.Parse(interval)) { Latest = true, Limit = limit };
         var expected = ExpectedBars.For(data.Source, query);
 
-        var slice = await data.Host(false).Bars.GetBarsAsync(query);
-
-        BarAssert.Equal(expected.TakeLast(limit).ToList(), slice.Bars, $"latest {limit} x {interval}");
-        Assert.True(slice.HasMore);
+        foreach (var storedAs in AggregationData.All)
+        {
+            var slice = await data.Host(storedAs).Bars.GetBarsAsync(query);
+            BarAssert.Equal(expected.TakeLast(limit).ToList(), slice.Bars, $"latest {limit} x {interval}, {storedAs}");
+            Assert.True(slice.HasMore);
+        }
     }
 
     [Fact]
@@ -142,8 +166,8 @@ public sealed class AggregationTests(AggregationData data) : IClassFixture<Aggre
         var query = new BarQuery(Symbol, BarInterval.OneHour) { Start = start, End = end, Latest = true, Limit = 5 };
         var expected = ExpectedBars.For(data.Source, query).Where(b => b.Timestamp >= start && b.Timestamp < end).ToList();
 
-        var slice = await data.Host(false).Bars.GetBarsAsync(query);
-        var all = await data.Host(false).Bars.GetBarsAsync(new BarQuery(Symbol, BarInterval.OneDay) { Latest = true, Limit = 1000 });
+        var slice = await data.Host(StoredAs.Unrefreshed).Bars.GetBarsAsync(query);
+        var all = await data.Host(StoredAs.Unrefreshed).Bars.GetBarsAsync(new BarQuery(Symbol, BarInterval.OneDay) { Latest = true, Limit = 1000 });
 
         BarAssert.Equal(expected.TakeLast(5).ToList(), slice.Bars, "latest 5 hours of the range");
         Assert.True(slice.HasMore);
@@ -161,12 +185,15 @@ public sealed class AggregationTests(AggregationData data) : IClassFixture<Aggre
         var query = new BarQuery(Symbol, BarInterval.Parse(interval)) { Anchor = HourAnchor.Session };
         var expected = ExpectedBars.For(data.Source, query);
 
-        var first = await data.Host(true).Bars.GetBarsAsync(query with { Limit = pageSize });
-        var pages = await BarReads.AllAsync(data.Host(true).Bars, query, pageSize);
+        foreach (var storedAs in AggregationData.All)
+        {
+            var first = await data.Host(storedAs).Bars.GetBarsAsync(query with { Limit = pageSize });
+            var pages = await BarReads.AllAsync(data.Host(storedAs).Bars, query, pageSize);
 
-        Assert.True(first.HasMore);
-        Assert.Equal(pageSize, first.Bars.Count);
-        BarAssert.Equal(expected, pages, $"{interval} in pages of {pageSize}");
+            Assert.True(first.HasMore);
+            Assert.Equal(pageSize, first.Bars.Count);
+            BarAssert.Equal(expected, pages, $"{interval} in pages of {pageSize}, {storedAs}");
+        }
     }
 
     [Theory]
@@ -184,10 +211,12 @@ public sealed class AggregationTests(AggregationData data) : IClassFixture<Aggre
         var query = new BarQuery(Symbol, BarInterval.Parse(interval)) { Anchor = anchor, Session = session, Start = start, End = end };
         var expected = ExpectedBars.For(data.Source, query).Where(b => b.Timestamp >= start && b.Timestamp < end).ToList();
 
-        var actual = await BarReads.AllAsync(data.Host(false).Bars, query);
-
         Assert.NotEmpty(expected);
-        BarAssert.Equal(expected, actual, $"{interval} {anchor} {session} from {from} to {to}");
+        foreach (var storedAs in AggregationData.All)
+        {
+            var actual = await BarReads.AllAsync(data.Host(storedAs).Bars, query);
+            BarAssert.Equal(expected, actual, $"{interval} {anchor} {session} from {from} to {to}, {storedAs}");
+        }
     }
 
     private static DateTimeOffset NewYork(string local)

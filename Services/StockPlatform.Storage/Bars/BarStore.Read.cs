@@ -152,23 +152,23 @@ public sealed partial class BarStore
 
     /// <summary>
     /// The read's SQL (parameters @symbol, @from, @to, @limit, and @step for N-minute bars; @labels,
-    /// @starts, @ends when <paramref name="sessionFiltered"/>), from the continuous aggregate
-    /// <paramref name="aggregate"/> when one serves the query. The read benchmark times this same text.
+    /// @starts, @ends when <paramref name="sessionFiltered"/> or daily), composed from the continuous
+    /// aggregate <paramref name="aggregate"/> when one serves the query. The read benchmark times this same text.
     /// </summary>
     internal static string ReadSql(BarQuery query, string? aggregate, bool sessionFiltered, bool descending)
     {
         var interval = query.Interval;
         var order = descending ? "DESC" : "ASC";
+        var dirty = aggregate is null ? string.Empty : DirtyHours;
         if (interval.IsDaily)
         {
-            // One row per session; its minutes (or its 30-minute buckets) are composed in order.
-            var source = aggregate is null
-                ? $"{MinuteRows} WHERE b.symbol = @symbol AND b.ts >= s.start_ts AND b.ts < s.end_ts"
-                : $"SELECT a.bucket AS t, a.open, a.high, a.low, a.close, a.volume, a.trade_count, a.vwap_volume, a.vwap_sum, a.minutes FROM {aggregate} a WHERE a.symbol = @symbol AND a.bucket >= s.start_ts AND a.bucket < s.end_ts";
+            // One row per session; its minutes (or its 30-minute buckets) are composed in order,
+            // each session read through an index range of its own.
             return $"""
+                {dirty}
                 SELECT s.label AS bucket, {Composed}, max(s.end_ts) AS bucket_end
                 FROM unnest(@labels, @starts, @ends) AS s(label, start_ts, end_ts)
-                JOIN LATERAL ({source}) x ON true
+                JOIN LATERAL ({SourceRows(aggregate, "s.start_ts", "s.end_ts", sessionFiltered: false)}) x ON true
                 WHERE s.label >= @from AND s.label < @to
                 GROUP BY s.label ORDER BY s.label {order} LIMIT @limit
                 """;
@@ -182,55 +182,116 @@ public sealed partial class BarStore
                 ORDER BY b.ts {order} LIMIT @limit
                 """;
         }
-        if (aggregate is not null)
+        if (aggregate is not null && AggregateMinutes(aggregate) == interval.Minutes)
         {
+            // The aggregate's own buckets, as stored, except those of dirty hours, which are
+            // composed from their minutes (hour-aligned, so always whole buckets).
             return $"""
-                SELECT a.bucket, a.open, a.high, a.low, a.close, a.volume, a.trade_count,
-                       coalesce(round(a.vwap_volume / nullif(a.volume, 0), {VwapScale}), round(a.vwap_sum / a.minutes, {VwapScale})) AS vwap,
-                       a.bucket + @step AS bucket_end
-                FROM {aggregate} a {SessionJoin(sessionFiltered, "a.bucket")}
-                WHERE a.symbol = @symbol AND a.bucket >= @from AND a.bucket < @to
-                ORDER BY a.bucket {order} LIMIT @limit
+                {dirty}
+                SELECT u.bucket, u.open, u.high, u.low, u.close, u.volume, u.trade_count, {VwapOf("u")}, u.bucket + @step AS bucket_end
+                FROM (
+                    SELECT a.bucket, a.open, a.high, a.low, a.close, a.volume, a.trade_count, a.vwap_volume, a.vwap_sum, a.minutes
+                    FROM {aggregate} a {SessionJoin(sessionFiltered, "a.bucket")}
+                    WHERE a.symbol = @symbol AND a.bucket >= @from AND a.bucket < @to
+                      AND NOT EXISTS (SELECT 1 FROM dirty d WHERE d.hours @> a.bucket)
+                    UNION ALL
+                    SELECT m.bucket, {Sums("m")}
+                    FROM (SELECT time_bucket(@step, b.t) AS bucket, b.*
+                          FROM ({DirtyMinutes(sessionFiltered, "@from", "@to + @step")}) b) m
+                    GROUP BY m.bucket HAVING m.bucket >= @from AND m.bucket < @to
+                ) u
+                ORDER BY u.bucket {order} LIMIT @limit
                 """;
         }
 
         // Buckets in New York wall-clock time. Markets are closed when the clocks change
-        // (02:00 on a Sunday), so local-time bins are exact for every stored minute.
+        // (02:00 on a Sunday), so local-time bins are exact for every stored minute, and for every
+        // aggregate bucket, which lies within one bin whenever its length divides the bin's.
         var origin = query.Anchor == HourAnchor.Session ? "2000-01-03 09:30" : "2000-01-03 00:00";
         return $"""
+            {dirty}
             SELECT x.bucket, {Composed}, x.bucket + @step AS bucket_end
             FROM (
                 SELECT (date_bin(@step, m.t AT TIME ZONE 'America/New_York', timestamp '{origin}') AT TIME ZONE 'America/New_York') AS bucket, m.*
-                FROM ({MinuteRows} {SessionJoin(sessionFiltered, "b.ts")}
-                      WHERE b.symbol = @symbol AND b.ts >= @from - @step AND b.ts < @to + @step) m
+                FROM ({SourceRows(aggregate, "@from - @step", "@to + @step", sessionFiltered)}) m
             ) x
             WHERE x.bucket >= @from AND x.bucket < @to
             GROUP BY x.bucket ORDER BY x.bucket {order} LIMIT @limit
             """;
     }
 
+    // TimescaleDB path: the hours of this symbol whose minutes changed since the aggregates last
+    // covered them (see migration 0003), merged into disjoint ranges.
+    private const string DirtyHours = """
+        WITH dirty AS MATERIALIZED (
+            SELECT unnest(range_agg(tstzrange(from_ts, to_ts))) AS hours FROM bars_dirty WHERE symbol = @symbol)
+        """;
+
     /// <summary>
-    /// The continuous aggregate that can serve a query, or null to aggregate minutes on read.
-    /// 5, 15 and 30 minutes divide every session boundary, so their buckets never straddle one;
-    /// an hour does (09:30), so hourly buckets come from the aggregate only unfiltered and on the clock.
+    /// Rows that compose into coarser bars, for [lo, hi): the minutes, or, from an aggregate, its
+    /// buckets where they are current and the minutes of the dirty hours.
+    /// </summary>
+    private static string SourceRows(string? aggregate, string lo, string hi, bool sessionFiltered)
+    {
+        if (aggregate is null)
+            return $"{MinuteRows} {SessionJoin(sessionFiltered, "b.ts")} WHERE b.symbol = @symbol AND b.ts >= {lo} AND b.ts < {hi}";
+        return $"""
+            SELECT a.bucket AS t, a.open, a.high, a.low, a.close, a.volume, a.trade_count, a.vwap_volume, a.vwap_sum, a.minutes
+            FROM {aggregate} a {SessionJoin(sessionFiltered, "a.bucket")}
+            WHERE a.symbol = @symbol AND a.bucket >= {lo} AND a.bucket < {hi}
+              AND NOT EXISTS (SELECT 1 FROM dirty d WHERE d.hours @> a.bucket)
+            UNION ALL
+            {DirtyMinutes(sessionFiltered, lo, hi)}
+            """;
+    }
+
+    // The minutes of the dirty hours within [lo, hi), one index range per dirty range.
+    private static string DirtyMinutes(bool sessionFiltered, string lo, string hi) => $"""
+        {MinuteRows}
+        JOIN dirty d ON b.ts >= greatest(lower(d.hours), {lo}) AND b.ts < least(upper(d.hours), {hi})
+        {SessionJoin(sessionFiltered, "b.ts")}
+        WHERE b.symbol = @symbol
+        """;
+
+    // Composable sums of a group of source rows (the aggregates' columns).
+    private static string Sums(string alias) => $"""
+        (array_agg({alias}.open ORDER BY {alias}.t))[1] AS open, max({alias}.high) AS high, min({alias}.low) AS low,
+        (array_agg({alias}.close ORDER BY {alias}.t DESC))[1] AS close,
+        sum({alias}.volume)::bigint AS volume, sum({alias}.trade_count)::bigint AS trade_count,
+        sum({alias}.vwap_volume) AS vwap_volume, sum({alias}.vwap_sum) AS vwap_sum, sum({alias}.minutes)::bigint AS minutes
+        """;
+
+    private static string VwapOf(string alias) =>
+        $"coalesce(round({alias}.vwap_volume / nullif({alias}.volume, 0), {VwapScale}), round({alias}.vwap_sum / {alias}.minutes, {VwapScale})) AS vwap";
+
+    private static readonly (string View, int Minutes)[] Aggregates = [("bars_1h", 60), ("bars_30m", 30), ("bars_15m", 15), ("bars_5m", 5)];
+
+    private static int AggregateMinutes(string aggregate) => Array.Find(Aggregates, a => a.View == aggregate).Minutes;
+
+    /// <summary>
+    /// The coarsest continuous aggregate that composes the query's bars exactly, or null to compose
+    /// the minutes. Its buckets must each fall within one bar (its length divides the bars' and
+    /// their anchor's offset) and within or outside every session filtered on (its length divides
+    /// the sessions' bounds); daily bars come from 30-minute buckets.
     /// </summary>
     private static string? ContinuousAggregateFor(StorageInfo info, BarQuery query, List<SessionWindow>? sessions)
     {
         if (info.Path != StoragePath.Timescale) return null;
-        var minutes = query.Interval.Minutes;
         if (query.Interval.IsDaily)
-            return sessions is not null && sessions.All(s => IsHalfHour(s.Start) && IsHalfHour(s.End)) ? "bars_30m" : null;
-        return minutes switch
+            return sessions is not null && sessions.All(s => IsAligned(s.Start, 30) && IsAligned(s.End, 30)) ? "bars_30m" : null;
+
+        var minutes = query.Interval.Minutes;
+        var anchorOffset = query.Anchor == HourAnchor.Session ? 9 * 60 + 30 : 0;
+        foreach (var (view, length) in Aggregates)
         {
-            5 => "bars_5m",
-            15 => "bars_15m",
-            30 => "bars_30m",
-            60 when query.Anchor == HourAnchor.Clock && query.EffectiveSession == SessionFilter.Extended => "bars_1h",
-            _ => null,
-        };
+            if (minutes % length != 0 || anchorOffset % length != 0) continue;
+            if (sessions is not null && !sessions.All(s => IsAligned(s.Start, length) && IsAligned(s.End, length))) continue;
+            return view;
+        }
+        return null;
     }
 
-    private static bool IsHalfHour(DateTimeOffset instant) => instant.Ticks % TimeSpan.FromMinutes(30).Ticks == 0;
+    private static bool IsAligned(DateTimeOffset instant, int minutes) => instant.Ticks % TimeSpan.FromMinutes(minutes).Ticks == 0;
 
     private static string SessionJoin(bool sessionFiltered, string column) => !sessionFiltered
         ? string.Empty

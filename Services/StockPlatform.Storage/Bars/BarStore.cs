@@ -39,7 +39,7 @@ public sealed partial class BarStore(
     private const string CopyStage =
         "COPY bars_stage (symbol, ts, open, high, low, close, volume, trade_count, vwap) FROM STDIN (FORMAT BINARY)";
 
-    private const string Merge = $"""
+    private static string Merge(StoragePath path) => $"""
         WITH upserted AS (
             INSERT INTO bars_1m AS b (symbol, ts, open, high, low, close, volume, trade_count, vwap, feed, updated_at)
             SELECT symbol, ts, open, high, low, close, volume, trade_count, vwap, @feed, now() FROM bars_stage
@@ -58,8 +58,15 @@ public sealed partial class BarStore(
             INSERT INTO symbols AS s (symbol, first_ts, last_ts, bar_count, updated_at)
             SELECT symbol, first_ts, last_ts, inserted, now() FROM per_symbol
             {WidenCoverage}
-        )
+        ){(path == StoragePath.Timescale ? $", dirty AS ({MarkDirty} FROM per_symbol)" : string.Empty)}
         SELECT coalesce(sum(inserted), 0)::int, coalesce(sum(corrected), 0)::int FROM per_symbol
+        """;
+
+    // TimescaleDB path: the hours a write changed, recorded with its bars (same transaction), so
+    // reads take them from the minutes until the refresher has brought the aggregates up to them.
+    private const string MarkDirty = """
+        INSERT INTO bars_dirty (symbol, from_ts, to_ts)
+        SELECT symbol, date_trunc('hour', first_ts, 'UTC'), date_trunc('hour', last_ts, 'UTC') + interval '1 hour'
         """;
 
     // The fast path for bars new to the store (a backfill's usual case): no stored bar of these
@@ -80,8 +87,7 @@ public sealed partial class BarStore(
         {WidenCoverage}
         """;
 
-    // Continuous aggregates that must be refreshed after bars change, finest first.
-    private static readonly string[] ContinuousAggregates = ["bars_5m", "bars_15m", "bars_30m", "bars_1h"];
+    private const string MarkSpansDirty = $"{MarkDirty} FROM unnest(@symbols, @firsts, @lasts) AS r(symbol, first_ts, last_ts)";
 
     /// <summary>Upserts one symbol's 1-minute bars. The same batch twice changes nothing; a changed bar replaces the stored one.</summary>
     public Task<UpsertResult> UpsertAsync(Symbol symbol, string feed, IReadOnlyList<Bar> bars, CancellationToken cancellationToken = default) =>
@@ -101,16 +107,12 @@ public sealed partial class BarStore(
         var (inserted, corrected) = await retry.ExecuteAsync(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
-            return await TryCopyNewAsync(connection, batch, feed, token).ConfigureAwait(false)
+            return await TryCopyNewAsync(connection, batch, feed, info, token).ConfigureAwait(false)
                 ? (batch.Count, 0)
                 : await MergeAsync(connection, batch, feed, info, token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
 
         var result = new UpsertResult(inserted, corrected, batch.Count - inserted - corrected);
-        // Refreshed even when nothing changed: a retried batch finds its bars already written, and
-        // the refresh its first attempt missed must still happen. An up-to-date refresh is cheap.
-        if (info.Path == StoragePath.Timescale)
-            await RefreshAggregatesAsync(batch, cancellationToken).ConfigureAwait(false);
         LogUpserted(batch.Count, result.Inserted, result.Corrected, result.Unchanged);
         return result;
     }
@@ -120,7 +122,7 @@ public sealed partial class BarStore(
     /// yet. False (and nothing written) when some stored bar lies in its span, or when a concurrent
     /// writer got there first (the unique key refuses the COPY): the merge handles those.
     /// </summary>
-    private async Task<bool> TryCopyNewAsync(NpgsqlConnection connection, List<SymbolBar> batch, string feed, CancellationToken token)
+    private static async Task<bool> TryCopyNewAsync(NpgsqlConnection connection, List<SymbolBar> batch, string feed, StorageInfo info, CancellationToken token)
     {
         var spans = batch.GroupBy(item => item.Symbol.Value)
             .Select(group => (Symbol: group.Key, First: group.First().Bar.Timestamp.UtcDateTime, Last: group.Last().Bar.Timestamp.UtcDateTime, Count: (long)group.Count()))
@@ -154,6 +156,12 @@ public sealed partial class BarStore(
             AddSpans(coverage.Parameters, spans, withCounts: true);
             await coverage.ExecuteNonQueryAsync(token).ConfigureAwait(false);
         }
+        if (info.Path == StoragePath.Timescale)
+        {
+            await using var dirty = new NpgsqlCommand(MarkSpansDirty, connection, transaction);
+            AddSpans(dirty.Parameters, spans, withCounts: false);
+            await dirty.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        }
         await transaction.CommitAsync(token).ConfigureAwait(false);
         return true;
     }
@@ -178,7 +186,7 @@ public sealed partial class BarStore(
             await writer.CompleteAsync(token).ConfigureAwait(false);
         }
 
-        await using var merge = new NpgsqlCommand(Merge, connection, transaction);
+        await using var merge = new NpgsqlCommand(Merge(info.Path), connection, transaction);
         merge.Parameters.AddWithValue("feed", feed);
         (int, int) counts;
         await using (var reader = await merge.ExecuteReaderAsync(token).ConfigureAwait(false))
@@ -260,35 +268,6 @@ public sealed partial class BarStore(
         });
         return sorted;
     }
-
-    /// <summary>
-    /// Makes TimescaleDB's continuous aggregates reflect the bars just written, old ones included:
-    /// its policies only look at recent buckets, and corrections may be months back. Whole days
-    /// are refreshed, so every bucket touched is recomputed entirely.
-    /// </summary>
-    private async Task RefreshAggregatesAsync(List<SymbolBar> batch, CancellationToken cancellationToken)
-    {
-        var from = batch.Min(b => b.Bar.Timestamp);
-        var to = batch.Max(b => b.Bar.Timestamp);
-        var start = new DateTimeOffset(from.UtcDateTime.Date, TimeSpan.Zero);
-        var end = new DateTimeOffset(to.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
-        foreach (var view in ContinuousAggregates)
-        {
-            // CALL cannot run inside a transaction; this runs on its own connection after the commit.
-            // Overlapping refreshes (another writer, the policy job) fail rather than wait: they are
-            // retried with the transient errors, since the other one may have missed our invalidations.
-            await retry.ExecuteAsync(async token =>
-            {
-                await using var command = dataSource.CreateCommand($"CALL refresh_continuous_aggregate('{view}', @start, @end)");
-                command.Parameters.AddWithValue("start", start);
-                command.Parameters.AddWithValue("end", end);
-                await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            }, IsRefreshConflict, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static bool IsRefreshConflict(PostgresException exception) =>
-        exception.SqlState is "22023" or PostgresErrorCodes.LockNotAvailable;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Upserted {Count} bars: {Inserted} inserted, {Corrected} corrected, {Unchanged} unchanged")]
     private partial void LogUpserted(int count, int inserted, int corrected, int unchanged);

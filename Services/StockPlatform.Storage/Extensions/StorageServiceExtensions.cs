@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using StockPlatform.Storage.Aggregates;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Calendar;
 using StockPlatform.Storage.Infrastructure;
@@ -19,7 +20,8 @@ public static class StorageServiceExtensions
     /// <summary>
     /// Adds the PostgreSQL data source (<c>ConnectionStrings:stockplatform</c>, through Aspire's Npgsql
     /// integration: pooling, a health check, tracing and metrics), the migrations
-    /// (applied at start-up), and the bar, calendar, ledger and job stores.
+    /// (applied at start-up), the bar, calendar, ledger and job stores, and (TimescaleDB path) the
+    /// continuous aggregates' refresher.
     /// </summary>
     public static TBuilder AddStorage<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -37,7 +39,13 @@ public static class StorageServiceExtensions
         services.TryAddSingleton<IngestLedger>();
         services.TryAddSingleton<BarStore>();
         services.TryAddSingleton<JobStore>();
+        services.AddOptions<AggregateRefreshOptions>()
+            .BindConfiguration(AggregateRefreshOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<AggregateRefresher>();
         services.AddHostedService<StorageStartup>();
+        services.AddHostedService<AggregateRefreshService>();
         return builder;
     }
 }

@@ -56,7 +56,10 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, IOption
         }
         finally
         {
-            await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, ("key", AdvisoryLockKey)).ConfigureAwait(false);
+            // A connection the server closed has released the lock with its session, and an
+            // unlock on it would only hide the error that closed it.
+            if (connection.State == System.Data.ConnectionState.Open)
+                await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, ("key", AdvisoryLockKey)).ConfigureAwait(false);
         }
     }
 
@@ -85,7 +88,17 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, IOption
         if (recorded is not null)
         {
             var path = recorded == "timescale" ? StoragePath.Timescale : StoragePath.Plain;
-            if (path == StoragePath.Timescale) await EnsureExtensionAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (path == StoragePath.Timescale)
+            {
+                if (!await IsPreloadedAsync(connection, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException(
+                        "This database is on the TimescaleDB path, but the server does not preload TimescaleDB. Add timescaledb to " +
+                        "shared_preload_libraries in postgresql.conf (or start PostgreSQL with -c shared_preload_libraries=timescaledb) and restart it. " +
+                        "STOCKPLATFORM_TIMESCALE=off applies to new databases only: this one keeps its path.");
+                }
+                await EnsureExtensionAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
             return path;
         }
 
@@ -102,6 +115,15 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, IOption
             return StoragePath.Plain;
         }
 
+        // Without the preload, CREATE EXTENSION ends the session with a FATAL error that only
+        // PostgreSQL's own log explains: say what is wrong here instead.
+        if (!await IsPreloadedAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException(
+                "The PostgreSQL server has TimescaleDB installed but does not preload it. Add timescaledb to shared_preload_libraries " +
+                "in postgresql.conf (or start PostgreSQL with -c shared_preload_libraries=timescaledb) and restart it, or set " +
+                "STOCKPLATFORM_TIMESCALE=off to store bars in plain PostgreSQL tables.");
+        }
         await EnsureExtensionAsync(connection, cancellationToken).ConfigureAwait(false);
         LogPathChosen("timescale", "the timescaledb extension is available");
         return StoragePath.Timescale;
@@ -111,8 +133,12 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, IOption
         !string.Equals(Environment.GetEnvironmentVariable("STOCKPLATFORM_TIMESCALE") ?? options.Value.Timescale, "off", StringComparison.OrdinalIgnoreCase);
 
     private static Task EnsureExtensionAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
-        // Fails with a clear server message when the library is not in shared_preload_libraries.
         ExecuteAsync(connection, "CREATE EXTENSION IF NOT EXISTS timescaledb", cancellationToken);
+
+    private static Task<bool> IsPreloadedAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        ScalarAsync<bool>(connection,
+            "SELECT 'timescaledb' = ANY (string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ','))",
+            cancellationToken);
 
     private async Task ApplyCompressionPolicyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using StockPlatform.Storage.Aggregates;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Calendar;
 using StockPlatform.Storage.Extensions;
@@ -48,13 +49,18 @@ internal sealed class StorageHost : IAsyncDisposable
 
     public StorageSchema Schema => Services.GetRequiredService<StorageSchema>();
 
+    public AggregateRefresher Refresher => Services.GetRequiredService<AggregateRefresher>();
+
     /// <summary>The data source the stores use, for checks the stores do not offer.</summary>
     public NpgsqlDataSource DataSource => Services.GetRequiredService<NpgsqlDataSource>();
 
-    /// <summary>Creates the database and the host; <paramref name="time"/> replaces the clock the stores read.</summary>
-    public static async Task<StorageHost> CreateAsync(TimeProvider? time = null)
+    /// <summary>
+    /// Creates the database and the host; <paramref name="time"/> replaces the clock the stores read,
+    /// <paramref name="settings"/> adds configuration (e.g. <c>Storage:Timescale</c>).
+    /// </summary>
+    public static async Task<StorageHost> CreateAsync(TimeProvider? time = null, IDictionary<string, string?>? settings = null, string? server = null)
     {
-        var database = await TestServer.CreateDatabaseAsync();
+        var database = server is null ? await TestServer.CreateDatabaseAsync() : await ThrowawayDatabase.CreateAsync(server, "sp_", "a server of the test's own");
         try
         {
             var builder = Host.CreateApplicationBuilder();
@@ -67,6 +73,7 @@ internal sealed class StorageHost : IAsyncDisposable
             {
                 ["ConnectionStrings:stockplatform"] = database.ConnectionString,
             });
+            if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
             // Registered before AddStorage, whose TryAdd then keeps it.
             if (time is not null) builder.Services.AddSingleton(time);
             builder.AddStorage();
