@@ -2,6 +2,7 @@
 # Installs what the platform and its tests need and builds the solution. Idempotent: what is
 # already there is left alone, so running it again takes seconds.
 #   apt:  rabbitmq-server (and chromium, once browser tests exist), curl, PostgreSQL if missing
+#   TimescaleDB: from the build in $TIMESCALEDB_DIST when set (.ci/run sets it), else as installed
 #   npm:  libduckdb.so from @duckdb/node-bindings-linux-x64, copied into ./native (git-ignored)
 #   .NET: restore + build StockPlatform.sln
 # SETUP_SKIP_BUILD=1 skips the build (the other scripts use it when they only need servers).
@@ -69,8 +70,25 @@ build_solution() {
     || { cat "$DATA_DIR/build.log" >&2; die "build failed"; }
 }
 
+# TimescaleDB is not in Debian. A directory holding a build for this machine's PostgreSQL (with
+# its install.sh) can be named by TIMESCALEDB_DIST; on a machine with Timescale's own packages
+# (timescaledb-2-postgresql-15) nothing is needed here.
+install_timescaledb() {
+  [ -n "${TIMESCALEDB_DIST:-}" ] || return 0
+  [ -x "$TIMESCALEDB_DIST/install.sh" ] || die "TIMESCALEDB_DIST=$TIMESCALEDB_DIST has no install.sh"
+  local sharedir
+  sharedir=$("$(pg_bin_dir)/pg_config" --sharedir)
+  if [ ! -f "$sharedir/extension/timescaledb.control" ]; then
+    # The build is made against Debian's current PostgreSQL 15 release and may need symbols an
+    # older point release lacks: bring the server up to date first.
+    apt_install postgresql-15
+  fi
+  as_root "$TIMESCALEDB_DIST/install.sh" >/dev/null || die "installing TimescaleDB from $TIMESCALEDB_DIST failed"
+}
+
 mkdir -p "$DATA_DIR"
 install_system_packages
+install_timescaledb
 install_duckdb
 if [ "${SETUP_SKIP_BUILD:-0}" != "1" ]; then build_solution; fi
 log "setup done"

@@ -3,6 +3,9 @@
 # RabbitMQ on free ports with temporary data directories, runs `dotnet test` on
 # StockPlatform.sln with their connection strings, always stops them, and exits with the
 # tests' status. The last line is the summary: "N passed, N failed, N skipped".
+# Where TimescaleDB is installed, that run is on the TimescaleDB path, and the suites that touch
+# storage (storage, integration, AppHost) run a second time on plain tables
+# (STOCKPLATFORM_TIMESCALE=off): users run either. STOCKPLATFORM_TIMESCALE=off runs plain only.
 # Arguments are passed to dotnet test (e.g. --filter "FullyQualifiedName~Messaging").
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -49,16 +52,25 @@ export ConnectionStrings__messaging="amqp://stockplatform:$RABBITMQ_PASSWORD@127
 # Services under test log warnings and errors only, so the runner's output stays readable.
 export Logging__LogLevel__Default=Warning
 
-log "dotnet test StockPlatform.sln"
+timescale=$(pg_timescale_args "$(pg_bin_dir)")
+if [ -n "$timescale" ]; then path="TimescaleDB path"; else path="plain PostgreSQL path"; fi
+log "dotnet test StockPlatform.sln ($path)"
 set +e
 dotnet test "$ROOT/StockPlatform.sln" -c "$CONFIGURATION" --no-build --nologo \
-  --results-directory "$RESULTS" -p:StockPlatformTestReport=true "$@"
+  --results-directory "$RESULTS/first" -p:StockPlatformTestReport=true "$@"
 test_status=$?
+if [ -n "$timescale" ]; then
+  log "dotnet test: the storage, integration and AppHost suites again on the plain PostgreSQL path"
+  for project in StockPlatform.Storage.Tests StockPlatform.IntegrationTests StockPlatform.AppHost.Tests; do
+    STOCKPLATFORM_TIMESCALE=off dotnet test "$ROOT/tests/$project/$project.csproj" -c "$CONFIGURATION" --no-build --nologo \
+      --results-directory "$RESULTS/plain" -p:StockPlatformTestReport=true "$@" || test_status=$?
+  done
+fi
 set -e
 
-# Sum the counters of every test run (one .trx per test project).
+# Sum the counters of every test run (one .trx per test project and path).
 passed=0 failed=0 skipped=0
-for trx in "$RESULTS"/*.trx; do
+for trx in "$RESULTS"/*/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   value() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
