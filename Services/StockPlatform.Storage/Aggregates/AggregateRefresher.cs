@@ -79,7 +79,9 @@ public sealed partial class AggregateRefresher(
             {
                 // CALL cannot run in a transaction: each refresh commits on its own, and a retry
                 // (a restart mid-way) repeats the whole pass, which refreshing again makes right.
-                await using var refresh = new NpgsqlCommand($"CALL refresh_continuous_aggregate('{view}', @from, @to)", connection);
+                // One batch for the whole window: TimescaleDB's default of ten buckets per batch
+                // made a year's refresh eight times slower.
+                await using var refresh = new NpgsqlCommand($"CALL refresh_continuous_aggregate('{view}', @from, @to, options => '{{\"buckets_per_batch\": 0}}')", connection);
                 refresh.Parameters.AddWithValue("from", from);
                 refresh.Parameters.AddWithValue("to", to);
                 refresh.CommandTimeout = 0;

@@ -49,11 +49,17 @@ public sealed partial class BarStore
         var to = Min(query.End ?? DateTimeOffset.MaxValue, extent.Last.AddMinutes(1));
         if (to <= from) return new BarSlice([], false);
 
-        // Minutes stream straight from the index in order, so LIMIT stops the scan early.
-        if (query.Interval.Minutes == 1)
+        // TimescaleDB: the hours whose aggregate buckets may be stale, read from the minutes instead.
+        var dirty = info.Path == StoragePath.Timescale && !(query.Interval.Minutes == 1 && !query.Interval.IsDaily)
+            ? await DirtyHoursAsync(query.Symbol, from - TimeSpan.FromDays(1), to + TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false)
+            : [];
+
+        // Minutes, and an aggregate's own buckets when none is stale, stream straight from the
+        // index in order, so LIMIT stops the scan early.
+        if (query.Interval.Minutes == 1 || (info.Path == StoragePath.Timescale && dirty.Count == 0 && ServedAsStored(query)))
         {
-            var minutes = await ReadAsync(info, query, from, to, descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
-            return Slice(query, minutes);
+            var rows = await ReadAsync(info, query, from, to, dirty, descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
+            return Slice(query, rows);
         }
 
         // Coarser bars are aggregated over a window, never over the rest of the history: paging
@@ -65,7 +71,7 @@ public sealed partial class BarStore
         {
             var windowStart = query.Latest ? Max(from, to - window) : from;
             var windowEnd = query.Latest ? to : Min(to, from + window);
-            var bars = await ReadAsync(info, query, windowStart, windowEnd, descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
+            var bars = await ReadAsync(info, query, windowStart, windowEnd, dirty, descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
             if (bars.Count > query.Limit || (windowStart <= from && windowEnd >= to)) return Slice(query, bars);
             window *= 4;
         }
@@ -105,7 +111,7 @@ public sealed partial class BarStore
         return query.Latest ? to - edge : edge - from + TimeSpan.FromMinutes(1);
     }
 
-    private async Task<List<StoredBar>> ReadAsync(StorageInfo info, BarQuery query, DateTimeOffset from, DateTimeOffset to, bool descending, int limit, CancellationToken cancellationToken)
+    private async Task<List<StoredBar>> ReadAsync(StorageInfo info, BarQuery query, DateTimeOffset from, DateTimeOffset to, List<(DateTime From, DateTime To)> dirty, bool descending, int limit, CancellationToken cancellationToken)
     {
         var interval = query.Interval;
         // A bar starting before 'to' takes its minutes up to one interval later (a 09:00 hour read
@@ -126,7 +132,14 @@ public sealed partial class BarStore
             command.Parameters.Add(new NpgsqlParameter<DateTime[]>("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = sessions.Select(x => x.End.UtcDateTime).ToArray() });
         }
 
-        command.CommandText = ReadSql(query, ContinuousAggregateFor(info, query, sessions), sessions is not null, descending);
+        var aggregate = ContinuousAggregateFor(info, query, sessions);
+        var withDirty = aggregate is not null && dirty.Count > 0;
+        if (withDirty)
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTime[]>("dirty_from", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = dirty.Select(d => d.From).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<DateTime[]>("dirty_to", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = dirty.Select(d => d.To).ToArray() });
+        }
+        command.CommandText = ReadSql(query, aggregate, sessions is not null, descending, withDirty);
         if (!interval.IsDaily && interval.Minutes > 1) command.Parameters.AddWithValue("step", interval.Length);
 
         await using (command)
@@ -153,13 +166,15 @@ public sealed partial class BarStore
     /// <summary>
     /// The read's SQL (parameters @symbol, @from, @to, @limit, and @step for N-minute bars; @labels,
     /// @starts, @ends when <paramref name="sessionFiltered"/> or daily), composed from the continuous
-    /// aggregate <paramref name="aggregate"/> when one serves the query. The read benchmark times this same text.
+    /// aggregate <paramref name="aggregate"/> when one serves the query, with the minutes of the
+    /// hours @dirty_from/@dirty_to in place of its buckets when <paramref name="withDirty"/>.
+    /// The read benchmark times this same text.
     /// </summary>
-    internal static string ReadSql(BarQuery query, string? aggregate, bool sessionFiltered, bool descending)
+    internal static string ReadSql(BarQuery query, string? aggregate, bool sessionFiltered, bool descending, bool withDirty = false)
     {
         var interval = query.Interval;
         var order = descending ? "DESC" : "ASC";
-        var dirty = aggregate is null ? string.Empty : DirtyHours;
+        var dirty = withDirty ? DirtyHours : string.Empty;
         if (interval.IsDaily)
         {
             // One row per session; its minutes (or its 30-minute buckets) are composed in order,
@@ -168,7 +183,7 @@ public sealed partial class BarStore
                 {dirty}
                 SELECT s.label AS bucket, {Composed}, max(s.end_ts) AS bucket_end
                 FROM unnest(@labels, @starts, @ends) AS s(label, start_ts, end_ts)
-                JOIN LATERAL ({SourceRows(aggregate, "s.start_ts", "s.end_ts", sessionFiltered: false)}) x ON true
+                JOIN LATERAL ({SourceRows(aggregate, withDirty, "s.start_ts", "s.end_ts", sessionFiltered: false)}) x ON true
                 WHERE s.label >= @from AND s.label < @to
                 GROUP BY s.label ORDER BY s.label {order} LIMIT @limit
                 """;
@@ -180,6 +195,15 @@ public sealed partial class BarStore
                 FROM bars_1m b {SessionJoin(sessionFiltered, "b.ts")}
                 WHERE b.symbol = @symbol AND b.ts >= @from AND b.ts < @to
                 ORDER BY b.ts {order} LIMIT @limit
+                """;
+        }
+        if (aggregate is not null && AggregateMinutes(aggregate) == interval.Minutes && !withDirty)
+        {
+            return $"""
+                SELECT a.bucket, a.open, a.high, a.low, a.close, a.volume, a.trade_count, {VwapOf("a")}, a.bucket + @step AS bucket_end
+                FROM {aggregate} a {SessionJoin(sessionFiltered, "a.bucket")}
+                WHERE a.symbol = @symbol AND a.bucket >= @from AND a.bucket < @to
+                ORDER BY a.bucket {order} LIMIT @limit
                 """;
         }
         if (aggregate is not null && AggregateMinutes(aggregate) == interval.Minutes)
@@ -213,7 +237,7 @@ public sealed partial class BarStore
             SELECT x.bucket, {Composed}, x.bucket + @step AS bucket_end
             FROM (
                 SELECT (date_bin(@step, m.t AT TIME ZONE 'America/New_York', timestamp '{origin}') AT TIME ZONE 'America/New_York') AS bucket, m.*
-                FROM ({SourceRows(aggregate, "@from - @step", "@to + @step", sessionFiltered)}) m
+                FROM ({SourceRows(aggregate, withDirty, "@from - @step", "@to + @step", sessionFiltered)}) m
             ) x
             WHERE x.bucket >= @from AND x.bucket < @to
             GROUP BY x.bucket ORDER BY x.bucket {order} LIMIT @limit
@@ -221,20 +245,27 @@ public sealed partial class BarStore
     }
 
     // TimescaleDB path: the hours of this symbol whose minutes changed since the aggregates last
-    // covered them (see migration 0003), merged into disjoint ranges.
+    // covered them (see migration 0003), disjoint, as the read looked them up.
     private const string DirtyHours = """
-        WITH dirty AS MATERIALIZED (
-            SELECT unnest(range_agg(tstzrange(from_ts, to_ts))) AS hours FROM bars_dirty WHERE symbol = @symbol)
+        WITH dirty AS MATERIALIZED (SELECT tstzrange(f, t) AS hours FROM unnest(@dirty_from, @dirty_to) AS r(f, t))
         """;
 
     /// <summary>
     /// Rows that compose into coarser bars, for [lo, hi): the minutes, or, from an aggregate, its
     /// buckets where they are current and the minutes of the dirty hours.
     /// </summary>
-    private static string SourceRows(string? aggregate, string lo, string hi, bool sessionFiltered)
+    private static string SourceRows(string? aggregate, bool withDirty, string lo, string hi, bool sessionFiltered)
     {
         if (aggregate is null)
             return $"{MinuteRows} {SessionJoin(sessionFiltered, "b.ts")} WHERE b.symbol = @symbol AND b.ts >= {lo} AND b.ts < {hi}";
+        if (!withDirty)
+        {
+            return $"""
+                SELECT a.bucket AS t, a.open, a.high, a.low, a.close, a.volume, a.trade_count, a.vwap_volume, a.vwap_sum, a.minutes
+                FROM {aggregate} a {SessionJoin(sessionFiltered, "a.bucket")}
+                WHERE a.symbol = @symbol AND a.bucket >= {lo} AND a.bucket < {hi}
+                """;
+        }
         return $"""
             SELECT a.bucket AS t, a.open, a.high, a.low, a.close, a.volume, a.trade_count, a.vwap_volume, a.vwap_sum, a.minutes
             FROM {aggregate} a {SessionJoin(sessionFiltered, "a.bucket")}
@@ -245,12 +276,12 @@ public sealed partial class BarStore
             """;
     }
 
-    // The minutes of the dirty hours within [lo, hi), one index range per dirty range.
+    // The minutes of the dirty hours within [lo, hi): one index range scan per dirty range (the
+    // lateral join keeps the planner from scanning the whole range and filtering).
     private static string DirtyMinutes(bool sessionFiltered, string lo, string hi) => $"""
-        {MinuteRows}
-        JOIN dirty d ON b.ts >= greatest(lower(d.hours), {lo}) AND b.ts < least(upper(d.hours), {hi})
-        {SessionJoin(sessionFiltered, "b.ts")}
-        WHERE b.symbol = @symbol
+        SELECT m.* FROM dirty d CROSS JOIN LATERAL (
+            {MinuteRows} {SessionJoin(sessionFiltered, "b.ts")}
+            WHERE b.symbol = @symbol AND b.ts >= greatest(lower(d.hours), {lo}) AND b.ts < least(upper(d.hours), {hi})) m
         """;
 
     // Composable sums of a group of source rows (the aggregates' columns).
@@ -290,6 +321,31 @@ public sealed partial class BarStore
         }
         return null;
     }
+
+    /// <summary>Whether an aggregate holds the query's bars as they are (see <see cref="ContinuousAggregateFor"/>).</summary>
+    private static bool ServedAsStored(BarQuery query) => !query.Interval.IsDaily && query.Interval.Minutes switch
+    {
+        5 or 15 or 30 => true,
+        60 => query.Anchor == HourAnchor.Clock && query.EffectiveSession == SessionFilter.Extended,
+        _ => false,
+    };
+
+    /// <summary>The symbol's dirty hours overlapping [from, to), merged into disjoint ranges.</summary>
+    private Task<List<(DateTime From, DateTime To)>> DirtyHoursAsync(Symbol symbol, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        retry.ExecuteAsync(async token =>
+        {
+            await using var command = dataSource.CreateCommand("""
+                SELECT lower(r), upper(r) FROM unnest((
+                    SELECT range_agg(tstzrange(from_ts, to_ts)) FROM bars_dirty WHERE symbol = @symbol AND from_ts < @to AND to_ts > @from)) r
+                """);
+            command.Parameters.AddWithValue("symbol", symbol.Value);
+            command.Parameters.AddWithValue("from", from.UtcDateTime);
+            command.Parameters.AddWithValue("to", to.UtcDateTime);
+            var ranges = new List<(DateTime, DateTime)>();
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) ranges.Add((reader.GetDateTime(0), reader.GetDateTime(1)));
+            return ranges;
+        }, cancellationToken).AsTask();
 
     private static bool IsAligned(DateTimeOffset instant, int minutes) => instant.Ticks % TimeSpan.FromMinutes(minutes).Ticks == 0;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using StockPlatform.Storage.Aggregates;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Extensions;
 using StockPlatform.Storage.Schema;
@@ -37,12 +38,30 @@ internal sealed class BenchDatabase : IAsyncDisposable
     /// <summary>The stores' own data source.</summary>
     public NpgsqlDataSource DataSource => _host.Services.GetRequiredService<NpgsqlDataSource>();
 
-    /// <summary>Creates the database; <paramref name="capture"/> may record the SQL the stores send.</summary>
-    public static async Task<BenchDatabase> CreateAsync(Arguments options, SqlCapture? capture = null)
-    {
-        var server = options.Text("connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__stockplatform");
-        if (string.IsNullOrWhiteSpace(server)) throw new InvalidOperationException("No database. " + Hint);
+    public AggregateRefresher Refresher => _host.Services.GetRequiredService<AggregateRefresher>();
 
+    /// <summary>
+    /// The storage paths to measure side by side: plain PostgreSQL always, TimescaleDB when the
+    /// server offers it; <c>--path plain|timescale</c> keeps one.
+    /// </summary>
+    public static async Task<IReadOnlyList<StoragePath>> PathsAsync(Arguments options)
+    {
+        var server = Server(options);
+        await using var admin = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server) { Database = "postgres" }.ConnectionString);
+        await using var command = admin.CreateCommand("SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')");
+        var offered = (bool)(await command.ExecuteScalarAsync())!;
+        List<StoragePath> paths = offered ? [StoragePath.Plain, StoragePath.Timescale] : [StoragePath.Plain];
+        if (!offered) Console.WriteLine("note: the server does not offer TimescaleDB, so only the plain path is measured");
+        return options.Text("path") is { } only ? paths.Where(p => p.ToString().Equals(only, StringComparison.OrdinalIgnoreCase)).ToList() : paths;
+    }
+
+    /// <summary>What the path is called in the tables and JSON lines.</summary>
+    public static string Name(StoragePath path) => path == StoragePath.Timescale ? "timescaledb" : "plain";
+
+    /// <summary>Creates the database on <paramref name="path"/>; <paramref name="capture"/> may record the SQL the stores send.</summary>
+    public static async Task<BenchDatabase> CreateAsync(Arguments options, SqlCapture? capture = null, StoragePath path = StoragePath.Timescale)
+    {
+        var server = Server(options);
         var database = await ThrowawayDatabase.CreateAsync(server, "sp_bench_", Hint);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -52,10 +71,23 @@ internal sealed class BenchDatabase : IAsyncDisposable
             // Npgsql reports executed commands at Information, whatever Logging:LogLevel says.
             builder.Logging.AddFilter<SqlCapture>(null, LogLevel.Information);
         }
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:stockplatform"] = database.ConnectionString });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:stockplatform"] = database.ConnectionString,
+            // The TimescaleDB path is taken where the server offers it; plain tables when asked.
+            ["Storage:Timescale"] = path == StoragePath.Plain ? "off" : "on",
+        });
         builder.AddStorage();
-        return new BenchDatabase(database, builder.Build());
+        var bench = new BenchDatabase(database, builder.Build());
+        var info = await bench.Schema.GetInfoAsync();
+        if (info.Path != path) throw new InvalidOperationException($"asked for the {Name(path)} path, the database took {Name(info.Path)}");
+        return bench;
     }
+
+    private static string Server(Arguments options) =>
+        (options.Text("connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__stockplatform")) is { Length: > 0 } server
+            ? server
+            : throw new InvalidOperationException("No database. " + Hint);
 
     public async Task ExecuteAsync(string sql)
     {
