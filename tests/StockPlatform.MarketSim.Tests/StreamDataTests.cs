@@ -143,7 +143,15 @@ public class StreamDataTests
         var connecting = Stopwatch.StartNew();
         await using var client = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("iex"));
         var authenticated = Stopwatch.StartNew();
-        await client.SendAsync(new { action = "subscribe", bars = new[] { "SPY" } });
+        try
+        {
+            await client.SendAsync(new { action = "subscribe", bars = new[] { "SPY" } });
+        }
+        catch (System.Net.WebSockets.WebSocketException)
+        {
+            // On a loaded machine the second can be up before the subscribe goes out: the drop
+            // came first, which is what the rest checks.
+        }
 
         var closedCleanly = await client.WaitForEndAsync(TimeSpan.FromSeconds(5));
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StockPlatform.Storage.Infrastructure;
 
 namespace StockPlatform.Storage.Schema;
 
@@ -13,7 +14,7 @@ namespace StockPlatform.Storage.Schema;
 /// A version may come in two variants, <c>NNNN_name.timescale.sql</c> and <c>NNNN_name.plain.sql</c>;
 /// the path is chosen once, when the database is new, and recorded.
 /// </summary>
-public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, IOptions<StorageOptions> options, ILogger<MigrationRunner> logger)
+public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, DbRetry retry, IOptions<StorageOptions> options, ILogger<MigrationRunner> logger)
 {
     // Any constant will do, as long as nothing else in the database uses it.
     private const long AdvisoryLockKey = 0x5354_4F43_4B50_4C41; // "STOCKPLA"
@@ -40,11 +41,17 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, IOption
 
             foreach (var migration in Load(path).Where(m => !applied.ContainsKey(m.Version)))
             {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await ExecuteAsync(connection, migration.Sql, cancellationToken).ConfigureAwait(false);
-                await ExecuteAsync(connection, "INSERT INTO schema_migrations (version, name, variant) VALUES (@v, @n, @variant)", cancellationToken,
-                    ("v", migration.Version), ("n", migration.Name), ("variant", (object?)migration.Variant ?? DBNull.Value)).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                // TimescaleDB's DDL touches catalogs shared by every database of the server, so
+                // migrations of other databases running at the same moment can deadlock with it
+                // or update the same catalog row: the whole transaction rolled back, it is retried.
+                await retry.ExecuteAsync(async token =>
+                {
+                    await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+                    await ExecuteAsync(connection, migration.Sql, token).ConfigureAwait(false);
+                    await ExecuteAsync(connection, "INSERT INTO schema_migrations (version, name, variant) VALUES (@v, @n, @variant)", token,
+                        ("v", migration.Version), ("n", migration.Name), ("variant", (object?)migration.Variant ?? DBNull.Value)).ConfigureAwait(false);
+                    await transaction.CommitAsync(token).ConfigureAwait(false);
+                }, IsConcurrentCatalogUpdate, cancellationToken).ConfigureAwait(false);
                 LogApplied(migration.Version, migration.Name, migration.Variant ?? "both");
             }
 
@@ -62,6 +69,9 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, IOption
                 await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, ("key", AdvisoryLockKey)).ConfigureAwait(false);
         }
     }
+
+    private static bool IsConcurrentCatalogUpdate(PostgresException exception) =>
+        exception.SqlState == PostgresErrorCodes.InternalError && exception.MessageText.Contains("concurrently updated", StringComparison.Ordinal);
 
     /// <summary>The migrations of a path, in version order (exposed for tests).</summary>
     internal static IReadOnlyList<Migration> Load(StoragePath path)
