@@ -100,13 +100,7 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, DbRetry
             var path = recorded == "timescale" ? StoragePath.Timescale : StoragePath.Plain;
             if (path == StoragePath.Timescale)
             {
-                if (!await IsPreloadedAsync(connection, cancellationToken).ConfigureAwait(false))
-                {
-                    throw new InvalidOperationException(
-                        "This database is on the TimescaleDB path, but the server does not preload TimescaleDB. Add timescaledb to " +
-                        "shared_preload_libraries in postgresql.conf (or start PostgreSQL with -c shared_preload_libraries=timescaledb) and restart it. " +
-                        "STOCKPLATFORM_TIMESCALE=off applies to new databases only: this one keeps its path.");
-                }
+                await RequirePreloadAsync(connection, pathRecorded: true, cancellationToken).ConfigureAwait(false);
                 await EnsureExtensionAsync(connection, cancellationToken).ConfigureAwait(false);
             }
             return path;
@@ -125,15 +119,7 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, DbRetry
             return StoragePath.Plain;
         }
 
-        // Without the preload, CREATE EXTENSION ends the session with a FATAL error that only
-        // PostgreSQL's own log explains: say what is wrong here instead.
-        if (!await IsPreloadedAsync(connection, cancellationToken).ConfigureAwait(false))
-        {
-            throw new InvalidOperationException(
-                "The PostgreSQL server has TimescaleDB installed but does not preload it. Add timescaledb to shared_preload_libraries " +
-                "in postgresql.conf (or start PostgreSQL with -c shared_preload_libraries=timescaledb) and restart it, or set " +
-                "STOCKPLATFORM_TIMESCALE=off to store bars in plain PostgreSQL tables.");
-        }
+        await RequirePreloadAsync(connection, pathRecorded: false, cancellationToken).ConfigureAwait(false);
         await EnsureExtensionAsync(connection, cancellationToken).ConfigureAwait(false);
         LogPathChosen("timescale", "the timescaledb extension is available");
         return StoragePath.Timescale;
@@ -145,10 +131,22 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, DbRetry
     private static Task EnsureExtensionAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, "CREATE EXTENSION IF NOT EXISTS timescaledb", cancellationToken);
 
-    private static Task<bool> IsPreloadedAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
-        ScalarAsync<bool>(connection,
+    /// <summary>
+    /// Without the preload, the extension ends the session with a FATAL error that only
+    /// PostgreSQL's own log explains: say what is wrong, and how to fix it, instead.
+    /// </summary>
+    private static async Task RequirePreloadAsync(NpgsqlConnection connection, bool pathRecorded, CancellationToken cancellationToken)
+    {
+        var preloaded = await ScalarAsync<bool>(connection,
             "SELECT 'timescaledb' = ANY (string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ','))",
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (preloaded) return;
+
+        const string Fix = "Add timescaledb to shared_preload_libraries in postgresql.conf (or start PostgreSQL with -c shared_preload_libraries=timescaledb) and restart it";
+        throw new InvalidOperationException(pathRecorded
+            ? $"This database is on the TimescaleDB path, but the server does not preload it. {Fix}. STOCKPLATFORM_TIMESCALE=off applies to new databases only: this one keeps its path."
+            : $"The PostgreSQL server has TimescaleDB installed but does not preload it. {Fix}, or set STOCKPLATFORM_TIMESCALE=off to store bars in plain PostgreSQL tables.");
+    }
 
     private async Task ApplyCompressionPolicyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
