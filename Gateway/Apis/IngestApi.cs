@@ -63,19 +63,38 @@ public static partial class IngestApi
         var body = new IngestResponse(job.Id, job.Symbol, job.Start, job.End, job.Feed, JobStore.ToText(job.Status));
         if (!created) return TypedResults.Ok(body);
 
+        await PublishAsync(job, tasks, jobs, bus, logger, cancellationToken);
+        return TypedResults.Accepted($"/jobs/{job.Id}", body);
+    }
+
+    /// <summary>
+    /// Sends a message per task and records them as sent. A task whose message could not go out
+    /// stays unsent in the store, and the ingestion agent's sweeper sends it.
+    /// </summary>
+    internal static async Task PublishAsync(Job job, IReadOnlyList<JobTask> tasks, JobStore jobs, IPublishEndpoint bus, ILogger logger, CancellationToken cancellationToken)
+    {
+        var sent = new List<Guid>(tasks.Count);
         try
         {
             foreach (var task in tasks)
             {
                 await bus.Publish(new BackfillWindow(job.Id, task.Id, task.Symbol, task.Start, task.End, task.Feed), cancellationToken);
+                sent.Add(task.Id);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The job and its tasks are stored: the ingestion agent's sweeper publishes them again.
             LogPublishFailed(logger, job.Id, ex.Message);
         }
-        return TypedResults.Accepted($"/jobs/{job.Id}", body);
+        try
+        {
+            await jobs.MarkPublishedAsync(sent, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Unmarked, they are sent once more by the sweeper; a duplicate changes nothing.
+            LogPublishFailed(logger, job.Id, ex.Message);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} is stored but its tasks could not be published ({Reason}); the ingestion agent will pick them up")]

@@ -1,10 +1,14 @@
+using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StockPlatform.Storage.Jobs;
 
 namespace StockPlatform.Gateway.Apis;
 
-/// <summary><c>GET /jobs/{id}</c> and <c>GET /jobs?status=&amp;symbol=</c>: what a backfill is doing.</summary>
-public static class JobsApi
+/// <summary>
+/// <c>GET /jobs/{id}</c> and <c>GET /jobs?status=&amp;symbol=</c>: what a backfill is doing;
+/// <c>DELETE /jobs/{id}</c> cancels one, <c>POST /jobs/{id}/retry</c> runs its failed windows again.
+/// </summary>
+public static partial class JobsApi
 {
     /// <summary>Maps the job endpoints.</summary>
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
@@ -12,11 +16,13 @@ public static class JobsApi
         var jobs = app.MapGroup("/jobs").WithTags("Jobs");
         jobs.MapGet("/{id:guid}", GetJobAsync).WithName("GetJob").WithSummary("A job and its progress");
         jobs.MapGet("/", ListJobsAsync).WithName("ListJobs").WithSummary("Jobs, newest first");
+        jobs.MapDelete("/{id:guid}", CancelJobAsync).WithName("CancelJob").WithSummary("Cancel a queued or running job; what it stored stays");
+        jobs.MapPost("/{id:guid}/retry", RetryJobAsync).WithName("RetryJob").WithSummary("Run a failed or cancelled job's unfinished windows again");
         return app;
     }
 
-    /// <summary>Sessions and bars done so far.</summary>
-    public sealed record JobProgress(int SessionsDone, int SessionsTotal, long BarsInserted, long BarsCorrected);
+    /// <summary>Sessions and bars done so far, and the windows that failed for good.</summary>
+    public sealed record JobProgress(int SessionsDone, int SessionsTotal, long BarsInserted, long BarsCorrected, int FailedWindows);
 
     /// <summary>A job as the API shows it.</summary>
     public sealed record JobResponse(
@@ -37,16 +43,14 @@ public static class JobsApi
     internal static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> GetJobAsync(Guid id, JobStore jobs, CancellationToken cancellationToken)
     {
         var job = await jobs.GetAsync(id, cancellationToken);
-        return job is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Job not found", detail: $"There is no job {id}.")
-            : TypedResults.Ok(ToResponse(job));
+        return job is null ? NotFound(id) : TypedResults.Ok(ToResponse(job));
     }
 
     internal static async Task<Results<Ok<JobList>, ValidationProblem>> ListJobsAsync(
         string? status, string? symbol, string? limit, JobStore jobs, CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
-        var state = RequestParsing.OneOf(status, "status", null, problems, "queued", "running", "succeeded", "failed");
+        var state = RequestParsing.OneOf(status, "status", null, problems, "queued", "running", "succeeded", "failed", "cancelled");
         var ticker = string.IsNullOrWhiteSpace(symbol) ? null : RequestParsing.Symbol(symbol, problems);
         var count = RequestParsing.Int(limit, "limit", 100, 1, 1000, problems);
         if (problems.Any) return problems.ToResult();
@@ -59,6 +63,35 @@ public static class JobsApi
         return TypedResults.Ok(new JobList([.. found.Select(ToResponse)]));
     }
 
+    internal static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> CancelJobAsync(Guid id, JobStore jobs, CancellationToken cancellationToken)
+    {
+        var job = await jobs.CancelAsync(id, cancellationToken);
+        if (job is null) return NotFound(id);
+        return job.Status == JobStatus.Cancelled
+            ? TypedResults.Ok(ToResponse(job))
+            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Job already finished",
+                detail: $"Job {id} is {JobStore.ToText(job.Status)}; only a queued or running job can be cancelled.");
+    }
+
+    internal static async Task<Results<Accepted<JobResponse>, ProblemHttpResult>> RetryJobAsync(
+        Guid id, JobStore jobs, IPublishEndpoint bus, ILogger<JobResponse> logger, CancellationToken cancellationToken)
+    {
+        if (await jobs.RetryAsync(id, cancellationToken) is not { } retried) return NotFound(id);
+        var (job, reopened) = retried;
+        if (reopened.Count == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to retry",
+                detail: job.Status is JobStatus.Failed or JobStatus.Cancelled
+                    ? $"Another queued or running job covers the same symbol, range and feed as job {id}."
+                    : $"Job {id} is {JobStore.ToText(job.Status)}; only a failed or cancelled job's unfinished windows can be retried.");
+        }
+        await IngestApi.PublishAsync(job, reopened, jobs, bus, logger, cancellationToken);
+        return TypedResults.Accepted($"/jobs/{job.Id}", ToResponse(job));
+    }
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Job not found", detail: $"There is no job {id}.");
+
     internal static JobResponse ToResponse(Job job) => new(
         job.Id,
         job.Symbol,
@@ -66,7 +99,7 @@ public static class JobsApi
         job.End,
         job.Feed,
         JobStore.ToText(job.Status),
-        new JobProgress(job.SessionsDone, job.SessionsTotal, job.BarsInserted, job.BarsCorrected),
+        new JobProgress(job.SessionsDone, job.SessionsTotal, job.BarsInserted, job.BarsCorrected, job.FailedWindows),
         job.Error,
         job.CreatedAt.UtcDateTime,
         job.UpdatedAt.UtcDateTime);

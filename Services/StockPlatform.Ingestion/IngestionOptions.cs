@@ -12,12 +12,32 @@ public sealed class IngestionOptions
     [Range(1, 64)]
     public int MaxConcurrentWindows { get; set; } = 4;
 
-    /// <summary>A task not updated for this long is considered lost (its process died) and is sent again.</summary>
-    public TimeSpan StaleTaskAfter { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a claimed window stays this agent's without a renewal (renewed every third of it
+    /// while the window works). A killed agent's windows are taken over once it lapses.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan TaskLease { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often open tasks are checked for lost ones.</summary>
+    /// <summary>Attempts a window gets before it fails for good (faults Alpaca or the data may recover from).</summary>
+    [Range(1, 100)]
+    public int MaxTaskAttempts { get; set; } = 5;
+
+    /// <summary>Back-off before the second attempt; it doubles after each (30 s, 1, 2, 4 min: the fifth attempt about 7.5 min after the first).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the sweeper looks for windows to send: never sent, due after a back-off, or whose agent died.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A window stored but not marked sent for this long lost its message (the gateway could not publish).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan UnsentTaskGrace { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often the agent announces it is alive.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The wait before attempt <paramref name="attempt"/> + 1.</summary>
+    public TimeSpan RetryDelay(int attempt) => TimeSpan.FromTicks(RetryBaseDelay.Ticks * (1L << Math.Clamp(attempt - 1, 0, 20)));
 }

@@ -47,31 +47,117 @@ public sealed class JobTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Starting_a_task_marks_it_and_its_job_running_and_a_done_task_cannot_start_again()
+    public async Task A_task_is_held_by_one_owner_until_its_lease_lapses_and_a_done_task_is_never_claimed_again()
     {
         var (job, tasks, _) = await CreateAsync();
 
-        var started = await _db.Jobs.StartTaskAsync(tasks[0].Id);
-        var redelivered = await _db.Jobs.StartTaskAsync(tasks[0].Id);
-        await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 0);
+        var claimed = await _db.Jobs.ClaimTaskAsync(tasks[0].Id, "agent-a", TimeSpan.FromMinutes(1));
+        var redelivered = await _db.Jobs.ClaimTaskAsync(tasks[0].Id, "agent-b", TimeSpan.FromMinutes(1));
 
-        Assert.Equal(("running", 1), (started!.Status, started.Attempts));
-        Assert.Equal(("running", 2), (redelivered!.Status, redelivered.Attempts));
+        Assert.Equal(("running", 1, "agent-a"), (claimed!.Status, claimed.Attempts, claimed.LeaseOwner));
+        Assert.Null(redelivered);
         Assert.Equal(JobStatus.Running, (await _db.Jobs.GetAsync(job.Id))!.Status);
-        Assert.Null(await _db.Jobs.StartTaskAsync(tasks[0].Id));
-        Assert.Null(await _db.Jobs.StartTaskAsync(Guid.NewGuid()));
+        Assert.True(await _db.Jobs.RenewLeaseAsync(tasks[0].Id, "agent-a", TimeSpan.FromMilliseconds(1)));
+        Assert.False(await _db.Jobs.RenewLeaseAsync(tasks[0].Id, "agent-b", TimeSpan.FromMinutes(1)));
+
+        // agent-a's lease lapses (it died): agent-b takes the window over, and agent-a can no longer renew it.
+        await Task.Delay(50);
+        var takenOver = await _db.Jobs.ClaimTaskAsync(tasks[0].Id, "agent-b", TimeSpan.FromMinutes(1));
+        Assert.Equal(("running", 2, "agent-b"), (takenOver!.Status, takenOver.Attempts, takenOver.LeaseOwner));
+        Assert.False(await _db.Jobs.RenewLeaseAsync(tasks[0].Id, "agent-a", TimeSpan.FromMinutes(1)));
+
+        await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 0);
+        Assert.Null(await _db.Jobs.ClaimTaskAsync(tasks[0].Id, "agent-c", TimeSpan.FromMinutes(1)));
+        Assert.Null(await _db.Jobs.ClaimTaskAsync(Guid.NewGuid(), "agent-c", TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task A_failed_attempt_waits_out_its_back_off_and_a_window_that_fails_for_good_fails_the_job_once_the_rest_finish()
+    {
+        var (job, tasks, _) = await CreateAsync();
+        await ClaimAsync(tasks[0].Id);
+        await ClaimAsync(tasks[1].Id);
+
+        var waiting = await _db.Jobs.RecordFailureAsync(tasks[1].Id, Owner, "Alpaca kept failing (500)", DateTimeOffset.UtcNow.AddHours(1));
+        Assert.Equal(JobStatus.Running, waiting!.Status);
+        Assert.Null(await ClaimAsync(tasks[1].Id)); // not before its retry is due
+        Assert.Null(await _db.Jobs.RecordFailureAsync(tasks[1].Id, "someone-else", "not mine", null));
+        var retryLater = (await _db.Jobs.GetTasksAsync(job.Id))[1];
+        Assert.Equal(("pending", "Alpaca kept failing (500)"), (retryLater.Status, retryLater.Error));
+
+        await _db.ExecuteAsync($"UPDATE job_tasks SET retry_at = now() WHERE id = '{tasks[1].Id}'");
+        Assert.Equal(2, (await ClaimAsync(tasks[1].Id))!.Attempts);
+        var stillOpen = await _db.Jobs.RecordFailureAsync(tasks[1].Id, Owner, "bar 3 (SPY 2024-03-20T13:31:00Z) is invalid: high below low", null);
+        Assert.Equal(JobStatus.Running, stillOpen!.Status); // the other window still runs
+        var finished = await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 0);
+
+        Assert.Equal(JobStatus.Failed, finished.Status);
+        Assert.Equal(1, finished.FailedWindows);
+        Assert.Equal("bar 3 (SPY 2024-03-20T13:31:00Z) is invalid: high below low", finished.Error);
+        Assert.Equal(3_900L, finished.BarsInserted); // what the other window stored stays
+        Assert.True(finished.IsFinished);
+        Assert.Null(await ClaimAsync(tasks[1].Id));
+        // A finished job no longer holds its key: asking again starts afresh.
+        var again = await CreateAsync();
+        Assert.True(again.Created);
+        Assert.NotEqual(job.Id, again.Job.Id);
+    }
+
+    [Fact]
+    public async Task A_released_window_goes_back_without_counting_the_attempt()
+    {
+        var (job, tasks, _) = await CreateAsync();
+        await ClaimAsync(tasks[0].Id);
+
+        Assert.NotNull(await _db.Jobs.ReleaseAsync(tasks[0].Id, Owner));
+
+        var released = (await _db.Jobs.GetTasksAsync(job.Id))[0];
+        Assert.Equal(("pending", 0, (string?)null), (released.Status, released.Attempts, released.LeaseOwner));
+        Assert.Equal(1, (await ClaimAsync(tasks[0].Id))!.Attempts);
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_the_open_windows_keeps_what_was_stored_and_a_retry_reopens_only_the_unfinished()
+    {
+        var (job, tasks, _) = await CreateAsync();
+        await ClaimAsync(tasks[0].Id);
+        await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 0);
+        await ClaimAsync(tasks[1].Id);
+        await _db.Jobs.UpdateTaskProgressAsync(tasks[1].Id, 11, 4, 1_000, 0);
+
+        var cancelled = await _db.Jobs.CancelAsync(job.Id);
+
+        Assert.Equal((14, 21, 4_900L, 0L, JobStatus.Cancelled), Totals(cancelled!));
+        Assert.Equal(new[] { "done", "cancelled" }, (await _db.Jobs.GetTasksAsync(job.Id)).Select(t => t.Status));
+        Assert.False(await _db.Jobs.RenewLeaseAsync(tasks[1].Id, Owner, TimeSpan.FromMinutes(1))); // the running window stops
+        Assert.Equal(cancelled, await _db.Jobs.CancelAsync(job.Id)); // cancelling again changes nothing
+        Assert.Null(await _db.Jobs.CancelAsync(Guid.NewGuid()));
+
+        var (reopenedJob, reopened) = (await _db.Jobs.RetryAsync(job.Id))!.Value;
+        Assert.Equal(JobStatus.Running, reopenedJob.Status); // open again, one window already done
+        Assert.Equal(new[] { tasks[1].Id }, reopened.Select(t => t.Id));
+        Assert.Equal(("pending", 0), (reopened[0].Status, reopened[0].Attempts));
+        Assert.Empty((await _db.Jobs.RetryAsync(job.Id))!.Value.Reopened); // open again: nothing to retry
+        Assert.Null(await _db.Jobs.RetryAsync(Guid.NewGuid()));
+
+        // A job whose request another open job took over cannot be reopened alongside it.
+        await _db.Jobs.CancelAsync(job.Id);
+        var other = await CreateAsync();
+        Assert.True(other.Created);
+        Assert.Empty((await _db.Jobs.RetryAsync(job.Id))!.Value.Reopened);
+        Assert.Equal(JobStatus.Cancelled, (await _db.Jobs.GetAsync(job.Id))!.Status);
     }
 
     [Fact]
     public async Task Progress_and_completions_recompute_the_job_totals_and_the_last_completion_succeeds_the_job()
     {
         var (job, tasks, _) = await CreateAsync();
-        await _db.Jobs.StartTaskAsync(tasks[0].Id);
+        await ClaimAsync(tasks[0].Id);
 
         var progress = await _db.Jobs.UpdateTaskProgressAsync(tasks[0].Id, 10, 4, 1_000, 3);
         var completed = await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 5);
         var redelivered = await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 5);
-        await _db.Jobs.StartTaskAsync(tasks[1].Id);
+        await ClaimAsync(tasks[1].Id);
         var last = await _db.Jobs.CompleteTaskAsync(tasks[1].Id, 11, 4_200, 0);
 
         Assert.Equal((4, 21, 1_000L, 3L, JobStatus.Running), Totals(progress));
@@ -81,7 +167,7 @@ public sealed class JobTests : IAsyncLifetime
         Assert.True(last.IsFinished);
         Assert.Null(last.Error);
         Assert.Equal(last, await _db.Jobs.GetAsync(job.Id));
-        Assert.Null(await _db.Jobs.StartTaskAsync(tasks[1].Id));
+        Assert.Null(await ClaimAsync(tasks[1].Id));
     }
 
     [Fact]
@@ -93,7 +179,7 @@ public sealed class JobTests : IAsyncLifetime
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var (job, tasks, _) = await _db.Jobs.CreateOrGetActiveAsync("backfill", $"C{attempt}", Start, Start.AddDays(7), "iex", windows);
-            foreach (var task in tasks) await _db.Jobs.StartTaskAsync(task.Id);
+            foreach (var task in tasks) await ClaimAsync(task.Id);
 
             await Task.WhenAll(tasks.Select(task => Task.Run(() => _db.Jobs.CompleteTaskAsync(task.Id, 1, 100, 1))));
 
@@ -106,7 +192,7 @@ public sealed class JobTests : IAsyncLifetime
     public async Task A_late_progress_update_does_not_undo_a_completed_task()
     {
         var (job, tasks, _) = await CreateAsync();
-        await _db.Jobs.StartTaskAsync(tasks[0].Id);
+        await ClaimAsync(tasks[0].Id);
         var completed = await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 5);
 
         // A progress message overtaken by the completion arrives after it.
@@ -118,52 +204,33 @@ public sealed class JobTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Failing_a_job_records_the_reason_and_fails_its_open_tasks()
+    public async Task The_sweeper_takes_only_unsent_due_and_lapsed_windows_once_never_those_waiting_in_the_queue()
     {
-        var (job, tasks, _) = await CreateAsync();
-        await _db.Jobs.StartTaskAsync(tasks[0].Id);
-        await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 0);
+        var unsent = await CreateAsync("AAA");              // the gateway could not publish
+        var queued = await CreateAsync("BBB");              // sent, waiting behind busy workers
+        var lapsed = await CreateAsync("CCC");              // its agent died mid-window
+        var backingOff = await CreateAsync("DDD");          // failed once, retry due later
+        var cancelled = await CreateAsync("EEE");
+        await _db.Jobs.MarkPublishedAsync([.. queued.Tasks.Select(t => t.Id), .. lapsed.Tasks.Select(t => t.Id), .. backingOff.Tasks.Select(t => t.Id)]);
+        await _db.Jobs.ClaimTaskAsync(lapsed.Tasks[0].Id, "dead-agent", TimeSpan.FromMilliseconds(1));
+        await ClaimAsync(backingOff.Tasks[0].Id);
+        await _db.Jobs.RecordFailureAsync(backingOff.Tasks[0].Id, Owner, "500", DateTimeOffset.UtcNow.AddHours(1));
+        await _db.Jobs.CancelAsync(cancelled.Job.Id);
+        await Task.Delay(50);
 
-        var failed = await _db.Jobs.FailAsync(job.Id, "SPX is not a symbol Alpaca knows");
-        var lateCompletion = await _db.Jobs.CompleteTaskAsync(tasks[1].Id, 11, 100, 0);
-        var failedAgain = await _db.Jobs.FailAsync(job.Id, "another reason");
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => _db.Jobs.TakeDueTasksAsync(TimeSpan.Zero))));
+        var due = concurrent.SelectMany(list => list).ToList();
 
-        Assert.Equal(JobStatus.Failed, failed.Status);
-        Assert.Equal("SPX is not a symbol Alpaca knows", failed.Error);
-        Assert.True(failed.IsFinished);
-        Assert.Equal(new[] { "done", "failed" }, (await _db.Jobs.GetTasksAsync(job.Id)).Select(t => t.Status));
-        Assert.Null(await _db.Jobs.StartTaskAsync(tasks[1].Id));
-        Assert.Equal((10, 21, 3_900L, 0L, JobStatus.Failed), Totals(lateCompletion));
-        Assert.Equal("SPX is not a symbol Alpaca knows", failedAgain.Error);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _db.Jobs.FailAsync(Guid.NewGuid(), "no such job"));
-        // A finished job no longer holds its key: asking again starts afresh.
-        var again = await CreateAsync();
-        Assert.True(again.Created);
-        Assert.NotEqual(job.Id, again.Job.Id);
-    }
-
-    [Fact]
-    public async Task Unfinished_tasks_are_the_open_tasks_of_open_jobs_oldest_job_first()
-    {
-        var partlyDone = await CreateAsync("AAA");
-        var started = await CreateAsync("BBB");
-        var failed = await CreateAsync("CCC");
-        var succeeded = await CreateAsync("DDD");
-        await _db.Jobs.StartTaskAsync(partlyDone.Tasks[0].Id);
-        await _db.Jobs.CompleteTaskAsync(partlyDone.Tasks[0].Id, 10, 1, 0);
-        await _db.Jobs.StartTaskAsync(started.Tasks[1].Id);
-        await _db.Jobs.FailAsync(failed.Job.Id, "gave up");
-        foreach (var task in succeeded.Tasks)
-        {
-            await _db.Jobs.StartTaskAsync(task.Id);
-            await _db.Jobs.CompleteTaskAsync(task.Id, 1, 1, 0);
-        }
-
-        var unfinished = await _db.Jobs.GetUnfinishedTasksAsync();
-
-        Assert.Equal(new[] { partlyDone.Tasks[1].Id, started.Tasks[0].Id, started.Tasks[1].Id }, unfinished.Select(t => t.Id));
-        Assert.Equal(new[] { "pending", "pending", "running" }, unfinished.Select(t => t.Status));
-        Assert.Equal(JobStatus.Succeeded, (await _db.Jobs.GetAsync(succeeded.Job.Id))!.Status);
+        Assert.Equal(new[] { unsent.Tasks[0].Id, unsent.Tasks[1].Id, lapsed.Tasks[0].Id }.Order(), due.Select(t => t.Id).Order());
+        Assert.All(due, task => Assert.Equal(("pending", null), (task.Status, task.LeaseOwner)));
+        Assert.Empty(await _db.Jobs.TakeDueTasksAsync(TimeSpan.Zero)); // taken once: marked sent
+        // The unsent grace keeps the sweeper from racing a gateway that is still publishing.
+        var fresh = await CreateAsync("FFF");
+        Assert.Empty(await _db.Jobs.TakeDueTasksAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal(fresh.Tasks.Count, (await _db.Jobs.TakeDueTasksAsync(TimeSpan.Zero)).Count);
+        // A back-off that is due is taken too.
+        await _db.ExecuteAsync($"UPDATE job_tasks SET retry_at = now() WHERE id = '{backingOff.Tasks[0].Id}'");
+        Assert.Equal(new[] { backingOff.Tasks[0].Id }, (await _db.Jobs.TakeDueTasksAsync(TimeSpan.Zero)).Select(t => t.Id));
     }
 
     [Fact]
@@ -173,7 +240,11 @@ public sealed class JobTests : IAsyncLifetime
         var qqq = await CreateAsync("QQQ", "iex");
         var spy2 = await CreateAsync("SPY", "sip");
         var spy3 = await CreateAsync("SPY", "delayed_sip");
-        await _db.Jobs.FailAsync(spy2.Job.Id, "boom");
+        foreach (var task in spy2.Tasks)
+        {
+            await ClaimAsync(task.Id);
+            await _db.Jobs.RecordFailureAsync(task.Id, Owner, "boom", null);
+        }
 
         Assert.Equal(Ids(spy3, spy2, qqq, spy1), Ids(await _db.Jobs.ListAsync()));
         Assert.Equal(Ids(spy2), Ids(await _db.Jobs.ListAsync(JobStatus.Failed)));
@@ -185,6 +256,10 @@ public sealed class JobTests : IAsyncLifetime
         Assert.Equal(qqq.Job, await _db.Jobs.GetAsync(qqq.Job.Id));
         Assert.Null(await _db.Jobs.GetAsync(Guid.NewGuid()));
     }
+
+    private const string Owner = "test-agent";
+
+    private Task<JobTask?> ClaimAsync(Guid taskId) => _db.Jobs.ClaimTaskAsync(taskId, Owner, TimeSpan.FromMinutes(1));
 
     private Task<(Job Job, IReadOnlyList<JobTask> Tasks, bool Created)> CreateAsync(string symbol = "SPY", string feed = "iex") =>
         _db.Jobs.CreateOrGetActiveAsync("backfill", symbol, Start, End, feed, Windows);

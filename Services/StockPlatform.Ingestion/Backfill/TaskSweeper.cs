@@ -6,10 +6,10 @@ using StockPlatform.Storage.Jobs;
 namespace StockPlatform.Ingestion.Backfill;
 
 /// <summary>
-/// Sends again the tasks nobody has touched for a while: their message was lost (the gateway
-/// could not publish, the broker lost it) or ended in the error queue. Messages a killed process
-/// held are redelivered by RabbitMQ by itself; this covers everything else. Duplicates are safe:
-/// a task already done is skipped and upserts are idempotent.
+/// Sends the windows that need a message: never sent (the gateway could not publish), due after a
+/// back-off, or running under a lease that lapsed (their agent died). Windows waiting in the queue
+/// behind busy workers are left alone, and one sweeper runs at a time across every agent (the
+/// store's advisory lock), so nothing is sent twice; a duplicate would change nothing anyway.
 /// </summary>
 internal sealed partial class TaskSweeper(
     JobStore jobs,
@@ -38,19 +38,16 @@ internal sealed partial class TaskSweeper(
 
     internal async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var staleBefore = time.GetUtcNow() - options.Value.StaleTaskAfter;
-        var resent = 0;
-        foreach (var task in await jobs.GetUnfinishedTasksAsync(cancellationToken))
+        var due = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, cancellationToken);
+        foreach (var task in due)
         {
-            if (task.UpdatedAt > staleBefore) continue;
             await bus.Publish(new BackfillWindow(task.JobId, task.Id, task.Symbol, task.Start, task.End, task.Feed), cancellationToken);
-            resent++;
         }
-        if (resent > 0) LogResent(resent);
-        return resent;
+        if (due.Count > 0) LogResent(due.Count);
+        return due.Count;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Count} stalled backfill tasks again")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Count} backfill windows (unsent, due for a retry, or whose agent stopped)")]
     private partial void LogResent(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep for stalled tasks failed: {Reason}")]

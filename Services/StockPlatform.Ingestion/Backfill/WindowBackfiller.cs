@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using StockPlatform.Contracts;
 using StockPlatform.Ingestion.Agents;
 using StockPlatform.MarketData.Alpaca.Errors;
@@ -21,6 +22,13 @@ namespace StockPlatform.Ingestion.Backfill;
 /// sessions in the ledger and reports progress. Running it twice changes nothing the second time:
 /// fetched sessions are skipped and upserts are idempotent.
 /// </summary>
+/// <remarks>
+/// One layer retries each kind of fault, so a bad page costs a bounded number of requests: HTTP
+/// faults in the Alpaca client (its rate-limit-aware pipeline), transient database faults where
+/// they happen (DbRetry), and everything that still fails here, as an attempt of the window:
+/// <see cref="IngestionOptions.MaxTaskAttempts"/> of them, backing off, then the window fails with
+/// the reason. The bus only redelivers what a crash left unacknowledged.
+/// </remarks>
 public sealed partial class WindowBackfiller(
     JobStore jobs,
     CalendarStore calendar,
@@ -29,14 +37,20 @@ public sealed partial class WindowBackfiller(
     AlpacaRestClient alpaca,
     IPublishEndpoint bus,
     AgentState agent,
+    IOptions<IngestionOptions> options,
     TimeProvider time,
     ILogger<WindowBackfiller> logger)
 {
-    /// <summary>Runs the task of <paramref name="message"/>; a task already done (a redelivery) is skipped.</summary>
-    public async Task RunAsync(BackfillWindow message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the task of <paramref name="message"/> under a lease. A task that is done, failed,
+    /// cancelled, or held by another agent (a redelivery, a duplicate) is skipped. Never throws
+    /// for the window's own faults: they are recorded as failed attempts.
+    /// </summary>
+    public async Task RunAsync(BackfillWindow message, CancellationToken stopping)
     {
         using var scope = logger.BeginWorkScope(agent: AgentState.AgentName, symbol: message.Symbol, stage: "window");
-        var task = await jobs.StartTaskAsync(message.TaskId, cancellationToken);
+        var settings = options.Value;
+        var task = await jobs.ClaimTaskAsync(message.TaskId, agent.Instance, settings.TaskLease, stopping);
         if (task is null)
         {
             LogSkipped(message.TaskId, message.Start, message.End);
@@ -44,21 +58,53 @@ public sealed partial class WindowBackfiller(
         }
 
         agent.Begin(task.Id, $"{task.Symbol} {task.Start:yyyy-MM-dd}..{task.End:yyyy-MM-dd}");
+        await using var lease = new TaskLease(jobs, task.Id, agent.Instance, settings.TaskLease, time, logger, stopping);
         try
         {
-            await BackfillAsync(task, Symbol.Parse(task.Symbol), cancellationToken);
+            await BackfillAsync(task, Symbol.Parse(task.Symbol), lease.Token);
         }
-        catch (AlpacaException ex) when (!ex.IsTransient)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Bad keys, an unknown symbol, a plan without the feed: retrying cannot help, so the
-            // job fails at once with Alpaca's own words instead of retrying into a storm.
-            var job = await jobs.FailAsync(task.JobId, ex.Message, CancellationToken.None);
-            LogJobFailed(job.Id, ex.Message);
-            await bus.Publish(new JobFailed(job.Id, job.Symbol, ex.Message, time.GetUtcNow()), CancellationToken.None);
+            // The agent is stopping: the window goes back to the queue for whichever agent runs next.
+            await jobs.ReleaseAsync(task.Id, agent.Instance, CancellationToken.None);
+            LogReleased(task.Start, task.End);
+        }
+        catch (OperationCanceledException) when (lease.IsLost)
+        {
+            // Cancelled, or taken over after the lease lapsed: whoever holds it now carries on.
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await RecordFailureAsync(task, ex, settings);
         }
         finally
         {
             agent.End(task.Id);
+        }
+    }
+
+    /// <summary>
+    /// Records a failed attempt. Bad keys, an unknown symbol, a plan without the feed, a request
+    /// Alpaca refuses: no retry can mend those, the window fails at once with Alpaca's words.
+    /// Anything else (Alpaca or the database down past their own retries, a page that fails
+    /// validation) is tried again after a back-off, until the attempts are used up.
+    /// </summary>
+    private async Task RecordFailureAsync(JobTask task, Exception exception, IngestionOptions settings)
+    {
+        var permanent = exception is AlpacaException { IsTransient: false };
+        var reason = exception is AlpacaException or BarValidationException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
+        var retryAt = permanent || task.Attempts >= settings.MaxTaskAttempts ? (DateTimeOffset?)null : time.GetUtcNow() + settings.RetryDelay(task.Attempts);
+        var job = await jobs.RecordFailureAsync(task.Id, agent.Instance, $"{task.Symbol} {task.Start:yyyy-MM-dd}..{task.End:yyyy-MM-dd}: {reason}", retryAt, CancellationToken.None);
+        if (retryAt is { } next)
+        {
+            LogAttemptFailed(task.Attempts, settings.MaxTaskAttempts, task.Start, task.End, reason, next);
+            return;
+        }
+        LogWindowFailed(task.Attempts, task.Start, task.End, reason);
+        if (job is { Status: JobStatus.Failed })
+        {
+            LogJobFailed(job.Id, job.FailedWindows, job.Error ?? reason);
+            await bus.Publish(new JobFailed(job.Id, job.Symbol, job.Error ?? reason, time.GetUtcNow()), CancellationToken.None);
         }
     }
 
@@ -219,7 +265,7 @@ public sealed partial class WindowBackfiller(
     private Task PublishProgressAsync(Job job, CancellationToken cancellationToken) =>
         bus.Publish(new JobProgressed(job.Id, job.Symbol, job.SessionsDone, job.SessionsTotal, job.BarsInserted, job.BarsCorrected, time.GetUtcNow()), cancellationToken);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} ({Start}..{End}) is already done or its job finished; nothing to do")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} ({Start}..{End}) is done, held by another agent, waiting for a retry, or its job finished; nothing to do")]
     private partial void LogSkipped(Guid taskId, DateOnly start, DateOnly end);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored the calendar for {Start}..{End}: {Sessions} trading days")]
@@ -237,8 +283,17 @@ public sealed partial class WindowBackfiller(
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} succeeded: {Sessions} sessions, {Inserted} bars inserted, {Corrected} corrected")]
     private partial void LogJobSucceeded(Guid jobId, int sessions, long inserted, long corrected);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed: {Reason}")]
-    private partial void LogJobFailed(Guid jobId, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed ({FailedWindows} windows): {Reason}")]
+    private partial void LogJobFailed(Guid jobId, int failedWindows, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Attempt {Attempt} of {MaxAttempts} for {Start}..{End} failed ({Reason}); trying again at {RetryAt:O}")]
+    private partial void LogAttemptFailed(int attempt, int maxAttempts, DateOnly start, DateOnly end, string reason, DateTimeOffset retryAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Window {Start}..{End} failed for good after {Attempts} attempt(s): {Reason}")]
+    private partial void LogWindowFailed(int attempts, DateOnly start, DateOnly end, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: window {Start}..{End} goes back to the queue")]
+    private partial void LogReleased(DateOnly start, DateOnly end);
 
     /// <summary>A task's running counts; bars carry over from an earlier, interrupted attempt.</summary>
     private sealed class WindowProgress(JobTask task, int sessionsTotal, int sessionsDone)

@@ -15,8 +15,9 @@ public sealed record Job(
     long BarsCorrected,
     string? Error,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    int FailedWindows = 0)
 {
-    /// <summary>True once the job can change no more.</summary>
-    public bool IsFinished => Status is JobStatus.Succeeded or JobStatus.Failed;
+    /// <summary>True once the job can change no more (until its failed windows are retried).</summary>
+    public bool IsFinished => Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
 }

@@ -12,6 +12,9 @@ public enum JobStatus
     /// <summary>Every task done.</summary>
     Succeeded,
 
-    /// <summary>Stopped for good; <see cref="Job.Error"/> says why.</summary>
+    /// <summary>Every task finished and at least one failed for good; <see cref="Job.Error"/> says why.</summary>
     Failed,
+
+    /// <summary>Stopped on request; what its tasks stored stays.</summary>
+    Cancelled,
 }

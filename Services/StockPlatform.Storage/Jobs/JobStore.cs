@@ -6,32 +6,48 @@ using StockPlatform.Storage.Schema;
 namespace StockPlatform.Storage.Jobs;
 
 /// <summary>
-/// Jobs and their tasks: the queue's durable state. A job's progress is always recomputed from
-/// its tasks in the same transaction that changes one, so redelivered or concurrent task updates
-/// can never double-count.
+/// Jobs and their tasks: the queue's durable state. A job's progress and status are always
+/// recomputed from its tasks in the same transaction that changes one, so redelivered or
+/// concurrent task updates can never double-count. A task runs only under a lease
+/// (<see cref="ClaimTaskAsync"/>): one owner at a time, taken over only once it expires.
 /// </summary>
 public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, DbRetry retry)
 {
     private const string JobColumns =
-        "id, kind, symbol, start_date, end_date, feed, status, sessions_done, sessions_total, bars_inserted, bars_corrected, error, created_at, updated_at";
+        "id, kind, symbol, start_date, end_date, feed, status, sessions_done, sessions_total, bars_inserted, bars_corrected, error, created_at, updated_at, failed_windows";
 
-    private const string TaskColumns = "id, job_id, seq, symbol, start_date, end_date, feed, status, attempts, sessions_done, bars_inserted, bars_corrected, updated_at";
+    private const string TaskColumns =
+        "id, job_id, seq, symbol, start_date, end_date, feed, status, attempts, sessions_done, bars_inserted, bars_corrected, updated_at, lease_owner, lease_expires, retry_at, error";
 
-    // Progress and status follow from the tasks: succeeded when none is left open.
+    // Progress and status follow from the tasks: once none is open, succeeded, or failed with
+    // the first failed window's reason when any failed.
     private const string Recompute = $"""
         UPDATE jobs j SET
             sessions_total = t.total, sessions_done = t.done, bars_inserted = t.inserted, bars_corrected = t.corrected,
-            status = CASE WHEN j.status IN ('queued', 'running') AND t.open = 0 AND t.count > 0 THEN 'succeeded'
+            failed_windows = t.failed,
+            status = CASE WHEN j.status IN ('queued', 'running') AND t.open = 0 AND t.failed > 0 THEN 'failed'
+                          WHEN j.status IN ('queued', 'running') AND t.open = 0 AND t.count > 0 THEN 'succeeded'
                           WHEN j.status = 'queued' AND t.started > 0 THEN 'running'
                           ELSE j.status END,
+            error = CASE WHEN j.status IN ('queued', 'running') AND t.open = 0 AND t.failed > 0 THEN t.first_error ELSE j.error END,
             updated_at = now()
         FROM (SELECT coalesce(sum(sessions_total), 0)::int AS total, coalesce(sum(sessions_done), 0)::int AS done,
                      coalesce(sum(bars_inserted), 0)::bigint AS inserted, coalesce(sum(bars_corrected), 0)::bigint AS corrected,
-                     count(*) FILTER (WHERE status <> 'done') AS open, count(*) AS count,
-                     count(*) FILTER (WHERE status <> 'pending') AS started
+                     count(*) FILTER (WHERE status IN ('pending', 'running')) AS open, count(*) AS count,
+                     count(*) FILTER (WHERE status = 'failed')::int AS failed,
+                     count(*) FILTER (WHERE status <> 'pending') AS started,
+                     (array_agg(error ORDER BY seq) FILTER (WHERE status = 'failed'))[1] AS first_error
               FROM job_tasks WHERE job_id = @job) t
         WHERE j.id = @job
         RETURNING {JobColumns}
+        """;
+
+    // A task a worker may take: pending and not waiting out a back-off, or running under a lease
+    // that expired (its agent died); its job still open.
+    private const string Claimable = """
+        ((t.status = 'pending' AND (t.retry_at IS NULL OR t.retry_at <= now()))
+         OR (t.status = 'running' AND t.lease_expires < now()))
+        AND j.status IN ('queued', 'running')
         """;
 
     /// <summary>
@@ -123,10 +139,12 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
     }
 
     /// <summary>
-    /// Marks a task as started (one more attempt) and its job as running. Returns null when the
-    /// task is already done or its job finished: a redelivered message then does nothing.
+    /// Takes a task for <paramref name="owner"/> until now + <paramref name="lease"/> (one more
+    /// attempt) and marks its job running. Null when the task is not claimable: done, failed,
+    /// cancelled, held by a live lease, waiting out a back-off, or its job finished. A redelivered
+    /// or duplicate message then does nothing.
     /// </summary>
-    public async Task<JobTask?> StartTaskAsync(Guid taskId, CancellationToken cancellationToken = default)
+    public async Task<JobTask?> ClaimTaskAsync(Guid taskId, string owner, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         return await retry.ExecuteAsync(async token =>
@@ -134,22 +152,74 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
             await LockJobOfTaskAsync(connection, transaction, taskId, token).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand($"""
-                UPDATE job_tasks t SET status = 'running', attempts = t.attempts + 1, updated_at = now()
+            var task = await QueryTaskAsync(connection, transaction, $"""
+                UPDATE job_tasks t SET status = 'running', attempts = t.attempts + 1, lease_owner = @owner,
+                    lease_expires = now() + @lease, retry_at = NULL, updated_at = now()
                 FROM jobs j
-                WHERE t.id = @id AND j.id = t.job_id AND t.status IN ('pending', 'running') AND j.status IN ('queued', 'running')
-                RETURNING t.id, t.job_id, t.seq, t.symbol, t.start_date, t.end_date, t.feed, t.status, t.attempts,
-                          t.sessions_done, t.bars_inserted, t.bars_corrected, t.updated_at
-                """, connection, transaction);
-            command.Parameters.AddWithValue("id", taskId);
-            JobTask? task;
-            await using (var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false))
-            {
-                task = await reader.ReadAsync(token).ConfigureAwait(false) ? ReadTask(reader) : null;
-            }
+                WHERE t.id = @id AND j.id = t.job_id AND {Claimable}
+                RETURNING {Prefixed(TaskColumns, "t.")}
+                """, token, ("id", taskId), ("owner", owner), ("lease", lease)).ConfigureAwait(false);
             if (task is not null) await RecomputeAsync(connection, transaction, task.JobId, token).ConfigureAwait(false);
             await transaction.CommitAsync(token).ConfigureAwait(false);
             return task;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Extends the owner's lease. False when the task is no longer running under it (the job was
+    /// cancelled, or the lease lapsed and another agent took the task): the owner stops.
+    /// </summary>
+    public async Task<bool> RenewLeaseAsync(Guid taskId, string owner, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        return await retry.ExecuteAsync(async token =>
+        {
+            await using var command = dataSource.CreateCommand(
+                "UPDATE job_tasks SET lease_expires = now() + @lease WHERE id = @id AND status = 'running' AND lease_owner = @owner");
+            command.Parameters.AddWithValue("id", taskId);
+            command.Parameters.AddWithValue("owner", owner);
+            command.Parameters.AddWithValue("lease", lease);
+            return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 1;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An attempt failed with <paramref name="error"/>: the task waits until <paramref name="retryAt"/>
+    /// for another attempt, or, with <paramref name="retryAt"/> null (attempts used up, or a fault
+    /// no retry can mend), fails for good. The job ends failed once no task is left open. Only
+    /// the lease's owner can record it; anyone else gets null.
+    /// </summary>
+    public Task<Job?> RecordFailureAsync(Guid taskId, string owner, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken = default) =>
+        ChangeOwnedTaskAsync(taskId, owner, retryAt is null
+            ? "status = 'failed', error = @error, lease_owner = NULL, lease_expires = NULL, retry_at = NULL"
+            : "status = 'pending', error = @error, lease_owner = NULL, lease_expires = NULL, retry_at = @retry_at, published_at = NULL",
+            cancellationToken, ("error", error), ("retry_at", (object?)retryAt ?? DBNull.Value));
+
+    /// <summary>
+    /// Gives a task back unfinished (the agent is stopping), without counting the attempt: it is
+    /// sent again at once, to whichever agent is running.
+    /// </summary>
+    public Task<Job?> ReleaseAsync(Guid taskId, string owner, CancellationToken cancellationToken = default) =>
+        ChangeOwnedTaskAsync(taskId, owner,
+            "status = 'pending', attempts = greatest(attempts - 1, 0), lease_owner = NULL, lease_expires = NULL, retry_at = NULL, published_at = NULL",
+            cancellationToken);
+
+    private async Task<Job?> ChangeOwnedTaskAsync(Guid taskId, string owner, string assignments, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        return await retry.ExecuteAsync(async token =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            await LockJobOfTaskAsync(connection, transaction, taskId, token).ConfigureAwait(false);
+            var task = await QueryTaskAsync(connection, transaction, $"""
+                UPDATE job_tasks SET {assignments}, updated_at = now()
+                WHERE id = @id AND status = 'running' AND lease_owner = @owner
+                RETURNING {TaskColumns}
+                """, token, [("id", taskId), ("owner", owner), .. parameters]).ConfigureAwait(false);
+            var job = task is null ? null : await RecomputeAsync(connection, transaction, task.JobId, token).ConfigureAwait(false);
+            await transaction.CommitAsync(token).ConfigureAwait(false);
+            return job;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -161,56 +231,123 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
     public Task<Job> CompleteTaskAsync(Guid taskId, int sessionsTotal, long barsInserted, long barsCorrected, CancellationToken cancellationToken = default) =>
         UpdateTaskAsync(taskId, "done", sessionsTotal, sessionsTotal, barsInserted, barsCorrected, cancellationToken);
 
-    /// <summary>Fails a job for good with a reason a person can read; its open tasks fail with it.</summary>
-    public async Task<Job> FailAsync(Guid jobId, string error, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Cancels an open job: its waiting tasks are cancelled at once, its running ones stop at their
+    /// next page (their lease can no longer be renewed). What was stored stays. Returns the job as
+    /// it now is (unchanged when it had already finished), or null when there is no such job.
+    /// </summary>
+    public async Task<Job?> CancelAsync(Guid jobId, CancellationToken cancellationToken = default)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         return await retry.ExecuteAsync(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
-            // Same lock order as task updates (job row, then tasks), so the two never deadlock.
-            await using (var lockJob = new NpgsqlCommand("SELECT 1 FROM jobs WHERE id = @job FOR UPDATE", connection, transaction))
+            var locked = await QueryJobsAsync(connection, transaction, $"SELECT {JobColumns} FROM jobs WHERE id = @job FOR UPDATE", token, ("job", jobId)).ConfigureAwait(false);
+            if (locked.Count == 0 || locked[0].IsFinished)
             {
-                lockJob.Parameters.AddWithValue("job", jobId);
-                await lockJob.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                await transaction.RollbackAsync(token).ConfigureAwait(false);
+                return locked.Count == 0 ? null : locked[0];
             }
-            await using (var tasks = new NpgsqlCommand(
-                "UPDATE job_tasks SET status = 'failed', error = @error, updated_at = now() WHERE job_id = @job AND status IN ('pending', 'running')", connection, transaction))
-            {
-                tasks.Parameters.AddWithValue("job", jobId);
-                tasks.Parameters.AddWithValue("error", error);
-                await tasks.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            }
-            var jobs = await QueryJobsAsync(connection, transaction, $"""
-                UPDATE jobs SET status = CASE WHEN status IN ('queued', 'running') THEN 'failed' ELSE status END,
-                    error = CASE WHEN status IN ('queued', 'running') THEN @error ELSE error END, updated_at = now()
-                WHERE id = @job RETURNING {JobColumns}
-                """, token, ("job", jobId), ("error", error)).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction,
+                "UPDATE job_tasks SET status = 'cancelled', lease_owner = NULL, lease_expires = NULL, retry_at = NULL, updated_at = now() WHERE job_id = @job AND status IN ('pending', 'running')",
+                token, ("job", jobId)).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, "UPDATE jobs SET status = 'cancelled', updated_at = now() WHERE id = @job", token, ("job", jobId)).ConfigureAwait(false);
+            var job = await RecomputeAsync(connection, transaction, jobId, token).ConfigureAwait(false);
             await transaction.CommitAsync(token).ConfigureAwait(false);
-            return jobs.Count > 0 ? jobs[0] : throw new InvalidOperationException($"job {jobId} does not exist");
+            return job;
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Tasks not done whose job is still open: the work to resume after a restart.</summary>
-    public async Task<IReadOnlyList<JobTask>> GetUnfinishedTasksAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Opens a failed or cancelled job again for the windows that did not finish (failed or
+    /// cancelled ones, with fresh attempts); the windows done stay done. Returns the job and the
+    /// tasks to send, null when there is no such job, and no tasks when the job cannot be retried
+    /// (it is open, succeeded, or another open job covers the same request).
+    /// </summary>
+    public async Task<(Job Job, IReadOnlyList<JobTask> Reopened)?> RetryAsync(Guid jobId, CancellationToken cancellationToken = default)
+    {
+        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        return await retry.ExecuteAsync<(Job, IReadOnlyList<JobTask>)?>(async token =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            var locked = await QueryJobsAsync(connection, transaction, $"SELECT {JobColumns} FROM jobs WHERE id = @job FOR UPDATE", token, ("job", jobId)).ConfigureAwait(false);
+            if (locked.Count == 0) return null;
+            if (locked[0].Status is not (JobStatus.Failed or JobStatus.Cancelled)) return (locked[0], []);
+
+            // The one-open-job-per-request index refuses the reopening when another job took over.
+            await ExecuteAsync(connection, transaction, "SAVEPOINT reopen", token).ConfigureAwait(false);
+            try
+            {
+                await ExecuteAsync(connection, transaction, "UPDATE jobs SET status = 'queued', error = NULL, updated_at = now() WHERE id = @job", token, ("job", jobId)).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await ExecuteAsync(connection, transaction, "ROLLBACK TO SAVEPOINT reopen", token).ConfigureAwait(false);
+                return (locked[0], []);
+            }
+            var reopened = await QueryTasksAsync(connection, transaction, $"""
+                UPDATE job_tasks SET status = 'pending', attempts = 0, error = NULL, retry_at = NULL, published_at = NULL,
+                    lease_owner = NULL, lease_expires = NULL, updated_at = now()
+                WHERE job_id = @job AND status IN ('failed', 'cancelled')
+                RETURNING {TaskColumns}
+                """, token, ("job", jobId)).ConfigureAwait(false);
+            var job = await RecomputeAsync(connection, transaction, jobId, token).ConfigureAwait(false);
+            await transaction.CommitAsync(token).ConfigureAwait(false);
+            return (job, reopened.OrderBy(t => t.Seq).ToList());
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records that the messages of these tasks went out.</summary>
+    public async Task MarkPublishedAsync(IEnumerable<Guid> taskIds, CancellationToken cancellationToken = default)
+    {
+        var ids = taskIds.ToArray();
+        if (ids.Length == 0) return;
+        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        await retry.ExecuteAsync(async token =>
+        {
+            await using var command = dataSource.CreateCommand("UPDATE job_tasks SET published_at = now() WHERE id = ANY(@ids) AND published_at IS NULL");
+            command.Parameters.AddWithValue("ids", ids);
+            return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The tasks whose message must go out now, marked as sent in the same transaction: never
+    /// sent (older than <paramref name="unsentGrace"/>, so a gateway still publishing is not
+    /// raced), due after a back-off, or running under a lease that expired (their agent died),
+    /// which become pending again. One sweeper at a time across every agent: a concurrent caller
+    /// gets nothing. Tasks waiting in the queue behind busy workers are never sent twice.
+    /// </summary>
+    public async Task<IReadOnlyList<JobTask>> TakeDueTasksAsync(TimeSpan unsentGrace, CancellationToken cancellationToken = default)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         return await retry.ExecuteAsync<IReadOnlyList<JobTask>>(async token =>
         {
-            await using var command = dataSource.CreateCommand($"""
-                SELECT t.id, t.job_id, t.seq, t.symbol, t.start_date, t.end_date, t.feed, t.status, t.attempts,
-                       t.sessions_done, t.bars_inserted, t.bars_corrected, t.updated_at
-                FROM job_tasks t JOIN jobs j ON j.id = t.job_id
-                WHERE t.status IN ('pending', 'running') AND j.status IN ('queued', 'running')
-                ORDER BY j.created_at, t.seq
-                """);
-            var tasks = new List<JobTask>();
-            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
-            while (await reader.ReadAsync(token).ConfigureAwait(false)) tasks.Add(ReadTask(reader));
-            return tasks;
+            await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            await using (var gate = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@key)", connection, transaction))
+            {
+                gate.Parameters.AddWithValue("key", SweeperLockKey);
+                if (!(bool)(await gate.ExecuteScalarAsync(token).ConfigureAwait(false))!) return [];
+            }
+            var due = await QueryTasksAsync(connection, transaction, $"""
+                UPDATE job_tasks t SET status = 'pending', lease_owner = NULL, lease_expires = NULL, retry_at = NULL, published_at = now()
+                FROM jobs j
+                WHERE j.id = t.job_id AND j.status IN ('queued', 'running') AND (
+                    (t.status = 'pending' AND t.published_at IS NULL AND t.retry_at IS NULL AND t.updated_at < now() - @grace)
+                    OR (t.status = 'pending' AND t.retry_at <= now())
+                    OR (t.status = 'running' AND t.lease_expires < now()))
+                RETURNING {Prefixed(TaskColumns, "t.")}
+                """, token, ("grace", unsentGrace)).ConfigureAwait(false);
+            await transaction.CommitAsync(token).ConfigureAwait(false);
+            return due.OrderBy(t => t.JobId).ThenBy(t => t.Seq).ToList();
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    // Any constant will do, as long as nothing else in the database uses it.
+    private const long SweeperLockKey = 0x5354_4F43_4B53_5750; // "STOCKSWP"
 
     private async Task<Job> UpdateTaskAsync(Guid taskId, string status, int sessionsTotal, int sessionsDone, long inserted, long corrected, CancellationToken cancellationToken)
     {
@@ -294,10 +431,34 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
                 reader.GetFieldValue<DateOnly>(3), reader.GetFieldValue<DateOnly>(4), reader.GetString(5),
                 ParseStatus(reader.GetString(6)), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt64(9), reader.GetInt64(10),
                 reader.IsDBNull(11) ? null : reader.GetString(11),
-                reader.GetFieldValue<DateTimeOffset>(12), reader.GetFieldValue<DateTimeOffset>(13)));
+                reader.GetFieldValue<DateTimeOffset>(12), reader.GetFieldValue<DateTimeOffset>(13), reader.GetInt32(14)));
         }
         return jobs;
     }
+
+    private static async Task<JobTask?> QueryTaskAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+        (await QueryTasksAsync(connection, transaction, sql, cancellationToken, parameters).ConfigureAwait(false)).FirstOrDefault();
+
+    private static async Task<List<JobTask>> QueryTasksAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        var tasks = new List<JobTask>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) tasks.Add(ReadTask(reader));
+        return tasks;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // The task columns qualified by a table alias, for an UPDATE ... FROM whose RETURNING would be ambiguous.
+    private static string Prefixed(string columns, string prefix) =>
+        string.Join(", ", columns.Split(", ").Select(column => prefix + column));
 
     private static async Task<IReadOnlyList<JobTask>> GetTasksAsync(NpgsqlConnection connection, Guid jobId, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
     {
@@ -312,7 +473,11 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
     private static JobTask ReadTask(DbDataReader reader) => new(
         reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2), reader.GetString(3),
         reader.GetFieldValue<DateOnly>(4), reader.GetFieldValue<DateOnly>(5), reader.GetString(6), reader.GetString(7), reader.GetInt32(8),
-        reader.GetInt32(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetFieldValue<DateTimeOffset>(12));
+        reader.GetInt32(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetFieldValue<DateTimeOffset>(12),
+        reader.IsDBNull(13) ? null : reader.GetString(13),
+        reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
+        reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
+        reader.IsDBNull(16) ? null : reader.GetString(16));
 
     /// <summary>The stored (and served) spelling of a status.</summary>
     public static string ToText(JobStatus status) => status.ToString().ToLowerInvariant();

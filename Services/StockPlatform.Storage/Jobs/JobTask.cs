@@ -2,7 +2,9 @@ namespace StockPlatform.Storage.Jobs;
 
 /// <summary>
 /// One date window of a job for one symbol: the unit of work a message carries. The counters are
-/// what earlier attempts achieved, so a resumed task carries on from them.
+/// what earlier attempts achieved, so a resumed task carries on from them. A running task is held
+/// by <see cref="LeaseOwner"/> until <see cref="LeaseExpires"/>; a pending one with
+/// <see cref="RetryAt"/> waits out a back-off after a failed attempt (<see cref="Error"/>).
 /// </summary>
 public sealed record JobTask(
     Guid Id,
@@ -17,4 +19,8 @@ public sealed record JobTask(
     int SessionsDone = 0,
     long BarsInserted = 0,
     long BarsCorrected = 0,
-    DateTimeOffset UpdatedAt = default);
+    DateTimeOffset UpdatedAt = default,
+    string? LeaseOwner = null,
+    DateTimeOffset? LeaseExpires = null,
+    DateTimeOffset? RetryAt = null,
+    string? Error = null);

@@ -80,8 +80,12 @@ internal sealed class PlatformStack : IAsyncDisposable
             ["ALPACA_TRADING_URL"] = simUrl,
             ["Alpaca__RetryBaseDelay"] = "00:00:00.200",
             ["Alpaca__RetryMaxDelay"] = "00:00:02",
-            ["Ingestion__StaleTaskAfter"] = "00:00:20",
-            ["Ingestion__SweepInterval"] = "00:00:05",
+            // Short enough that a killed agent's windows are taken over, and failed attempts
+            // retried, within a test's patience.
+            ["Ingestion__TaskLease"] = "00:00:06",
+            ["Ingestion__UnsentTaskGrace"] = "00:00:05",
+            ["Ingestion__SweepInterval"] = "00:00:01",
+            ["Ingestion__RetryBaseDelay"] = "00:00:01",
             ["Logging__LogLevel__Default"] = "Warning",
             ["DOTNET_ENVIRONMENT"] = "Development",
         };
