@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.MarketSim.Clock;
 using StockPlatform.MarketSim.Data;
+using StockPlatform.MarketSim.Faults;
 using StockPlatform.MarketSim.Options;
 
 namespace StockPlatform.MarketSim.Apis;
@@ -32,8 +33,10 @@ internal static class BarsApi
         var now = clock.Now;
         if (!BarsQuery.TryParse(request.Query, now, options.Value, out var query, out var error)) return error;
         if (query.After is { } after && after.Symbol != parsed.Value) return ApiErrors.BadRequest("invalid page token");
+        if (SymbolFaults.ErrorFor(options.Value.Faults, [parsed], query.Start, query.End) is { } fault) return fault;
 
         var (bars, next) = ReadPage(market, [parsed], query, now);
+        SymbolFaults.Corrupt(options.Value.Faults, bars, query.Start, query.End);
         return TypedResults.Ok(new SingleSymbolBars(bars.GetValueOrDefault(parsed.Value) ?? [], parsed.Value, next, query.Currency));
     }
 
@@ -50,8 +53,10 @@ internal static class BarsApi
         }
         var now = clock.Now;
         if (!BarsQuery.TryParse(request.Query, now, options.Value, out var query, out var error)) return error;
+        if (SymbolFaults.ErrorFor(options.Value.Faults, symbols, query.Start, query.End) is { } fault) return fault;
 
         var (bars, next) = ReadPage(market, symbols, query, now);
+        SymbolFaults.Corrupt(options.Value.Faults, bars, query.Start, query.End);
         return TypedResults.Ok(new MultiSymbolBars(bars, next, query.Currency));
     }
 

@@ -14,4 +14,12 @@ public sealed class FaultOptions
 
     /// <summary>When set, each stream connection is cut abruptly this long after it authenticated.</summary>
     public TimeSpan? StreamDropAfter { get; set; }
+
+    /// <summary>
+    /// Bar requests that always go wrong for a symbol, as <c>MarketSim:Faults:Symbols:AAPL=500</c>,
+    /// optionally only when the range holds a New York date (<c>500@2024-11-20</c>): <c>500</c> (a server
+    /// error on every attempt), <c>403</c> (access refused), <c>422</c> (the request refused), or
+    /// <c>malformed</c> (bars whose high is below their low).
+    /// </summary>
+    public Dictionary<string, string> Symbols { get; set; } = [];
 }

@@ -24,15 +24,6 @@ public class BackfillEndToEndTests
 
     private static DateTimeOffset NyEnd(string date) => NewYorkTime.StartOfDay(DateOnly.Parse(date, CultureInfo.InvariantCulture).AddDays(1)).AddTicks(-1);
 
-    private static List<Bar> ReadBars(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return [.. document.RootElement.GetProperty("bars").EnumerateArray().Select(bar => new Bar(
-            DateTimeOffset.Parse(bar.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture),
-            bar.GetProperty("open").GetDecimal(), bar.GetProperty("high").GetDecimal(), bar.GetProperty("low").GetDecimal(),
-            bar.GetProperty("close").GetDecimal(), bar.GetProperty("volume").GetInt64(), bar.GetProperty("trade_count").GetInt64(),
-            bar.GetProperty("vwap").GetDecimal()))];
-    }
 
     [Fact]
     public async Task A_two_week_backfill_stores_exactly_the_bars_alpaca_serves_and_a_second_one_inserts_nothing()
@@ -49,12 +40,12 @@ public class BackfillEndToEndTests
         Assert.Equal(9, progress.GetProperty("sessions_done").GetInt32());
         Assert.Equal(truth.Count, progress.GetProperty("bars_inserted").GetInt64());
 
-        var stored = ReadBars(await stack.Client.GetStringAsync($"/bars/SPY?interval=1m&start={From}&end={To}&limit=10000"));
+        var stored = PlatformStack.ReadBars(await stack.Client.GetStringAsync($"/bars/SPY?interval=1m&start={From}&end={To}&limit=10000"));
         Assert.Equal(truth.Count, stored.Count);
         Assert.Equal(truth, stored);
 
         // Daily bars against an independent aggregation of the same minutes: 09:30 to the close.
-        var daily = ReadBars(await stack.Client.GetStringAsync($"/bars/SPY?interval=1d&start={From}&end={To}"));
+        var daily = PlatformStack.ReadBars(await stack.Client.GetStringAsync($"/bars/SPY?interval=1d&start={From}&end={To}"));
         var expected = NyseCalendar.GetTradingDays(DateOnly.Parse(From, CultureInfo.InvariantCulture), DateOnly.Parse(To, CultureInfo.InvariantCulture))
             .Select(day => Aggregate(NewYorkTime.StartOfDay(day.Date), truth.Where(b => b.Timestamp >= day.OpenUtc && b.Timestamp < day.CloseUtc).ToList()))
             .ToList();
@@ -87,17 +78,7 @@ public class BackfillEndToEndTests
 
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
         var truth = stack.Market.GetBars("QQQ", "iex", BarInterval.OneMinute, NyStart(start), NyEnd(end));
-        var stored = new List<Bar>();
-        string? token = null;
-        do
-        {
-            var url = $"/bars/QQQ?interval=1m&start={start}&end={end}&limit=10000" + (token is null ? string.Empty : $"&page_token={token}");
-            var body = await stack.Client.GetStringAsync(url);
-            stored.AddRange(ReadBars(body));
-            using var json = JsonDocument.Parse(body);
-            token = json.RootElement.GetProperty("next_page_token").GetString();
-        }
-        while (token is not null);
+        var stored = await stack.ReadMinutesAsync("QQQ", start, end);
         Assert.Equal(truth.Count, stored.Count);
         Assert.Equal(truth, stored);
         Assert.Equal(truth.Count, await stack.CountBarsAsync("QQQ"));

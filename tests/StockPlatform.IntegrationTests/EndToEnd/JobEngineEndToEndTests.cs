@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
+
+namespace StockPlatform.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The job engine through the gateway, RabbitMQ, the agent and MarketSim: every job ends (failed
+/// windows after bounded attempts, with the reason), cancel and retry.
+/// </summary>
+public class JobEngineEndToEndTests
+{
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(120);
+
+    private const string From = "2024-11-18", To = "2024-11-22";
+
+    [Fact]
+    public async Task Each_fault_mode_fails_its_job_in_bounded_time_with_the_reason_while_the_other_symbols_succeed_exactly()
+    {
+        await using var stack = await PlatformStack.StartAsync(new()
+        {
+            // Only the window holding the date fails for the dated faults; the others store their bars.
+            ["MarketSim:Faults:Symbols:AAPL"] = "500@2024-11-20",
+            ["MarketSim:Faults:Symbols:MSFT"] = "403",
+            ["MarketSim:Faults:Symbols:NVDA"] = "422",
+            ["MarketSim:Faults:Symbols:AMZN"] = "malformed@2024-11-21",
+        }, windowDays: 2);
+
+        var started = DateTime.UtcNow;
+        var ids = new Dictionary<string, Guid>();
+        foreach (var symbol in new[] { "AAPL", "MSFT", "NVDA", "AMZN", "SPY" }) ids[symbol] = await stack.IngestAsync(symbol, From, To);
+        var jobs = new Dictionary<string, JsonElement>();
+        foreach (var (symbol, id) in ids) jobs[symbol] = await stack.WaitForJobAsync(id, JobTimeout);
+        var elapsed = DateTime.UtcNow - started;
+
+        AssertFailed(jobs["AAPL"], windows: 1, "AAPL 2024-11-20..2024-11-21", "Alpaca kept failing (500");
+        AssertFailed(jobs["MSFT"], windows: 3, "MSFT", "403");
+        AssertFailed(jobs["NVDA"], windows: 3, "NVDA", "422");
+        AssertFailed(jobs["AMZN"], windows: 1, "AMZN 2024-11-20..2024-11-21", "is invalid");
+        Assert.Equal("succeeded", jobs["SPY"].GetProperty("status").GetString());
+        // Bounded: five attempts with one-second back-off doubling, not a retry forever.
+        Assert.True(elapsed < TimeSpan.FromSeconds(90), $"the jobs took {elapsed.TotalSeconds:0} s to end");
+
+        // What the other windows stored stays, exactly as MarketSim serves it.
+        Assert.Equal(Truth(stack, "SPY", From, To), await stack.ReadMinutesAsync("SPY", From, To));
+        var aapl = await stack.ReadMinutesAsync("AAPL", From, To);
+        Assert.Equal(
+            Truth(stack, "AAPL", "2024-11-18", "2024-11-19").Concat(Truth(stack, "AAPL", "2024-11-22", "2024-11-22")),
+            aapl);
+        Assert.Equal(0, await stack.CountBarsAsync("MSFT"));
+    }
+
+    [Fact]
+    public async Task A_cancelled_job_stops_keeps_its_bars_and_a_retry_finishes_it_exactly()
+    {
+        // Latency stretches the job so the cancel lands while windows remain.
+        await using var stack = await PlatformStack.StartAsync(new() { ["MarketSim:Faults:Latency"] = "00:00:00.300" }, windowDays: 7);
+        const string start = "2024-01-02", end = "2024-03-29";
+        var id = await stack.IngestAsync("QQQ", start, end);
+        await stack.WaitForJobAsync(id, JobTimeout, job => job.GetProperty("progress").GetProperty("sessions_done").GetInt32() > 0);
+
+        using (var cancel = await stack.Client.DeleteAsync($"/jobs/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        }
+        var cancelled = await stack.GetJobAsync(id);
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        await Task.Delay(TimeSpan.FromSeconds(2)); // running windows stop at their next page
+        var stopped = await stack.CountBarsAsync("QQQ");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(stopped, await stack.CountBarsAsync("QQQ"));
+        Assert.True(stopped > 0);
+        using (var again = await stack.Client.DeleteAsync($"/jobs/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode); // still cancelled: nothing changes
+        }
+
+        using (var retry = await stack.Client.PostAsync($"/jobs/{id}/retry", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        }
+        var finished = await stack.WaitForJobAsync(id, JobTimeout);
+        Assert.Equal("succeeded", finished.GetProperty("status").GetString());
+        Assert.Equal(Truth(stack, "QQQ", start, end), await stack.ReadMinutesAsync("QQQ", start, end));
+
+        using var late = await stack.Client.DeleteAsync($"/jobs/{id}");
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        using var nothing = await stack.Client.PostAsync($"/jobs/{id}/retry", null);
+        Assert.Equal(HttpStatusCode.Conflict, nothing.StatusCode);
+        using var unknown = await stack.Client.DeleteAsync($"/jobs/{Guid.NewGuid()}");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    private static void AssertFailed(JsonElement job, int windows, string where, string reason)
+    {
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        Assert.Equal(windows, job.GetProperty("progress").GetProperty("failed_windows").GetInt32());
+        var error = job.GetProperty("error").GetString();
+        Assert.Contains(where, error);
+        Assert.Contains(reason, error);
+        Assert.DoesNotContain(PlatformStack.Secret, error);
+    }
+
+    private static List<Bar> Truth(PlatformStack stack, string symbol, string from, string to) =>
+        [.. stack.Market.GetBars(symbol, "iex", BarInterval.OneMinute,
+            NewYorkTime.StartOfDay(DateOnly.Parse(from, CultureInfo.InvariantCulture)),
+            NewYorkTime.StartOfDay(DateOnly.Parse(to, CultureInfo.InvariantCulture).AddDays(1)).AddTicks(-1))];
+}
