@@ -144,26 +144,14 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
     /// cancelled, held by a live lease, waiting out a back-off, or its job finished. A redelivered
     /// or duplicate message then does nothing.
     /// </summary>
-    public async Task<JobTask?> ClaimTaskAsync(Guid taskId, string owner, TimeSpan lease, CancellationToken cancellationToken = default)
-    {
-        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        return await retry.ExecuteAsync(async token =>
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
-            await LockJobOfTaskAsync(connection, transaction, taskId, token).ConfigureAwait(false);
-            var task = await QueryTaskAsync(connection, transaction, $"""
-                UPDATE job_tasks t SET status = 'running', attempts = t.attempts + 1, lease_owner = @owner,
-                    lease_expires = now() + @lease, retry_at = NULL, updated_at = now()
-                FROM jobs j
-                WHERE t.id = @id AND j.id = t.job_id AND {Claimable}
-                RETURNING {Prefixed(TaskColumns, "t.")}
-                """, token, ("id", taskId), ("owner", owner), ("lease", lease)).ConfigureAwait(false);
-            if (task is not null) await RecomputeAsync(connection, transaction, task.JobId, token).ConfigureAwait(false);
-            await transaction.CommitAsync(token).ConfigureAwait(false);
-            return task;
-        }, cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<JobTask?> ClaimTaskAsync(Guid taskId, string owner, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        (await ChangeTaskAsync(taskId, $"""
+            UPDATE job_tasks t SET status = 'running', attempts = t.attempts + 1, lease_owner = @owner,
+                lease_expires = now() + @lease, retry_at = NULL, updated_at = now()
+            FROM jobs j
+            WHERE t.id = @id AND j.id = t.job_id AND {Claimable}
+            RETURNING {Prefixed(TaskColumns, "t.")}
+            """, cancellationToken, ("owner", owner), ("lease", lease)).ConfigureAwait(false)).Task;
 
     /// <summary>
     /// Extends the owner's lease. False when the task is no longer running under it (the job was
@@ -204,22 +192,29 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
             "status = 'pending', attempts = greatest(attempts - 1, 0), lease_owner = NULL, lease_expires = NULL, retry_at = NULL, published_at = NULL",
             cancellationToken);
 
-    private async Task<Job?> ChangeOwnedTaskAsync(Guid taskId, string owner, string assignments, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private async Task<Job?> ChangeOwnedTaskAsync(Guid taskId, string owner, string assignments, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+        (await ChangeTaskAsync(taskId, $"""
+            UPDATE job_tasks SET {assignments}, updated_at = now()
+            WHERE id = @id AND status = 'running' AND lease_owner = @owner
+            RETURNING {TaskColumns}
+            """, cancellationToken, [("owner", owner), .. parameters]).ConfigureAwait(false)).Job;
+
+    /// <summary>
+    /// Runs one UPDATE of a task (parameter @id, returning its columns) under its job's lock, and
+    /// recomputes the job when a row changed: the task and the job as they now are.
+    /// </summary>
+    private async Task<(JobTask? Task, Job? Job)> ChangeTaskAsync(Guid taskId, string update, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        return await retry.ExecuteAsync(async token =>
+        return await retry.ExecuteAsync<(JobTask?, Job?)>(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
             await LockJobOfTaskAsync(connection, transaction, taskId, token).ConfigureAwait(false);
-            var task = await QueryTaskAsync(connection, transaction, $"""
-                UPDATE job_tasks SET {assignments}, updated_at = now()
-                WHERE id = @id AND status = 'running' AND lease_owner = @owner
-                RETURNING {TaskColumns}
-                """, token, [("id", taskId), ("owner", owner), .. parameters]).ConfigureAwait(false);
+            var task = await QueryTaskAsync(connection, transaction, update, token, [("id", taskId), .. parameters]).ConfigureAwait(false);
             var job = task is null ? null : await RecomputeAsync(connection, transaction, task.JobId, token).ConfigureAwait(false);
             await transaction.CommitAsync(token).ConfigureAwait(false);
-            return job;
+            return (task, job);
         }, cancellationToken).ConfigureAwait(false);
     }
 
