@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace StockPlatform.Testing;
 
@@ -39,7 +37,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     public static ServiceProcess Start(string projectDirectory, string assembly, IReadOnlyDictionary<string, string> environment)
     {
         var dll = Locate(projectDirectory, assembly);
-        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var url = new Uri($"http://127.0.0.1:{LocalServer.FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { dll },
@@ -109,20 +107,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     {
         // The caller runs from its own bin/<configuration>/net10.0/.
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (!File.Exists(Path.Combine(dir.FullName, "StockPlatform.sln"))) continue;
-            var dll = Path.Combine(dir.FullName, projectDirectory, "bin", configuration, "net10.0", assembly + ".dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first: {dll} is missing.");
-        }
-        throw new DirectoryNotFoundException("Repository root (StockPlatform.sln) not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>A TCP port on the loopback that nothing listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var dll = Path.Combine(LocalServer.RepositoryRoot(), projectDirectory, "bin", configuration, "net10.0", assembly + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first: {dll} is missing.");
     }
 }

@@ -7,6 +7,7 @@ using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.MarketSim.Data;
 using StockPlatform.MarketSim.Options;
+using StockPlatform.Testing;
 
 namespace StockPlatform.AppHost.Tests;
 
@@ -60,12 +61,7 @@ public class LocalPlatformTests(LocalPlatform platform) : IClassFixture<LocalPla
         Assert.NotEmpty(truth);
         Assert.Equal(truth.Count, job.GetProperty("progress").GetProperty("bars_inserted").GetInt64());
 
-        using var bars = JsonDocument.Parse(await platform.Gateway.GetStringAsync($"/bars/SPY?interval=1m&start={from}&end={to}&limit=10000"));
-        var stored = bars.RootElement.GetProperty("bars").EnumerateArray().Select(bar => new Bar(
-            DateTimeOffset.Parse(bar.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture),
-            bar.GetProperty("open").GetDecimal(), bar.GetProperty("high").GetDecimal(), bar.GetProperty("low").GetDecimal(),
-            bar.GetProperty("close").GetDecimal(), bar.GetProperty("volume").GetInt64(), bar.GetProperty("trade_count").GetInt64(),
-            bar.GetProperty("vwap").GetDecimal())).ToList();
+        var stored = GatewayBars.Parse(await platform.Gateway.GetStringAsync($"/bars/SPY?interval=1m&start={from}&end={to}&limit=10000"));
         Assert.Equal(truth, stored);
     }
 

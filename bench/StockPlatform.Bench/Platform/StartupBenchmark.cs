@@ -26,13 +26,13 @@ internal static class StartupBenchmark
         var options = new Arguments(args);
         var runs = options.Int("runs", 3);
         var idle = TimeSpan.FromSeconds(options.Double("idle-seconds", 20));
-        var root = RepositoryRoot();
+        var root = LocalServer.RepositoryRoot();
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Release";
 
         var results = new List<RunResult>();
         for (var run = 1; run <= runs; run++)
         {
-            var servers = await MeasureServersAsync(root, idle);
+            var servers = await MeasureServersAsync(idle);
             var platform = await MeasurePlatformAsync(root, configuration, idle);
             results.Add(new RunResult(servers, platform));
             Console.WriteLine($"run {run}/{runs}: servers {servers.Ready.TotalSeconds:0.0} s, platform {platform.AllHealthy.TotalSeconds:0.0} s cold / {platform.WarmAllHealthy.TotalSeconds:0.0} s warm, {platform.Memory.Values.Sum() / 1024.0:0} MiB at idle");
@@ -88,14 +88,14 @@ internal static class StartupBenchmark
     private sealed record PlatformResult(TimeSpan GatewayHealthy, TimeSpan AllHealthy, TimeSpan WarmAllHealthy, TimeSpan Stop, Dictionary<string, long> Memory);
 
     /// <summary>Both servers by <c>scripts/local-server.sh</c>, as the AppHost runs them, until each accepts a client.</summary>
-    private static async Task<ServersResult> MeasureServersAsync(string root, TimeSpan idle)
+    private static async Task<ServersResult> MeasureServersAsync(TimeSpan idle)
     {
-        var data = NewDataDirectory();
+        var data = LocalServer.NewDataDirectory("stockplatform-bench-");
         var password = "bench" + Guid.NewGuid().ToString("N")[..8];
-        var (pgPort, amqpPort, distPort, epmdPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort());
+        var (pgPort, amqpPort, distPort, epmdPort) = (LocalServer.FreePort(), LocalServer.FreePort(), LocalServer.FreePort(), LocalServer.FreePort());
         var clock = Stopwatch.StartNew();
-        using var postgres = StartScript(root, "postgres", new() { ["LOCAL_DATA_DIR"] = data, ["LOCAL_PORT"] = $"{pgPort}", ["LOCAL_PASSWORD"] = password });
-        using var rabbitmq = StartScript(root, "rabbitmq", new()
+        var postgres = LocalServer.Start("postgres", new Dictionary<string, string> { ["LOCAL_DATA_DIR"] = data, ["LOCAL_PORT"] = $"{pgPort}", ["LOCAL_PASSWORD"] = password });
+        var rabbitmq = LocalServer.Start("rabbitmq", new Dictionary<string, string>
         {
             ["LOCAL_DATA_DIR"] = data, ["LOCAL_PORT"] = $"{amqpPort}", ["LOCAL_PASSWORD"] = password, ["LOCAL_USER"] = "bench",
             ["LOCAL_NODE_NAME"] = "bench@localhost", ["LOCAL_DIST_PORT"] = $"{distPort}", ["LOCAL_EPMD_PORT"] = $"{epmdPort}",
@@ -119,15 +119,15 @@ internal static class StartupBenchmark
         }
         finally
         {
-            await StopAsync(postgres);
-            await StopAsync(rabbitmq);
+            await postgres.DisposeAsync();
+            await rabbitmq.DisposeAsync();
             Directory.Delete(data, recursive: true);
         }
     }
 
     private static async Task<PlatformResult> MeasurePlatformAsync(string root, string configuration, TimeSpan idle)
     {
-        var data = NewDataDirectory();
+        var data = LocalServer.NewDataDirectory("stockplatform-bench-");
         try
         {
             var clock = Stopwatch.StartNew();
@@ -232,24 +232,6 @@ internal static class StartupBenchmark
         }
     }
 
-    private static Process StartScript(string root, string server, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("bash") { ArgumentList = { Path.Combine(root, "scripts", "local-server.sh"), server }, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task StopAsync(Process process)
-    {
-        Signal(process.Id);
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
-    }
-
     private static void Signal(int pid) => Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
 
     private static async Task UntilAsync(Func<Task> attempt)
@@ -269,20 +251,4 @@ internal static class StartupBenchmark
         }
     }
 
-    private static string NewDataDirectory()
-    {
-        var data = Directory.CreateTempSubdirectory("stockplatform-bench-").FullName;
-        // The servers run as their own users and must reach their directories under this one.
-        File.SetUnixFileMode(data, (UnixFileMode)0b111_101_101);
-        return data;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "StockPlatform.sln"))) return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("StockPlatform.sln not found above " + AppContext.BaseDirectory);
-    }
 }

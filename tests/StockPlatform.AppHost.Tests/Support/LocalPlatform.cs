@@ -3,6 +3,7 @@ using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using StockPlatform.Testing;
 
 namespace StockPlatform.AppHost.Tests.Support;
 
@@ -12,6 +13,7 @@ namespace StockPlatform.AppHost.Tests.Support;
 /// data directory of the test's own, every port picked free, and the Aspire dashboard with a known
 /// telemetry API key. Started once for the tests that share it.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class LocalPlatform : IAsyncLifetime
 {
     /// <summary>Every resource the local platform declares, infrastructure first.</summary>
@@ -25,7 +27,7 @@ public sealed class LocalPlatform : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("the platform has not started");
 
-    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("stockplatform-apphost-").FullName;
+    public string DataDirectory { get; } = LocalServer.NewDataDirectory("stockplatform-apphost-");
 
     public HttpClient Gateway { get; private set; } = null!;
 
@@ -34,8 +36,6 @@ public sealed class LocalPlatform : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // The servers run as their own users and must reach their directories under this one.
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(DataDirectory, (UnixFileMode)0b111_101_101);
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.StockPlatform_AppHost>(
             [

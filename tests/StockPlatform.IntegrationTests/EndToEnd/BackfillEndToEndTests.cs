@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StockPlatform.Contracts;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
+using StockPlatform.Testing;
 
 namespace StockPlatform.IntegrationTests.EndToEnd;
 
@@ -40,12 +41,12 @@ public class BackfillEndToEndTests
         Assert.Equal(9, progress.GetProperty("sessions_done").GetInt32());
         Assert.Equal(truth.Count, progress.GetProperty("bars_inserted").GetInt64());
 
-        var stored = PlatformStack.ReadBars(await stack.Client.GetStringAsync($"/bars/SPY?interval=1m&start={From}&end={To}&limit=10000"));
+        var stored = GatewayBars.Parse(await stack.Client.GetStringAsync($"/bars/SPY?interval=1m&start={From}&end={To}&limit=10000"));
         Assert.Equal(truth.Count, stored.Count);
         Assert.Equal(truth, stored);
 
         // Daily bars against an independent aggregation of the same minutes: 09:30 to the close.
-        var daily = PlatformStack.ReadBars(await stack.Client.GetStringAsync($"/bars/SPY?interval=1d&start={From}&end={To}"));
+        var daily = GatewayBars.Parse(await stack.Client.GetStringAsync($"/bars/SPY?interval=1d&start={From}&end={To}"));
         var expected = NyseCalendar.GetTradingDays(DateOnly.Parse(From, CultureInfo.InvariantCulture), DateOnly.Parse(To, CultureInfo.InvariantCulture))
             .Select(day => Aggregate(NewYorkTime.StartOfDay(day.Date), truth.Where(b => b.Timestamp >= day.OpenUtc && b.Timestamp < day.CloseUtc).ToList()))
             .ToList();

@@ -156,23 +156,12 @@ internal sealed class PlatformStack : IAsyncDisposable
         {
             var url = $"/bars/{symbol}?interval=1m&start={start}&end={end}&limit=10000" + (token is null ? string.Empty : $"&page_token={token}");
             var body = await Client.GetStringAsync(url);
-            stored.AddRange(ReadBars(body));
+            stored.AddRange(GatewayBars.Parse(body));
             using var json = JsonDocument.Parse(body);
             token = json.RootElement.GetProperty("next_page_token").GetString();
         }
         while (token is not null);
         return stored;
-    }
-
-    /// <summary>The bars of a <c>GET /bars</c> answer.</summary>
-    public static List<Bar> ReadBars(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return [.. document.RootElement.GetProperty("bars").EnumerateArray().Select(bar => new Bar(
-            DateTimeOffset.Parse(bar.GetProperty("timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
-            bar.GetProperty("open").GetDecimal(), bar.GetProperty("high").GetDecimal(), bar.GetProperty("low").GetDecimal(),
-            bar.GetProperty("close").GetDecimal(), bar.GetProperty("volume").GetInt64(), bar.GetProperty("trade_count").GetInt64(),
-            bar.GetProperty("vwap").GetDecimal()))];
     }
 
     /// <summary>Rows stored in bars_1m for a symbol.</summary>
