@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -9,28 +11,45 @@ using StockPlatform.Storage.Jobs;
 namespace StockPlatform.Gateway.Apis;
 
 /// <summary>
-/// <c>POST /ingest/{symbol}</c>: queue a backfill of 1-minute bars. The job is split into date
-/// windows, one task (and one message) each, so no message holds hours of work and a crash
-/// loses at most one window. Asking again for the same symbol, range and feed while that job is
-/// queued or running returns it instead of starting another.
+/// Queues backfills of 1-minute bars: <c>POST /ingest/{symbol}</c> for one symbol, <c>POST /jobs</c>
+/// with a JSON body for several. A job is split into date windows, one task (and one message) per
+/// symbol and window, so no message holds hours of work and a crash loses at most one window; the
+/// agent fetches windows of different symbols over the same dates together. Asking again for the
+/// same symbols, range and feed while that job is queued or running returns it instead of
+/// starting another.
 /// </summary>
 public static partial class IngestApi
 {
     /// <summary>The job kind of a historical backfill.</summary>
     public const string BackfillKind = "backfill";
 
-    /// <summary>Maps the ingest endpoint.</summary>
+    /// <summary>Most symbols one job may name.</summary>
+    public const int MaxSymbolsPerJob = 1000;
+
+    /// <summary>Maps the ingest endpoints.</summary>
     public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/ingest/{symbol}", StartIngestAsync)
             .WithName("StartIngest")
             .WithTags("Ingest")
             .WithSummary("Queue a backfill of 1-minute bars for a symbol and date range");
+        app.MapPost("/jobs", StartJobAsync)
+            .WithName("StartJob")
+            .WithTags("Jobs")
+            .WithSummary("Queue a backfill of 1-minute bars for several symbols over one date range")
+            .Accepts<BackfillRequest>("application/json");
         return app;
     }
 
     /// <summary>The body of an accepted (202) or repeated (200) ingest request.</summary>
     public sealed record IngestResponse(Guid JobId, string Symbol, DateOnly Start, DateOnly End, string Feed, string Status);
+
+    /// <summary>The body of <c>POST /jobs</c>; dates are <c>YYYY-MM-DD</c> (New York trading dates).</summary>
+    public sealed record BackfillRequest(
+        [property: JsonPropertyName("symbols")] IReadOnlyList<string?>? Symbols,
+        [property: JsonPropertyName("start")] string? Start,
+        [property: JsonPropertyName("end")] string? End,
+        [property: JsonPropertyName("feed")] string? Feed);
 
     internal static async Task<Results<Accepted<IngestResponse>, Ok<IngestResponse>, ValidationProblem>> StartIngestAsync(
         string symbol,
@@ -45,26 +64,87 @@ public static partial class IngestApi
         CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
-        var today = NewYorkTime.DateOf(time.GetUtcNow());
         var ticker = RequestParsing.Symbol(symbol, problems);
-        var from = RequestParsing.Date(start, "start", today.AddDays(-30), problems);
-        var to = RequestParsing.Date(end, "end", today, problems);
-        var source = RequestParsing.OneOf(feed, "feed", options.Value.DefaultFeed, problems, "iex", "sip");
-        if (from is { } f && to is { } t)
-        {
-            if (f > t) problems.Add("start", $"start {f:yyyy-MM-dd} is after end {t:yyyy-MM-dd}.");
-            if (t > today) problems.Add("end", $"end {t:yyyy-MM-dd} is in the future (today in New York is {today:yyyy-MM-dd}).");
-            if (f.Year < NyseCalendar.FirstYear) problems.Add("start", $"start must be {NyseCalendar.FirstYear}-01-01 or later.");
-        }
+        var range = ReadRange(start, end, feed, time, options.Value, problems);
         if (problems.Any) return problems.ToResult();
 
-        var windows = JobWindow.Split(from!.Value, to!.Value, options.Value.WindowDays, today);
-        var (job, tasks, created) = await jobs.CreateOrGetActiveAsync(BackfillKind, ticker!.Value, from.Value, to.Value, source!, windows, cancellationToken);
+        var (job, created) = await QueueAsync([ticker!.Value.Value], range!.Value, jobs, bus, options.Value, time, logger, cancellationToken);
         var body = new IngestResponse(job.Id, job.Symbol, job.Start, job.End, job.Feed, JobStore.ToText(job.Status));
-        if (!created) return TypedResults.Ok(body);
+        return created ? TypedResults.Accepted($"/jobs/{job.Id}", body) : TypedResults.Ok(body);
+    }
 
-        await PublishAsync(job, tasks, jobs, bus, logger, cancellationToken);
-        return TypedResults.Accepted($"/jobs/{job.Id}", body);
+    internal static async Task<Results<Accepted<JobsApi.JobResponse>, Ok<JobsApi.JobResponse>, ValidationProblem>> StartJobAsync(
+        HttpRequest request,
+        JobStore jobs,
+        IPublishEndpoint bus,
+        TimeProvider time,
+        IOptions<IngestOptions> options,
+        ILogger<IngestOptions> logger,
+        CancellationToken cancellationToken)
+    {
+        var problems = new ApiProblems();
+        BackfillRequest? body = null;
+        if (!request.HasJsonContentType())
+        {
+            problems.Add("body", "send a JSON object with Content-Type: application/json, like {\"symbols\": [\"SPY\", \"QQQ\"], \"start\": \"2024-01-02\", \"end\": \"2024-03-28\", \"feed\": \"iex\"}.");
+            return problems.ToResult();
+        }
+        try
+        {
+            body = await request.ReadFromJsonAsync<BackfillRequest>(cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            problems.Add("body", $"is not the JSON this endpoint takes: {ex.Message}");
+            return problems.ToResult();
+        }
+
+        var symbols = new List<string>();
+        if (body?.Symbols is not { Count: > 0 } names) problems.Add("symbols", "name at least one symbol, like [\"SPY\", \"QQQ\"].");
+        else if (names.Count > MaxSymbolsPerJob) problems.Add("symbols", $"at most {MaxSymbolsPerJob} symbols per job; split the list over several jobs.");
+        else
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                var item = new ApiProblems();
+                if (RequestParsing.Symbol(names[i], item) is { } ticker)
+                {
+                    if (!symbols.Contains(ticker.Value)) symbols.Add(ticker.Value);
+                }
+                else problems.Add($"symbols[{i}]", item.FirstMessage("symbol"));
+            }
+        }
+        var range = ReadRange(body?.Start, body?.End, body?.Feed, time, options.Value, problems);
+        if (problems.Any) return problems.ToResult();
+
+        var (job, created) = await QueueAsync(symbols, range!.Value, jobs, bus, options.Value, time, logger, cancellationToken);
+        var response = JobsApi.ToResponse(job);
+        return created ? TypedResults.Accepted($"/jobs/{job.Id}", response) : TypedResults.Ok(response);
+    }
+
+    /// <summary>The date range and feed of a backfill, each bad value reported under its own name.</summary>
+    private static (DateOnly Start, DateOnly End, string Feed)? ReadRange(string? start, string? end, string? feed, TimeProvider time, IngestOptions options, ApiProblems problems)
+    {
+        var today = NewYorkTime.DateOf(time.GetUtcNow());
+        var from = RequestParsing.Date(start, "start", today.AddDays(-30), problems);
+        var to = RequestParsing.Date(end, "end", today, problems);
+        var source = RequestParsing.OneOf(feed, "feed", options.DefaultFeed, problems, "iex", "sip");
+        if (from is not { } f || to is not { } t || source is null) return null;
+        if (f > t) problems.Add("start", $"start {f:yyyy-MM-dd} is after end {t:yyyy-MM-dd}.");
+        if (t > today) problems.Add("end", $"end {t:yyyy-MM-dd} is in the future (today in New York is {today:yyyy-MM-dd}).");
+        if (f.Year < NyseCalendar.FirstYear) problems.Add("start", $"start must be {NyseCalendar.FirstYear}-01-01 or later.");
+        return (f, t, source);
+    }
+
+    /// <summary>Stores the job (or finds the same one open) and sends its tasks when it is new.</summary>
+    private static async Task<(Job Job, bool Created)> QueueAsync(IReadOnlyList<string> symbols, (DateOnly Start, DateOnly End, string Feed) range,
+        JobStore jobs, IPublishEndpoint bus, IngestOptions options, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        var today = NewYorkTime.DateOf(time.GetUtcNow());
+        var windows = JobWindow.Split(range.Start, range.End, options.WindowDays, today);
+        var (job, tasks, created) = await jobs.CreateOrGetActiveAsync(BackfillKind, symbols, range.Start, range.End, range.Feed, windows, cancellationToken);
+        if (created) await PublishAsync(job, tasks, jobs, bus, logger, cancellationToken);
+        return (job, created);
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ using StockPlatform.Storage.Jobs;
 namespace StockPlatform.Gateway.Apis;
 
 /// <summary>
-/// <c>GET /jobs/{id}</c> and <c>GET /jobs?status=&amp;symbol=</c>: what a backfill is doing;
+/// <c>GET /jobs/{id}</c> and <c>GET /jobs?status=&amp;symbol=</c> (jobs that include the symbol): what a backfill is doing;
 /// <c>DELETE /jobs/{id}</c> cancels one, <c>POST /jobs/{id}/retry</c> runs its failed windows again.
 /// </summary>
 public static partial class JobsApi
@@ -24,10 +24,11 @@ public static partial class JobsApi
     /// <summary>Sessions and bars done so far, and the windows that failed for good.</summary>
     public sealed record JobProgress(int SessionsDone, int SessionsTotal, long BarsInserted, long BarsCorrected, int FailedWindows);
 
-    /// <summary>A job as the API shows it.</summary>
+    /// <summary>A job as the API shows it: <c>symbol</c> is its display name (the tickers joined by commas), <c>symbols</c> the list.</summary>
     public sealed record JobResponse(
         Guid JobId,
         string Symbol,
+        IReadOnlyList<string> Symbols,
         DateOnly Start,
         DateOnly End,
         string Feed,
@@ -95,6 +96,7 @@ public static partial class JobsApi
     internal static JobResponse ToResponse(Job job) => new(
         job.Id,
         job.Symbol,
+        job.Symbols,
         job.Start,
         job.End,
         job.Feed,

@@ -8,9 +8,27 @@ public sealed class IngestionOptions
     /// <summary>Configuration section name.</summary>
     public const string SectionName = "Ingestion";
 
-    /// <summary>Windows processed at once (several symbols backfill together, sharing the one Alpaca budget).</summary>
+    /// <summary>
+    /// Paged requests in flight at once, over every batch (they share the one Alpaca budget; a
+    /// few keep it busy while pages are being stored).
+    /// </summary>
     [Range(1, 64)]
-    public int MaxConcurrentWindows { get; set; } = 4;
+    public int MaxConcurrentFetches { get; set; } = 4;
+
+    /// <summary>Most windows fetched together in one batch.</summary>
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// A batch closes once no further window has arrived for this long, so the windows of a burst
+    /// of requests (one job's, or many posted one after another) are planned together.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan BatchWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Batches run at once, so a new request starts while a long batch still works.</summary>
+    [Range(1, 16)]
+    public int ConcurrentBatches { get; set; } = 2;
 
     /// <summary>
     /// How long a claimed window stays this agent's without a renewal (renewed every third of it

@@ -66,7 +66,7 @@ public sealed class JobTests : IAsyncLifetime
         Assert.Equal(("running", 2, "agent-b"), (takenOver!.Status, takenOver.Attempts, takenOver.LeaseOwner));
         Assert.False(await _db.Jobs.RenewLeaseAsync(tasks[0].Id, "agent-a", TimeSpan.FromMinutes(1)));
 
-        await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 0);
+        await _db.Jobs.CompleteTaskAsync(tasks[0].Id, "agent-b", 10, 3_900, 0);
         Assert.Null(await _db.Jobs.ClaimTaskAsync(tasks[0].Id, "agent-c", TimeSpan.FromMinutes(1)));
         Assert.Null(await _db.Jobs.ClaimTaskAsync(Guid.NewGuid(), "agent-c", TimeSpan.FromMinutes(1)));
     }
@@ -89,7 +89,7 @@ public sealed class JobTests : IAsyncLifetime
         Assert.Equal(2, (await ClaimAsync(tasks[1].Id))!.Attempts);
         var stillOpen = await _db.Jobs.RecordFailureAsync(tasks[1].Id, Owner, "bar 3 (SPY 2024-03-20T13:31:00Z) is invalid: high below low", null);
         Assert.Equal(JobStatus.Running, stillOpen!.Status); // the other window still runs
-        var finished = await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 0);
+        var finished = (await _db.Jobs.CompleteTaskAsync(tasks[0].Id, Owner, 10, 3_900, 0))!;
 
         Assert.Equal(JobStatus.Failed, finished.Status);
         Assert.Equal(1, finished.FailedWindows);
@@ -121,9 +121,9 @@ public sealed class JobTests : IAsyncLifetime
     {
         var (job, tasks, _) = await CreateAsync();
         await ClaimAsync(tasks[0].Id);
-        await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 0);
+        await _db.Jobs.CompleteTaskAsync(tasks[0].Id, Owner, 10, 3_900, 0);
         await ClaimAsync(tasks[1].Id);
-        await _db.Jobs.UpdateTaskProgressAsync(tasks[1].Id, 11, 4, 1_000, 0);
+        await _db.Jobs.UpdateTaskProgressAsync(tasks[1].Id, Owner, 11, 4, 1_000, 0);
 
         var cancelled = await _db.Jobs.CancelAsync(job.Id);
 
@@ -154,15 +154,17 @@ public sealed class JobTests : IAsyncLifetime
         var (job, tasks, _) = await CreateAsync();
         await ClaimAsync(tasks[0].Id);
 
-        var progress = await _db.Jobs.UpdateTaskProgressAsync(tasks[0].Id, 10, 4, 1_000, 3);
-        var completed = await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 5);
-        var redelivered = await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 5);
+        var progress = (await _db.Jobs.UpdateTaskProgressAsync(tasks[0].Id, Owner, 10, 4, 1_000, 3))!;
+        var completed = (await _db.Jobs.CompleteTaskAsync(tasks[0].Id, Owner, 10, 3_900, 5))!;
+        var redelivered = await _db.Jobs.CompleteTaskAsync(tasks[0].Id, Owner, 10, 3_900, 5);
+        var notOwner = await _db.Jobs.UpdateTaskProgressAsync(tasks[1].Id, "someone-else", 11, 4, 1_000, 0);
         await ClaimAsync(tasks[1].Id);
-        var last = await _db.Jobs.CompleteTaskAsync(tasks[1].Id, 11, 4_200, 0);
+        var last = (await _db.Jobs.CompleteTaskAsync(tasks[1].Id, Owner, 11, 4_200, 0))!;
 
         Assert.Equal((4, 21, 1_000L, 3L, JobStatus.Running), Totals(progress));
         Assert.Equal((10, 21, 3_900L, 5L, JobStatus.Running), Totals(completed));
-        Assert.Equal(Totals(completed), Totals(redelivered)); // counted once
+        Assert.Null(redelivered); // counted once: a done task is no longer anyone's
+        Assert.Null(notOwner); // only the lease's owner changes a task
         Assert.Equal((21, 21, 8_100L, 5L, JobStatus.Succeeded), Totals(last));
         Assert.True(last.IsFinished);
         Assert.Null(last.Error);
@@ -181,7 +183,7 @@ public sealed class JobTests : IAsyncLifetime
             var (job, tasks, _) = await _db.Jobs.CreateOrGetActiveAsync("backfill", $"C{attempt}", Start, Start.AddDays(7), "iex", windows);
             foreach (var task in tasks) await ClaimAsync(task.Id);
 
-            await Task.WhenAll(tasks.Select(task => Task.Run(() => _db.Jobs.CompleteTaskAsync(task.Id, 1, 100, 1))));
+            await Task.WhenAll(tasks.Select(task => Task.Run(() => _db.Jobs.CompleteTaskAsync(task.Id, Owner, 1, 100, 1))));
 
             var finished = await _db.Jobs.GetAsync(job.Id);
             Assert.Equal((8, 8, 800L, 8L, JobStatus.Succeeded), Totals(finished!));
@@ -193,12 +195,12 @@ public sealed class JobTests : IAsyncLifetime
     {
         var (job, tasks, _) = await CreateAsync();
         await ClaimAsync(tasks[0].Id);
-        var completed = await _db.Jobs.CompleteTaskAsync(tasks[0].Id, 10, 3_900, 5);
+        var completed = (await _db.Jobs.CompleteTaskAsync(tasks[0].Id, Owner, 10, 3_900, 5))!;
 
-        // A progress message overtaken by the completion arrives after it.
-        var late = await _db.Jobs.UpdateTaskProgressAsync(tasks[0].Id, 10, 6, 2_000, 1);
+        // A progress update overtaken by the completion arrives after it.
+        var late = await _db.Jobs.UpdateTaskProgressAsync(tasks[0].Id, Owner, 10, 6, 2_000, 1);
 
-        Assert.Equal(Totals(completed), Totals(late));
+        Assert.Null(late);
         Assert.Equal(Totals(completed), Totals((await _db.Jobs.GetAsync(job.Id))!));
         Assert.Equal("done", (await _db.Jobs.GetTasksAsync(job.Id))[0].Status);
     }
@@ -255,6 +257,51 @@ public sealed class JobTests : IAsyncLifetime
         Assert.Empty(await _db.Jobs.ListAsync(symbol: "IWM"));
         Assert.Equal(qqq.Job, await _db.Jobs.GetAsync(qqq.Job.Id));
         Assert.Null(await _db.Jobs.GetAsync(Guid.NewGuid()));
+    }
+
+    [Fact]
+    public async Task A_job_of_several_symbols_has_a_task_per_symbol_and_window_and_is_the_same_job_in_any_order()
+    {
+        var first = await _db.Jobs.CreateOrGetActiveAsync("backfill", ["QQQ", "SPY", "AAPL", "SPY"], Start, End, "iex", Windows);
+        var reordered = await _db.Jobs.CreateOrGetActiveAsync("backfill", ["SPY", "AAPL", "QQQ"], Start, End, "iex", Windows);
+        var single = await CreateAsync("SPY");
+        var many = Enumerable.Range(0, 300).Select(i => $"T{i:D3}").ToArray();
+        var large = await _db.Jobs.CreateOrGetActiveAsync("backfill", many, Start, End, "iex", Windows);
+        var largeAgain = await _db.Jobs.CreateOrGetActiveAsync("backfill", [.. many.Reverse()], Start, End, "iex", Windows);
+
+        Assert.True(first.Created);
+        Assert.False(reordered.Created);
+        Assert.Equal(first.Job.Id, reordered.Job.Id);
+        Assert.Equal("QQQ,SPY,AAPL", first.Job.Symbol);
+        Assert.Equal(["QQQ", "SPY", "AAPL"], first.Job.Symbols);
+        Assert.Equal(3 * 21, first.Job.SessionsTotal);
+        // Window by window, so the tasks over the same dates go out (and are fetched) together.
+        Assert.Equal(
+            [("QQQ", Start), ("SPY", Start), ("AAPL", Start), ("QQQ", Windows[1].Start), ("SPY", Windows[1].Start), ("AAPL", Windows[1].Start)],
+            first.Tasks.Select(t => (t.Symbol, t.Start)));
+        Assert.True(single.Created); // one symbol is another request
+        Assert.True(large.Created);
+        Assert.Equal(600, large.Tasks.Count);
+        Assert.False(largeAgain.Created); // a long list is keyed by its hash, in any order
+        Assert.Equal(Ids(large, single, first), Ids(await _db.Jobs.ListAsync(symbol: null)));
+        Assert.Equal(Ids(single, first), Ids(await _db.Jobs.ListAsync(symbol: "SPY")));
+        Assert.Equal(Ids(first), Ids(await _db.Jobs.ListAsync(symbol: "AAPL")));
+        Assert.Equal(Ids(large), Ids(await _db.Jobs.ListAsync(symbol: "T299")));
+    }
+
+    [Fact]
+    public async Task Renewing_many_leases_at_once_returns_those_still_held()
+    {
+        var (job, tasks, _) = await _db.Jobs.CreateOrGetActiveAsync("backfill", ["SPY", "QQQ"], Start, End, "iex", Windows);
+        foreach (var task in tasks) await ClaimAsync(task.Id);
+        await _db.Jobs.CompleteTaskAsync(tasks[0].Id, Owner, 10, 100, 0);
+        await _db.Jobs.ClaimTaskAsync(tasks[1].Id, "other", TimeSpan.FromMinutes(1)); // held: not taken
+
+        var held = await _db.Jobs.RenewLeasesAsync([.. tasks.Select(t => t.Id), Guid.NewGuid()], Owner, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(tasks.Skip(1).Select(t => t.Id).Order(), held.Order());
+        await _db.Jobs.CancelAsync(job.Id);
+        Assert.Empty(await _db.Jobs.RenewLeasesAsync([.. tasks.Select(t => t.Id)], Owner, TimeSpan.FromMinutes(1)));
     }
 
     private const string Owner = "test-agent";

@@ -5,23 +5,34 @@ using StockPlatform.Contracts;
 namespace StockPlatform.Ingestion.Backfill;
 
 /// <summary>
-/// Takes <see cref="BackfillWindow"/> messages off the queue. Transient failures (Alpaca
-/// unavailable, a database restart) throw, so the bus retries and, failing that, the message
-/// lands in the error queue while the task stays open for the sweeper: nothing is dropped.
+/// Takes <see cref="BackfillWindow"/> messages off the queue in batches: the windows queued close
+/// together (one job's, or many jobs' posted in a burst) are fetched together, so windows of
+/// different symbols over the same dates share Alpaca's multi-symbol pages. The messages are
+/// acknowledged when the batch ends; a crash leaves them to be delivered again, and the windows'
+/// leases keep a redelivery from running one twice.
 /// </summary>
-public sealed class BackfillWindowConsumer(WindowBackfiller backfiller) : IConsumer<BackfillWindow>
+public sealed class BackfillWindowConsumer(BatchBackfiller backfiller) : IConsumer<Batch<BackfillWindow>>
 {
     /// <inheritdoc />
-    public Task Consume(ConsumeContext<BackfillWindow> context) => backfiller.RunAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<BackfillWindow>> context) =>
+        backfiller.RunAsync([.. context.Message.Select(entry => entry.Message)], context.CancellationToken);
 }
 
-/// <summary>Bounds how many windows run at once; they all share the one Alpaca rate budget.</summary>
-public sealed class BackfillWindowConsumerDefinition : ConsumerDefinition<BackfillWindowConsumer>
+/// <summary>How windows are batched (<see cref="IngestionOptions.BatchSize"/>, <see cref="IngestionOptions.BatchWait"/>).</summary>
+public sealed class BackfillWindowConsumerDefinition(IOptions<IngestionOptions> options) : ConsumerDefinition<BackfillWindowConsumer>
 {
-    /// <summary>Creates the definition from <see cref="IngestionOptions.MaxConcurrentWindows"/>.</summary>
-    public BackfillWindowConsumerDefinition(IOptions<IngestionOptions> options)
+    /// <inheritdoc />
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<BackfillWindowConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        // MassTransit sizes the prefetch from this limit, so the rest stay queued for other instances.
-        ConcurrentMessageLimit = options.Value.MaxConcurrentWindows;
+        var settings = options.Value;
+        // A batch closes once no window has arrived for BatchWait (a burst of requests lands in
+        // one), or at BatchSize. MassTransit sizes the prefetch from these limits, so windows
+        // beyond them stay queued for other agents.
+        consumerConfigurator.Options<BatchOptions>(batch => batch
+            .SetMessageLimit(settings.BatchSize)
+            .SetTimeLimit(settings.BatchWait)
+            .SetTimeLimitStart(BatchTimeLimitStart.FromLast)
+            .SetConcurrencyLimit(settings.ConcurrentBatches));
     }
 }

@@ -20,7 +20,8 @@ internal static class IngestionServiceExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<AgentState>();
-        builder.Services.AddScoped<WindowBackfiller>();
+        builder.Services.AddSingleton<FetchSlots>();
+        builder.Services.AddScoped<BatchBackfiller>();
         builder.AddMessageBus(bus => bus.AddConsumer<BackfillWindowConsumer, BackfillWindowConsumerDefinition>());
         builder.Services.AddHostedService<TaskSweeper>();
         builder.Services.AddHostedService<HeartbeatPublisher>();

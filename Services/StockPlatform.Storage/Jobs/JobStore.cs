@@ -54,30 +54,42 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
     /// Creates a job with one task per window, or returns the queued or running job with the same
     /// kind, symbol, range and feed (<c>Created</c> false), so asking twice starts nothing twice.
     /// </summary>
+    public Task<(Job Job, IReadOnlyList<JobTask> Tasks, bool Created)> CreateOrGetActiveAsync(
+        string kind, string symbol, DateOnly start, DateOnly end, string feed, IReadOnlyList<JobWindow> windows, CancellationToken cancellationToken = default) =>
+        CreateOrGetActiveAsync(kind, [symbol], start, end, feed, windows, cancellationToken);
+
+    /// <summary>
+    /// Creates a job of several symbols with one task per symbol and window (window by window, so
+    /// the tasks over the same dates go out together and are fetched together), or returns the
+    /// queued or running job with the same kind, symbols (in any order), range and feed.
+    /// </summary>
     public async Task<(Job Job, IReadOnlyList<JobTask> Tasks, bool Created)> CreateOrGetActiveAsync(
-        string kind, string symbol, DateOnly start, DateOnly end, string feed, IReadOnlyList<JobWindow> windows, CancellationToken cancellationToken = default)
+        string kind, IReadOnlyList<string> symbols, DateOnly start, DateOnly end, string feed, IReadOnlyList<JobWindow> windows, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfZero(symbols.Count);
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        var key = $"{kind}:{symbol}:{start:yyyy-MM-dd}:{end:yyyy-MM-dd}:{feed}";
+        var tickers = symbols.Distinct(StringComparer.Ordinal).ToArray();
+        var key = IdempotencyKey(kind, tickers, start, end, feed);
         return await retry.ExecuteAsync(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
             var id = Guid.CreateVersion7();
             await using (var insert = new NpgsqlCommand("""
-                INSERT INTO jobs (id, kind, symbol, start_date, end_date, feed, status, idempotency_key, sessions_total)
-                VALUES (@id, @kind, @symbol, @start, @end, @feed, 'queued', @key, @total)
+                INSERT INTO jobs (id, kind, symbol, symbols, start_date, end_date, feed, status, idempotency_key, sessions_total)
+                VALUES (@id, @kind, @symbol, @symbols, @start, @end, @feed, 'queued', @key, @total)
                 ON CONFLICT (idempotency_key) WHERE status IN ('queued', 'running') DO NOTHING
                 """, connection, transaction))
             {
                 insert.Parameters.AddWithValue("id", id);
                 insert.Parameters.AddWithValue("kind", kind);
-                insert.Parameters.AddWithValue("symbol", symbol);
+                insert.Parameters.AddWithValue("symbol", string.Join(',', tickers));
+                insert.Parameters.AddWithValue("symbols", tickers);
                 insert.Parameters.AddWithValue("start", start);
                 insert.Parameters.AddWithValue("end", end);
                 insert.Parameters.AddWithValue("feed", feed);
                 insert.Parameters.AddWithValue("key", key);
-                insert.Parameters.AddWithValue("total", windows.Sum(w => w.SessionsTotal));
+                insert.Parameters.AddWithValue("total", windows.Sum(w => w.SessionsTotal) * tickers.Length);
                 if (await insert.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 0)
                 {
                     await transaction.RollbackAsync(token).ConfigureAwait(false);
@@ -87,28 +99,41 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
                 }
             }
 
-            var seq = 0;
-            foreach (var window in windows)
+            // One multi-row insert: a job of hundreds of symbols over years has thousands of tasks.
+            var rows = windows.SelectMany(window => tickers.Select(ticker => (Window: window, Symbol: ticker))).ToList();
+            await using (var insertTasks = new NpgsqlCommand("""
+                INSERT INTO job_tasks (id, job_id, seq, symbol, start_date, end_date, feed, status, sessions_total)
+                SELECT id, @job, seq, symbol, start_date, end_date, @feed, 'pending', total
+                FROM unnest(@ids, @seqs, @symbols, @starts, @ends, @totals) AS t(id, seq, symbol, start_date, end_date, total)
+                """, connection, transaction))
             {
-                await using var task = new NpgsqlCommand("""
-                    INSERT INTO job_tasks (id, job_id, seq, symbol, start_date, end_date, feed, status, sessions_total)
-                    VALUES (@id, @job, @seq, @symbol, @start, @end, @feed, 'pending', @total)
-                    """, connection, transaction);
-                task.Parameters.AddWithValue("id", Guid.CreateVersion7());
-                task.Parameters.AddWithValue("job", id);
-                task.Parameters.AddWithValue("seq", seq++);
-                task.Parameters.AddWithValue("symbol", symbol);
-                task.Parameters.AddWithValue("start", window.Start);
-                task.Parameters.AddWithValue("end", window.End);
-                task.Parameters.AddWithValue("feed", feed);
-                task.Parameters.AddWithValue("total", window.SessionsTotal);
-                await task.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                insertTasks.Parameters.AddWithValue("job", id);
+                insertTasks.Parameters.AddWithValue("feed", feed);
+                insertTasks.Parameters.AddWithValue("ids", rows.Select(_ => Guid.CreateVersion7()).ToArray());
+                insertTasks.Parameters.AddWithValue("seqs", Enumerable.Range(0, rows.Count).ToArray());
+                insertTasks.Parameters.AddWithValue("symbols", rows.Select(r => r.Symbol).ToArray());
+                insertTasks.Parameters.AddWithValue("starts", rows.Select(r => r.Window.Start).ToArray());
+                insertTasks.Parameters.AddWithValue("ends", rows.Select(r => r.Window.End).ToArray());
+                insertTasks.Parameters.AddWithValue("totals", rows.Select(r => r.Window.SessionsTotal).ToArray());
+                await insertTasks.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             }
             var job = (await QueryJobsAsync(connection, transaction, $"SELECT {JobColumns} FROM jobs WHERE id = @id", token, ("id", id)).ConfigureAwait(false))[0];
             var tasks = await GetTasksAsync(connection, id, token, transaction).ConfigureAwait(false);
             await transaction.CommitAsync(token).ConfigureAwait(false);
             return (job, tasks, true);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What makes two requests the same job. Symbols are sorted so their order does not matter;
+    /// many are hashed, as a long list would outgrow what a B-tree index entry may hold.
+    /// </summary>
+    private static string IdempotencyKey(string kind, string[] symbols, DateOnly start, DateOnly end, string feed)
+    {
+        var sorted = string.Join(',', symbols.Order(StringComparer.Ordinal));
+        if (sorted.Length > 200)
+            sorted = "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sorted)));
+        return $"{kind}:{sorted}:{start:yyyy-MM-dd}:{end:yyyy-MM-dd}:{feed}";
     }
 
     /// <summary>A job by id, or null.</summary>
@@ -118,11 +143,11 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
         return jobs.Count == 0 ? null : jobs[0];
     }
 
-    /// <summary>Jobs, newest first, optionally by status and symbol.</summary>
+    /// <summary>Jobs, newest first, optionally by status and by a symbol they include.</summary>
     public Task<IReadOnlyList<Job>> ListAsync(JobStatus? status = null, string? symbol = null, int limit = 100, CancellationToken cancellationToken = default) =>
         QueryAsync($"""
             SELECT {JobColumns} FROM jobs
-            WHERE (@status::text IS NULL OR status = @status) AND (@symbol::text IS NULL OR symbol = @symbol)
+            WHERE (@status::text IS NULL OR status = @status) AND (@symbol::text IS NULL OR symbols @> ARRAY[@symbol::text])
             ORDER BY created_at DESC, id DESC LIMIT @limit
             """, cancellationToken,
             ("status", status is null ? DBNull.Value : ToText(status.Value)), ("symbol", (object?)symbol ?? DBNull.Value), ("limit", limit));
@@ -157,17 +182,28 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
     /// Extends the owner's lease. False when the task is no longer running under it (the job was
     /// cancelled, or the lease lapsed and another agent took the task): the owner stops.
     /// </summary>
-    public async Task<bool> RenewLeaseAsync(Guid taskId, string owner, TimeSpan lease, CancellationToken cancellationToken = default)
+    public async Task<bool> RenewLeaseAsync(Guid taskId, string owner, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        (await RenewLeasesAsync([taskId], owner, lease, cancellationToken).ConfigureAwait(false)).Contains(taskId);
+
+    /// <summary>
+    /// Extends the owner's leases on several tasks in one statement; returns those still held.
+    /// The rest were cancelled or taken over, and their owner stops working on them.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> RenewLeasesAsync(IReadOnlyCollection<Guid> taskIds, string owner, TimeSpan lease, CancellationToken cancellationToken = default)
     {
+        if (taskIds.Count == 0) return new HashSet<Guid>();
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        return await retry.ExecuteAsync(async token =>
+        return await retry.ExecuteAsync<IReadOnlySet<Guid>>(async token =>
         {
             await using var command = dataSource.CreateCommand(
-                "UPDATE job_tasks SET lease_expires = now() + @lease WHERE id = @id AND status = 'running' AND lease_owner = @owner");
-            command.Parameters.AddWithValue("id", taskId);
+                "UPDATE job_tasks SET lease_expires = now() + @lease WHERE id = ANY(@ids) AND status = 'running' AND lease_owner = @owner RETURNING id");
+            command.Parameters.AddWithValue("ids", taskIds.ToArray());
             command.Parameters.AddWithValue("owner", owner);
             command.Parameters.AddWithValue("lease", lease);
-            return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 1;
+            var held = new HashSet<Guid>();
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) held.Add(reader.GetGuid(0));
+            return held;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -218,13 +254,23 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Records a task's progress (sessions and bars so far); the job's totals follow.</summary>
-    public Task<Job> UpdateTaskProgressAsync(Guid taskId, int sessionsTotal, int sessionsDone, long barsInserted, long barsCorrected, CancellationToken cancellationToken = default) =>
-        UpdateTaskAsync(taskId, "running", sessionsTotal, sessionsDone, barsInserted, barsCorrected, cancellationToken);
+    /// <summary>
+    /// Records a task's progress (sessions and bars so far); the job's totals follow. Only the
+    /// lease's owner can: anyone else (the task was cancelled, failed, finished or taken over)
+    /// gets null and stops working on it.
+    /// </summary>
+    public Task<Job?> UpdateTaskProgressAsync(Guid taskId, string owner, int sessionsTotal, int sessionsDone, long barsInserted, long barsCorrected, CancellationToken cancellationToken = default) =>
+        ChangeOwnedTaskAsync(taskId, owner, "sessions_total = @total, sessions_done = @done, bars_inserted = @inserted, bars_corrected = @corrected",
+            cancellationToken, ("total", sessionsTotal), ("done", sessionsDone), ("inserted", barsInserted), ("corrected", barsCorrected));
 
-    /// <summary>Marks a task done with its final counts; the job succeeds when it was the last one.</summary>
-    public Task<Job> CompleteTaskAsync(Guid taskId, int sessionsTotal, long barsInserted, long barsCorrected, CancellationToken cancellationToken = default) =>
-        UpdateTaskAsync(taskId, "done", sessionsTotal, sessionsTotal, barsInserted, barsCorrected, cancellationToken);
+    /// <summary>
+    /// Marks the owner's task done with its final counts; the job succeeds when it was the last
+    /// one. Null when the task is not the owner's (a redelivered completion changes nothing).
+    /// </summary>
+    public Task<Job?> CompleteTaskAsync(Guid taskId, string owner, int sessionsTotal, long barsInserted, long barsCorrected, CancellationToken cancellationToken = default) =>
+        ChangeOwnedTaskAsync(taskId, owner,
+            "status = 'done', sessions_total = @total, sessions_done = @total, bars_inserted = @inserted, bars_corrected = @corrected, lease_owner = NULL, lease_expires = NULL",
+            cancellationToken, ("total", sessionsTotal), ("inserted", barsInserted), ("corrected", barsCorrected));
 
     /// <summary>
     /// Cancels an open job: its waiting tasks are cancelled at once, its running ones stop at their
@@ -343,46 +389,6 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
 
     // Any constant will do, as long as nothing else in the database uses it.
     private const long SweeperLockKey = 0x5354_4F43_4B53_5750; // "STOCKSWP"
-
-    private async Task<Job> UpdateTaskAsync(Guid taskId, string status, int sessionsTotal, int sessionsDone, long inserted, long corrected, CancellationToken cancellationToken)
-    {
-        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        return await retry.ExecuteAsync(async token =>
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
-            await LockJobOfTaskAsync(connection, transaction, taskId, token).ConfigureAwait(false);
-            Guid jobId;
-            // Done and failed are final: a progress message overtaken by the completion, or a
-            // redelivered completion, must not rewrite a finished task's counts.
-            await using (var command = new NpgsqlCommand("""
-                UPDATE job_tasks SET
-                    status = @status,
-                    sessions_total = @total, sessions_done = @done, bars_inserted = @inserted, bars_corrected = @corrected, updated_at = now()
-                WHERE id = @id AND status IN ('pending', 'running')
-                RETURNING job_id
-                """, connection, transaction))
-            {
-                command.Parameters.AddWithValue("id", taskId);
-                command.Parameters.AddWithValue("status", status);
-                command.Parameters.AddWithValue("total", sessionsTotal);
-                command.Parameters.AddWithValue("done", sessionsDone);
-                command.Parameters.AddWithValue("inserted", inserted);
-                command.Parameters.AddWithValue("corrected", corrected);
-                var result = await command.ExecuteScalarAsync(token).ConfigureAwait(false);
-                if (result is not Guid id)
-                {
-                    await transaction.RollbackAsync(token).ConfigureAwait(false);
-                    var owner = await QueryJobsAsync(connection, null, $"SELECT {JobColumns} FROM jobs j WHERE j.id = (SELECT job_id FROM job_tasks WHERE id = @id)", token, ("id", taskId)).ConfigureAwait(false);
-                    return owner.Count > 0 ? owner[0] : throw new InvalidOperationException($"task {taskId} does not exist");
-                }
-                jobId = id;
-            }
-            var job = await RecomputeAsync(connection, transaction, jobId, token).ConfigureAwait(false);
-            await transaction.CommitAsync(token).ConfigureAwait(false);
-            return job;
-        }, cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>
     /// Serializes changes to one job's tasks. Without it, the last two tasks finishing at once

@@ -50,6 +50,9 @@ public sealed partial class AlpacaRestClient
         _tradingUrl = WithTrailingSlash(_options.TradingUrl);
     }
 
+    /// <summary>Bars per page asked for (Alpaca's maximum, 10,000, unless configured otherwise).</summary>
+    public int PageSize => _options.PageSize;
+
     /// <summary>Every page of a bars query, in order, as it arrives (so callers can persist and report progress per page).</summary>
     public async IAsyncEnumerable<BarPage> GetBarPagesAsync(BarsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,536 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using StockPlatform.Contracts;
+using StockPlatform.Ingestion.Agents;
+using StockPlatform.MarketData.Alpaca.Errors;
+using StockPlatform.MarketData.Alpaca.Rest;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.ServiceDefaults.Logging;
+using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.Jobs;
+using StockPlatform.Storage.Ledger;
+
+namespace StockPlatform.Ingestion.Backfill;
+
+/// <summary>
+/// Backfills a batch of windows (of any symbols and jobs) together: claims each under a lease,
+/// reads the trading calendar (fetching it once when missing), takes the sessions the ingest
+/// ledger lacks (the gap scan), plans the fewest requests for them (<see cref="FetchPlanner"/>),
+/// runs those a few at a time, upserts every page, records whole sessions in the ledger and
+/// reports each window's progress. Running a batch twice changes nothing the second time:
+/// fetched sessions are skipped and upserts are idempotent.
+/// </summary>
+/// <remarks>
+/// One layer retries each kind of fault, so a bad page costs a bounded number of requests: HTTP
+/// faults in the Alpaca client (its rate-limit-aware pipeline), transient database faults where
+/// they happen (DbRetry), and everything that still fails here, as an attempt of the windows it
+/// touches: <see cref="IngestionOptions.MaxTaskAttempts"/> of them, backing off, then the window
+/// fails with the reason. A request of several symbols that fails is tried once more symbol by
+/// symbol, so one symbol's fault fails only its own windows. The bus only redelivers what a crash
+/// left unacknowledged.
+/// </remarks>
+public sealed partial class BatchBackfiller(
+    JobStore jobs,
+    CalendarStore calendar,
+    IngestLedger ledger,
+    BarStore bars,
+    AlpacaRestClient alpaca,
+    IPublishEndpoint bus,
+    AgentState agent,
+    FetchSlots slots,
+    IOptions<IngestionOptions> options,
+    TimeProvider time,
+    ILogger<BatchBackfiller> logger)
+{
+    // Fields, not captured parameters: the batch (a nested class) works with them too.
+    private readonly JobStore _jobs = jobs;
+    private readonly CalendarStore _calendar = calendar;
+    private readonly IngestLedger _ledger = ledger;
+    private readonly BarStore _bars = bars;
+    private readonly AlpacaRestClient _alpaca = alpaca;
+    private readonly IPublishEndpoint _bus = bus;
+    private readonly AgentState _agent = agent;
+    private readonly FetchSlots _slots = slots;
+    private readonly IOptions<IngestionOptions> _options = options;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger<BatchBackfiller> _logger = logger;
+
+    /// <summary>
+    /// Runs the windows of <paramref name="messages"/>. Windows done, failed, cancelled, waiting
+    /// out a back-off or held by another agent (a redelivery, a duplicate) are skipped. Never
+    /// throws for the windows' own faults: they are recorded as failed attempts.
+    /// </summary>
+    public async Task RunAsync(IReadOnlyList<BackfillWindow> messages, CancellationToken stopping)
+    {
+        using var scope = _logger.BeginWorkScope(agent: AgentState.AgentName, stage: "batch");
+        var settings = _options.Value;
+        var claimed = new List<JobTask>();
+        foreach (var taskId in messages.Select(message => message.TaskId).Distinct())
+        {
+            if (await _jobs.ClaimTaskAsync(taskId, _agent.Instance, settings.TaskLease, stopping) is { } task) claimed.Add(task);
+        }
+        LogClaimed(messages.Count, claimed.Count);
+        if (claimed.Count == 0) return;
+
+        await using var lease = new BatchLease(_jobs, claimed.Select(task => task.Id), _agent.Instance, settings.TaskLease, _time, _logger);
+        var batch = new Batch(this, lease, stopping);
+        try
+        {
+            await batch.RunAsync(claimed);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The agent is stopping: the unfinished windows go back to the queue for whichever agent runs next.
+            foreach (var task in claimed.Where(task => lease.IsHeld(task.Id)))
+            {
+                await _jobs.ReleaseAsync(task.Id, _agent.Instance, CancellationToken.None);
+                LogReleased(task.Symbol, task.Start, task.End);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The calendar or the gap scan failed (Alpaca or the database down past their retries):
+            // an attempt of every window the batch still holds.
+            foreach (var window in batch.Windows.Where(window => window.Open)) await batch.FailAsync(window, ex);
+            foreach (var task in claimed.Where(task => batch.Windows.All(window => window.Task.Id != task.Id) && lease.IsHeld(task.Id)))
+                await batch.FailAsync(new WindowState(new WindowWork(task, [], new HashSet<DateOnly>())), ex);
+        }
+    }
+
+    /// <summary>One batch's windows and what is known about them while it runs.</summary>
+    private sealed class Batch(BatchBackfiller owner, BatchLease lease, CancellationToken stopping)
+    {
+        private Dictionary<(string Symbol, DateOnly Date), List<WindowState>> _remaining = [];
+
+        public List<WindowState> Windows { get; } = [];
+
+        public async Task RunAsync(List<JobTask> claimed)
+        {
+            var days = await owner.CalendarAsync(claimed.Min(task => task.Start), claimed.Max(task => task.End), stopping);
+            var now = owner._time.GetUtcNow();
+            var work = new List<WindowWork>();
+            foreach (var task in claimed)
+            {
+                var sessions = WindowState.SessionsOf(task, days, now);
+                // The gap scan: only sessions missing from the ledger are fetched.
+                var fetched = await owner._ledger.GetFetchedAsync(task.Symbol, task.Feed, task.Start, task.End, stopping);
+                work.Add(new WindowWork(task, sessions, sessions.Select(day => day.Date).Where(date => !fetched.Contains(date)).ToHashSet()));
+            }
+            Windows.AddRange(work.Select(window => new WindowState(window)));
+            _remaining = WindowState.IndexRemaining(Windows);
+
+            var settings = owner._options.Value;
+            var plan = FetchPlanner.Plan(work, days, settings.MaxConcurrentFetches, owner._alpaca.PageSize);
+            owner.LogPlanned(Windows.Count, Windows.Sum(window => window.Remaining.Count), plan.Count, string.Join("; ", plan.Take(8)));
+
+            foreach (var window in Windows) await ReportAsync(window, stopping);
+            await Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrentFetches, CancellationToken = stopping },
+                async (item, token) => await FetchWithFallbackAsync(item, token));
+
+            foreach (var window in Windows.Where(window => window.Open && window.Remaining.Count > 0))
+            {
+                // Not expected: every missing session was in one request. Give it back to be run again.
+                owner.LogUnfinished(window.Describe(), window.Remaining.Count);
+                window.Open = false;
+                lease.Release(window.Task.Id);
+                await owner._jobs.ReleaseAsync(window.Task.Id, owner._agent.Instance, stopping);
+            }
+        }
+
+        /// <summary>
+        /// Runs one request. When it fails, its unfetched part is tried again in smaller requests:
+        /// symbol by symbol, then a symbol's windows one by one, so a fault fails only the windows
+        /// that have it (a symbol Alpaca refuses, a date it cannot serve). The smallest request
+        /// that still fails is an attempt of its window.
+        /// </summary>
+        private async Task FetchWithFallbackAsync(FetchItem item, CancellationToken cancellationToken)
+        {
+            var pending = new Dictionary<string, Queue<TradingDay>>(StringComparer.Ordinal);
+            foreach (var symbol in item.Symbols) pending[symbol] = new Queue<TradingDay>(item.Sessions);
+            try
+            {
+                await FetchAsync(item, pending, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                var smaller = Smaller(item, pending);
+                if (smaller.Count < 2 && item.Symbols.Count == 1)
+                {
+                    await FailOwnersAsync(item.Symbols[0], pending[item.Symbols[0]], ex);
+                    return;
+                }
+                owner.LogSplitting(item.ToString(), smaller.Count, ex.Message);
+                foreach (var part in smaller) await FetchWithFallbackAsync(part, cancellationToken);
+            }
+        }
+
+        /// <summary>What is left of a failed request, in smaller requests: one per symbol, or for one symbol one per window.</summary>
+        private List<FetchItem> Smaller(FetchItem item, Dictionary<string, Queue<TradingDay>> pending)
+        {
+            var parts = new List<FetchItem>();
+            foreach (var symbol in item.Symbols)
+            {
+                var left = pending[symbol].Where(day => OwnerOf(symbol, day.Date) is not null).ToList();
+                if (left.Count == 0) continue;
+                if (item.Symbols.Count > 1)
+                {
+                    parts.Add(new FetchItem(item.Feed, [symbol], left));
+                    continue;
+                }
+                // A window is a date range, so its sessions are consecutive.
+                foreach (var window in left.GroupBy(day => OwnerOf(symbol, day.Date)))
+                    parts.Add(new FetchItem(item.Feed, [symbol], [.. window]));
+            }
+            return parts;
+        }
+
+        /// <summary>
+        /// Fetches one request page by page (the next page is on its way while this one is stored)
+        /// and upserts each. Pages come by symbol, then time: a symbol followed by another is whole,
+        /// and so is every session of the current symbol before its latest bar. Those go into the
+        /// ledger at once, so a crash loses at most the pages in flight.
+        /// </summary>
+        private async Task FetchAsync(FetchItem item, Dictionary<string, Queue<TradingDay>> pending, CancellationToken cancellationToken)
+        {
+            await owner._slots.WaitAsync(cancellationToken);
+            var key = Guid.NewGuid();
+            owner._agent.Begin(key, item.ToString());
+            using var scope = owner._logger.BeginWorkScope(symbol: item.Symbols.Count == 1 ? item.Symbols[0] : null, stage: "fetch");
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            try
+            {
+                var now = owner._time.GetUtcNow();
+                var request = owner.RequestFor(item, now);
+                var perSession = new Dictionary<(string, DateOnly), int>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                await using var pages = owner._alpaca.GetBarPagesAsync(request, stop.Token).GetAsyncEnumerator(stop.Token);
+                var next = pages.MoveNextAsync().AsTask();
+                try
+                {
+                    while (await next)
+                    {
+                        var page = pages.Current;
+                        // Fetch the next page while this one is stored: the request, not the database, sets the pace.
+                        next = page.IsLast ? Task.FromResult(false) : pages.MoveNextAsync().AsTask();
+                        if (!AnyOpen(item, pending))
+                        {
+                            owner.LogNothingHeld(item.ToString());
+                            return;
+                        }
+                        owner._agent.Update(key, $"{item} page {page.Number}");
+                        await StorePageAsync(item, page, pending, seen, perSession, now, cancellationToken);
+                    }
+                }
+                finally
+                {
+                    await stop.CancelAsync();
+                    try
+                    {
+                        await next;
+                    }
+                    catch (Exception)
+                    {
+                        // The page after the last one stored, abandoned: whatever it ran into
+                        // matters no more than the reason this request stopped.
+                    }
+                }
+                // The rest of the request ended with the last page (or had no bars at all).
+                await RecordWholeAsync(item.Feed, pending.ToDictionary(pair => pair.Key, pair => Drain(pair.Value, _ => true)), perSession, now);
+            }
+            finally
+            {
+                owner._agent.End(key);
+                owner._slots.Release();
+            }
+        }
+
+        private async Task StorePageAsync(FetchItem item, BarPage page, Dictionary<string, Queue<TradingDay>> pending, HashSet<string> seen,
+            Dictionary<(string, DateOnly), int> perSession, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            var touched = new HashSet<WindowState>();
+            foreach (var run in page.Bars.GroupBy(item => item.Symbol.Value))
+            {
+                var symbol = run.Key;
+                seen.Add(symbol);
+                var dated = run.Select(entry => (Bar: entry.Bar, Date: NewYorkTime.DateOf(entry.Bar.Timestamp))).ToList();
+                foreach (var (_, date) in dated) perSession[(symbol, date)] = perSession.GetValueOrDefault((symbol, date)) + 1;
+
+                // Each window stores its own bars, so its counts are exact; bars of a window no
+                // longer held (cancelled, taken over, failed) are not stored.
+                foreach (var slice in dated.GroupBy(entry => OwnerOf(symbol, entry.Date)))
+                {
+                    if (slice.Key is not { } window) continue;
+                    var sliceBars = slice.Select(entry => entry.Bar).ToList();
+                    UpsertResult upserted;
+                    var started = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        using (owner._logger.BeginWorkScope(symbol: symbol, stage: "persist"))
+                            upserted = await owner._bars.UpsertAsync(run.First().Symbol, item.Feed, sliceBars, cancellationToken);
+                    }
+                    catch (BarValidationException ex)
+                    {
+                        await FailAsync(window, ex);
+                        continue;
+                    }
+                    await window.Gate.WaitAsync(cancellationToken);
+                    try
+                    {
+                        window.Totals += upserted;
+                    }
+                    finally
+                    {
+                        window.Gate.Release();
+                    }
+                    touched.Add(window);
+                    owner.LogPagePersisted(page.Number, symbol, sliceBars.Count, upserted.Inserted, upserted.Corrected, upserted.Unchanged, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    await owner.PublishIngestedAsync(window.Task, item.Feed, sliceBars, upserted, cancellationToken);
+                }
+            }
+
+            // Whole sessions: every symbol the pages moved past, and the current one's days before its latest bar.
+            var whole = new Dictionary<string, List<TradingDay>>(StringComparer.Ordinal);
+            if (page.Bars.Count > 0)
+            {
+                var last = page.Bars[^1];
+                var lastDate = NewYorkTime.DateOf(last.Bar.Timestamp);
+                foreach (var symbol in seen.Where(symbol => symbol != last.Symbol.Value)) whole[symbol] = Drain(pending[symbol], _ => true);
+                whole[last.Symbol.Value] = Drain(pending[last.Symbol.Value], day => day.Date < lastDate);
+            }
+            touched.UnionWith(await RecordWholeAsync(item.Feed, whole, perSession, now, report: false));
+            foreach (var window in touched) await ReportAsync(window, cancellationToken);
+        }
+
+        /// <summary>
+        /// Puts whole sessions into the ledger (today's, still trading, is fetched as far as it has
+        /// gone but not recorded, so the next backfill picks up the rest) and counts them done in
+        /// the windows that needed them; a window with none left is complete.
+        /// </summary>
+        private async Task<HashSet<WindowState>> RecordWholeAsync(string feed, Dictionary<string, List<TradingDay>> whole,
+            Dictionary<(string, DateOnly), int> perSession, DateTimeOffset now, bool report = true)
+        {
+            var touched = new HashSet<WindowState>();
+            foreach (var (symbol, days) in whole)
+            {
+                var held = days.Where(day => OwnerOf(symbol, day.Date) is not null).ToList();
+                if (held.Count == 0) continue;
+                var complete = held.Where(day => day.SessionCloseUtc <= now)
+                    .ToDictionary(day => day.Date, day => perSession.GetValueOrDefault((symbol, day.Date)));
+                using (owner._logger.BeginWorkScope(symbol: symbol, stage: "ledger"))
+                    await owner._ledger.RecordAsync(symbol, feed, complete, stopping);
+                foreach (var day in held)
+                {
+                    foreach (var window in _remaining[(symbol, day.Date)].Where(window => window.Open))
+                    {
+                        await window.Gate.WaitAsync(stopping);
+                        try
+                        {
+                            if (window.Remaining.Remove(day.Date)) window.SessionsDone++;
+                        }
+                        finally
+                        {
+                            window.Gate.Release();
+                        }
+                        touched.Add(window);
+                    }
+                }
+            }
+            if (report)
+            {
+                foreach (var window in touched) await ReportAsync(window, stopping);
+            }
+            return touched;
+        }
+
+        /// <summary>Writes a window's progress, or completes it when nothing is left; a window found no longer held stops.</summary>
+        private async Task ReportAsync(WindowState window, CancellationToken cancellationToken)
+        {
+            await window.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (!window.Open) return;
+                var task = window.Task;
+                if (window.Remaining.Count == 0)
+                {
+                    window.Open = false;
+                    lease.Release(task.Id);
+                    var done = await owner._jobs.CompleteTaskAsync(task.Id, owner._agent.Instance, window.SessionsTotal, window.Totals.Inserted, window.Totals.Corrected, cancellationToken);
+                    if (done is null) return;
+                    owner.LogWindowDone(window.Describe(), window.Totals.Inserted, window.Totals.Corrected);
+                    await owner.PublishProgressAsync(done, cancellationToken);
+                    if (done.Status == JobStatus.Succeeded)
+                    {
+                        owner.LogJobSucceeded(done.Id, done.SessionsTotal, done.BarsInserted, done.BarsCorrected);
+                        await owner._bus.Publish(new JobCompleted(done.Id, done.Symbol, done.SessionsTotal, done.BarsInserted, done.BarsCorrected, owner._time.GetUtcNow()), cancellationToken);
+                    }
+                    return;
+                }
+                var job = await owner._jobs.UpdateTaskProgressAsync(task.Id, owner._agent.Instance, window.SessionsTotal, window.SessionsDone,
+                    window.Totals.Inserted, window.Totals.Corrected, cancellationToken);
+                if (job is null)
+                {
+                    // Cancelled, or taken over after the lease lapsed: whoever holds it now carries on.
+                    window.Open = false;
+                    lease.Release(task.Id);
+                    owner.LogLost(window.Describe());
+                    return;
+                }
+                await owner.PublishProgressAsync(job, cancellationToken);
+            }
+            finally
+            {
+                window.Gate.Release();
+            }
+        }
+
+        /// <summary>The open windows that still need a symbol's pending sessions fail this attempt with the reason.</summary>
+        private async Task FailOwnersAsync(string symbol, IEnumerable<TradingDay> pending, Exception exception)
+        {
+            var owners = pending.SelectMany(day => _remaining.GetValueOrDefault((symbol, day.Date)) ?? []).Where(window => window.Open).Distinct().ToList();
+            foreach (var window in owners) await FailAsync(window, exception);
+        }
+
+        /// <summary>
+        /// Records a failed attempt of a window. Bad keys, an unknown symbol, a plan without the
+        /// feed, a request Alpaca refuses: no retry can mend those, the window fails at once with
+        /// Alpaca's words. Anything else (Alpaca or the database down past their own retries, bars
+        /// that fail validation) is tried again after a back-off, until the attempts are used up.
+        /// </summary>
+        public async Task FailAsync(WindowState window, Exception exception)
+        {
+            await window.Gate.WaitAsync(CancellationToken.None);
+            try
+            {
+                if (!window.Open) return;
+                window.Open = false;
+                lease.Release(window.Task.Id);
+                await owner.RecordFailureAsync(window.Task, exception);
+            }
+            finally
+            {
+                window.Gate.Release();
+            }
+        }
+
+        /// <summary>The window a symbol's session is stored for: the first open one this agent still holds that needs it.</summary>
+        private WindowState? OwnerOf(string symbol, DateOnly date) =>
+            _remaining.TryGetValue((symbol, date), out var windows)
+                ? windows.FirstOrDefault(window => window.Open && lease.IsHeld(window.Task.Id))
+                : null;
+
+        private bool AnyOpen(FetchItem item, Dictionary<string, Queue<TradingDay>> pending) =>
+            item.Symbols.Any(symbol => pending[symbol].Any(day => OwnerOf(symbol, day.Date) is not null));
+
+        private static List<TradingDay> Drain(Queue<TradingDay> pending, Func<TradingDay, bool> predicate)
+        {
+            var taken = new List<TradingDay>();
+            while (pending.TryPeek(out var day) && predicate(day)) taken.Add(pending.Dequeue());
+            return taken;
+        }
+    }
+
+    /// <summary>
+    /// The trading days from <paramref name="start"/> to <paramref name="end"/>, from the stored
+    /// _calendar. A missing calendar is fetched for the whole years around them: one request
+    /// serves every window and symbol.
+    /// </summary>
+    private async Task<IReadOnlyList<TradingDay>> CalendarAsync(DateOnly start, DateOnly end, CancellationToken cancellationToken)
+    {
+        using var scope = _logger.BeginWorkScope(stage: "calendar");
+        if (!await _calendar.CoversAsync(start, end, cancellationToken))
+        {
+            var from = new DateOnly(start.Year, 1, 1);
+            var to = new DateOnly(end.Year, 12, 31);
+            var days = await _alpaca.GetCalendarAsync(from, to, cancellationToken);
+            await _calendar.SaveRangeAsync(from, to, days, cancellationToken);
+            LogCalendarStored(from, to, days.Count);
+        }
+        return await _calendar.GetTradingDaysAsync(start, end, cancellationToken);
+    }
+
+    /// <summary>The bars request for an item: from its first session's open to its last one's close, or the last finished minute today.</summary>
+    private BarsRequest RequestFor(FetchItem item, DateTimeOffset now)
+    {
+        var from = item.Sessions[0].SessionOpenUtc;
+        // Alpaca's end is inclusive: stop at the last minute of the run, or the last finished minute today.
+        var to = item.Sessions[^1].SessionCloseUtc.AddMinutes(-1);
+        var lastFinishedMinute = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero).AddMinutes(-1);
+        if (to > lastFinishedMinute) to = lastFinishedMinute;
+        return new BarsRequest([.. item.Symbols.Select(MarketData.Domain.Symbol.Parse)], MarketData.Domain.BarInterval.OneMinute, from, to) { Feed = item.Feed };
+    }
+
+    private async Task RecordFailureAsync(JobTask task, Exception exception)
+    {
+        var settings = _options.Value;
+        var permanent = exception is AlpacaException { IsTransient: false };
+        var reason = exception is AlpacaException or BarValidationException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
+        var retryAt = permanent || task.Attempts >= settings.MaxTaskAttempts ? (DateTimeOffset?)null : _time.GetUtcNow() + settings.RetryDelay(task.Attempts);
+        var job = await _jobs.RecordFailureAsync(task.Id, _agent.Instance, $"{task.Symbol} {task.Start:yyyy-MM-dd}..{task.End:yyyy-MM-dd}: {reason}", retryAt, CancellationToken.None);
+        if (retryAt is { } next)
+        {
+            LogAttemptFailed(task.Symbol, task.Attempts, settings.MaxTaskAttempts, task.Start, task.End, reason, next);
+            return;
+        }
+        LogWindowFailed(task.Symbol, task.Attempts, task.Start, task.End, reason);
+        if (job is { Status: JobStatus.Failed })
+        {
+            LogJobFailed(job.Id, job.FailedWindows, job.Error ?? reason);
+            await _bus.Publish(new JobFailed(job.Id, job.Symbol, job.Error ?? reason, _time.GetUtcNow()), CancellationToken.None);
+        }
+    }
+
+    private async Task PublishIngestedAsync(JobTask task, string feed, List<MarketData.Domain.Bar> stored, UpsertResult upserted, CancellationToken cancellationToken)
+    {
+        if (upserted.Inserted + upserted.Corrected == 0) return;
+        var sessions = stored.Select(bar => NewYorkTime.DateOf(bar.Timestamp)).Distinct().ToList();
+        await _bus.Publish(new BarsIngested(task.Symbol, feed, stored[0].Timestamp, stored[^1].Timestamp,
+            upserted.Inserted, upserted.Corrected, sessions, task.JobId), cancellationToken);
+    }
+
+    private Task PublishProgressAsync(Job job, CancellationToken cancellationToken) =>
+        _bus.Publish(new JobProgressed(job.Id, job.Symbol, job.SessionsDone, job.SessionsTotal, job.BarsInserted, job.BarsCorrected, _time.GetUtcNow()), cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch of {Messages} windows: {Claimed} claimed (the rest are done, held by another agent, waiting for a retry, or their job finished)")]
+    private partial void LogClaimed(int messages, int claimed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gap scan of {Windows} windows: {Missing} sessions to fetch in {Requests} requests: {Plan}")]
+    private partial void LogPlanned(int windows, int missing, int requests, string plan);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored the calendar for {Start}..{End}: {Sessions} trading days")]
+    private partial void LogCalendarStored(DateOnly start, DateOnly end, int sessions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Page {Page} {Symbol}: {Count} bars persisted ({Inserted} inserted, {Corrected} corrected, {Unchanged} unchanged) in {ElapsedMs:0} ms")]
+    private partial void LogPagePersisted(int page, string symbol, int count, int inserted, int corrected, int unchanged, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Window {Window} done: {Inserted} inserted, {Corrected} corrected")]
+    private partial void LogWindowDone(string window, int inserted, int corrected);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} succeeded: {Sessions} sessions, {Inserted} bars inserted, {Corrected} corrected")]
+    private partial void LogJobSucceeded(Guid jobId, int sessions, long inserted, long corrected);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed ({FailedWindows} windows): {Reason}")]
+    private partial void LogJobFailed(Guid jobId, int failedWindows, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Attempt {Attempt} of {MaxAttempts} for {Symbol} {Start}..{End} failed ({Reason}); trying again at {RetryAt:O}")]
+    private partial void LogAttemptFailed(string symbol, int attempt, int maxAttempts, DateOnly start, DateOnly end, string reason, DateTimeOffset retryAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Window {Symbol} {Start}..{End} failed for good after {Attempts} attempt(s): {Reason}")]
+    private partial void LogWindowFailed(string symbol, int attempts, DateOnly start, DateOnly end, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Request} failed ({Reason}); fetching the rest in {Parts} smaller requests")]
+    private partial void LogSplitting(string request, int parts, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request {Request} stops: none of its windows is still ours")]
+    private partial void LogNothingHeld(string request);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Window {Window} is no longer ours (its job was cancelled, or another agent took it over): stopping work on it")]
+    private partial void LogLost(string window);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Window {Window} ended with {Sessions} sessions unfetched; it goes back to the queue")]
+    private partial void LogUnfinished(string window, int sessions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: window {Symbol} {Start}..{End} goes back to the queue")]
+    private partial void LogReleased(string symbol, DateOnly start, DateOnly end);
+}
