@@ -83,12 +83,8 @@ public static partial class IngestApi
         CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
-        BackfillRequest? body = null;
-        if (!request.HasJsonContentType())
-        {
-            problems.Add("body", "send a JSON object with Content-Type: application/json, like {\"symbols\": [\"SPY\", \"QQQ\"], \"start\": \"2024-01-02\", \"end\": \"2024-03-28\", \"feed\": \"iex\"}.");
-            return problems.ToResult();
-        }
+        BackfillRequest? body;
+        // Declared as taking JSON, so other content types are refused with 415 before this runs.
         try
         {
             body = await request.ReadFromJsonAsync<BackfillRequest>(cancellationToken);

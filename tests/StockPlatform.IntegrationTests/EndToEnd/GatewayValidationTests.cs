@@ -52,6 +52,42 @@ public class GatewayValidationTests
         await AssertProblemAsync(response, parameter);
     }
 
+    [Theory]
+    [InlineData("""{"symbols": ["SPY", "S&P"], "start": "2024-01-02"}""", "symbols[1]")]
+    [InlineData("""{"symbols": [], "start": "2024-01-02"}""", "symbols")]
+    [InlineData("""{"start": "2024-01-02"}""", "symbols")]
+    [InlineData("""{"symbols": [null]}""", "symbols[0]")]
+    [InlineData("""{"symbols": ["SPY"], "start": "2024-02-01", "end": "2024-01-01"}""", "start")]
+    [InlineData("""{"symbols": ["SPY"], "end": "2999-01-01"}""", "end")]
+    [InlineData("""{"symbols": ["SPY"], "feed": "nasdaq"}""", "feed")]
+    [InlineData("""{"symbols": "SPY"}""", "body")]
+    [InlineData("""{"symbols": ["SPY"]""", "body")]
+    [InlineData("not json", "body")]
+    public async Task Bad_job_bodies_get_a_problem_naming_the_field_and_queue_nothing(string body, string field)
+    {
+        await using var gateway = CreateGateway();
+        using var client = gateway.CreateClient();
+
+        using var response = await client.PostAsync("/jobs", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        await AssertProblemAsync(response, field);
+    }
+
+    [Fact]
+    public async Task A_job_body_that_is_not_json_gets_415_and_one_naming_too_many_symbols_a_problem()
+    {
+        await using var gateway = CreateGateway();
+        using var client = gateway.CreateClient();
+
+        using var text = await client.PostAsync("/jobs", new StringContent("symbols=SPY", System.Text.Encoding.UTF8, "text/plain"));
+        var many = string.Join(',', Enumerable.Range(0, 1001).Select(i => $"\"S{i}\""));
+        using var tooMany = await client.PostAsync("/jobs", new StringContent($"{{\"symbols\": [{many}]}}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Equal("application/problem+json", text.Content.Headers.ContentType?.MediaType);
+        await AssertProblemAsync(tooMany, "symbols");
+    }
+
     [Fact]
     public async Task An_unknown_job_is_404_problem_details()
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
+using StockPlatform.Testing;
 
 namespace StockPlatform.IntegrationTests.EndToEnd;
 
@@ -92,6 +93,55 @@ public class JobEngineEndToEndTests
         using var unknown = await stack.Client.DeleteAsync($"/jobs/{Guid.NewGuid()}");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
+
+    [Fact]
+    public async Task Two_agents_share_multi_symbol_jobs_fetching_each_page_once_and_one_killed_midway_is_taken_over_exactly()
+    {
+        var log = new RequestLog();
+        await using var stack = await PlatformStack.StartAsync(new() { ["MarketSim:Faults:Latency"] = "00:00:00.150" }, windowDays: 7, requestLog: log,
+            agentSettings: new()
+            {
+                // Small pages make many of them; small batches spread the windows over both agents.
+                ["Alpaca__PageSize"] = "1000",
+                ["Ingestion__BatchSize"] = "8",
+            });
+        var other = await stack.StartExtraAgentAsync();
+        string[] symbols = ["SPY", "QQQ", "AAPL", "MSFT", "NVDA", "AMZN"];
+
+        // Both agents at work: every page requested once.
+        const string from = "2024-01-02", to = "2024-01-31";
+        var first = await stack.WaitForJobAsync(await stack.StartJobAsync(symbols, from, to), JobTimeout);
+        Assert.Equal("succeeded", first.GetProperty("status").GetString());
+        Assert.Equal(symbols, first.GetProperty("symbols").EnumerateArray().Select(s => s.GetString()));
+        foreach (var symbol in symbols) Assert.Equal(Truth(stack, symbol, from, to), await stack.ReadMinutesAsync(symbol, from, to));
+        var pages = log.BarPages;
+        Assert.Empty(pages.GroupBy(url => url).Where(same => same.Count() > 1).Select(same => same.Key));
+        Assert.Contains(pages, url => url.StartsWith("/v2/stocks/bars?symbols=", StringComparison.Ordinal)); // pages shared across symbols
+        Assert.True(ClaimedAny(stack.Agent!), stack.Agent!.Tail());
+        Assert.True(ClaimedAny(other), other.Tail());
+        var bars = symbols.Sum(symbol => Truth(stack, symbol, from, to).Count);
+        Assert.InRange(pages.Count, (bars + 999) / 1000, (int)Math.Ceiling(bars / 1000.0 * 1.5));
+
+        // One agent killed mid-job: its windows' leases lapse and the other finishes them, exactly.
+        const string later = "2024-02-01", last = "2024-03-28";
+        var id = await stack.StartJobAsync(symbols, later, last);
+        await stack.WaitForJobAsync(id, JobTimeout, job => job.GetProperty("progress").GetProperty("sessions_done").GetInt32() > 20);
+        stack.Agent.Kill();
+        var job = await stack.WaitForJobAsync(id, JobTimeout);
+
+        Assert.Equal("succeeded", job.GetProperty("status").GetString());
+        foreach (var symbol in symbols)
+        {
+            var truth = Truth(stack, symbol, later, last);
+            Assert.Equal(truth, await stack.ReadMinutesAsync(symbol, later, last));
+        }
+        foreach (var symbol in symbols) Assert.Equal(Truth(stack, symbol, from, last).Count, await stack.CountBarsAsync(symbol)); // every bar once
+        Assert.Equal(job.GetProperty("progress").GetProperty("sessions_total").GetInt32(), job.GetProperty("progress").GetProperty("sessions_done").GetInt32());
+    }
+
+    /// <summary>True when the agent's log says it claimed windows of a batch.</summary>
+    private static bool ClaimedAny(ServiceProcess agent) =>
+        agent.Output.Any(line => System.Text.RegularExpressions.Regex.Match(line, @"windows: (\d+) claimed") is { Success: true } match && match.Groups[1].Value != "0");
 
     private static void AssertFailed(JsonElement job, int windows, string where, string reason)
     {

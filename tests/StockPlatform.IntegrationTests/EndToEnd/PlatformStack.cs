@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -27,6 +28,8 @@ internal sealed class PlatformStack : IAsyncDisposable
 
     private readonly ThrowawayDatabase _database;
 
+    private readonly List<ServiceProcess> _extraAgents = [];
+
     private PlatformStack(ThrowawayDatabase database, WebApplication sim, WebApplicationFactory<Program> gateway, Dictionary<string, string> agentEnvironment)
     {
         _database = database;
@@ -49,7 +52,8 @@ internal sealed class PlatformStack : IAsyncDisposable
 
     public string ConnectionString => _database.ConnectionString;
 
-    public static async Task<PlatformStack> StartAsync(Dictionary<string, string?>? simSettings = null, string agentSecret = Secret, int windowDays = 7)
+    public static async Task<PlatformStack> StartAsync(Dictionary<string, string?>? simSettings = null, string agentSecret = Secret, int windowDays = 7,
+        RequestLog? requestLog = null, Dictionary<string, string>? agentSettings = null)
     {
         var database = await ThrowawayDatabase.CreateAsync(TestServers.PostgresConnectionString, "e2e_", TestServers.Hint);
 
@@ -65,6 +69,7 @@ internal sealed class PlatformStack : IAsyncDisposable
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Configuration.AddInMemoryCollection(simConfig);
             builder.Logging.ClearProviders();
+            if (requestLog is not null) builder.Services.AddSingleton<IStartupFilter>(requestLog);
         });
         await sim.StartAsync();
 
@@ -88,8 +93,11 @@ internal sealed class PlatformStack : IAsyncDisposable
             ["Ingestion__SweepInterval"] = "00:00:01",
             ["Ingestion__RetryBaseDelay"] = "00:00:01",
             ["Logging__LogLevel__Default"] = "Warning",
+            // What each batch claimed and planned, for a test's assertions and a timeout's explanation.
+            ["Logging__LogLevel__StockPlatform.Ingestion.Backfill"] = "Information",
             ["DOTNET_ENVIRONMENT"] = "Development",
         };
+        foreach (var (key, value) in agentSettings ?? []) agentEnvironment[key] = value;
 
         var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -112,6 +120,25 @@ internal sealed class PlatformStack : IAsyncDisposable
         if (Agent is not null) await Agent.DisposeAsync();
         Agent = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.Ingestion"), "StockPlatform.Ingestion", _agentEnvironment);
         await Agent.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Starts another ingestion agent on the same queues (disposed with the stack) and waits for it to be healthy.</summary>
+    public async Task<ServiceProcess> StartExtraAgentAsync()
+    {
+        var agent = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.Ingestion"), "StockPlatform.Ingestion", _agentEnvironment);
+        _extraAgents.Add(agent);
+        await agent.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        return agent;
+    }
+
+    /// <summary>Posts a job of several symbols (<c>POST /jobs</c>) and returns the job id.</summary>
+    public async Task<Guid> StartJobAsync(IReadOnlyList<string> symbols, string start, string end)
+    {
+        using var response = await Client.PostAsJsonAsync("/jobs", new { symbols, start, end, feed = "iex" });
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /jobs answered {(int)response.StatusCode}: {body}");
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("job_id").GetGuid();
     }
 
     /// <summary>Posts an ingest request and returns the job id.</summary>
@@ -176,6 +203,7 @@ internal sealed class PlatformStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Agent is not null) await Agent.DisposeAsync();
+        foreach (var agent in _extraAgents) await agent.DisposeAsync();
         Client.Dispose();
         await Gateway.DisposeAsync();
         await Sim.DisposeAsync();
