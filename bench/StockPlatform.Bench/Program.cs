@@ -20,7 +20,7 @@ static int Usage()
         usage: StockPlatform.Bench throttle [--pages N] [--limit L] [--window-seconds W]
                StockPlatform.Bench upsert [--rows 1000000] [--batch 50000] [--connection CS]
                StockPlatform.Bench read [--rows 1050000] [--runs 7] [--connection CS]
-               StockPlatform.Bench ingest [--symbols 10] [--year 2024] [--limit 200] [--concurrency 4] [--window-days 91] [--connection CS] [--messaging AMQP]
+               StockPlatform.Bench ingest [--shape weeks|year|all] [--limit 60] [--window-seconds 60] [--concurrency 4] [--window-days 91] [--path plain|timescale] [--connection CS] [--messaging AMQP]
                StockPlatform.Bench startup [--runs 3] [--idle-seconds 20]
         upsert, read and ingest create (and drop) a temporary database on the server of --connection or ConnectionStrings__stockplatform;
         ingest also needs RabbitMQ (--messaging or ConnectionStrings__messaging) and runs the built gateway and agent;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -12,6 +13,13 @@ namespace StockPlatform.Bench.Support;
 internal sealed class RequestCounter : IStartupFilter
 {
     private readonly ConcurrentDictionary<(string Kind, int Status), int> _counts = new();
+    private long _firstAt;
+
+    /// <summary>When the first request arrived (<see cref="Stopwatch.GetTimestamp"/>), 0 before any.</summary>
+    public long FirstAt => Interlocked.Read(ref _firstAt);
+
+    /// <summary>The wall-clock time of the first request: MarketSim's first rate-limit window starts then and ends on a whole second.</summary>
+    public DateTimeOffset FirstUtc { get; private set; }
 
     public int Count(string? kind = null, int? status = null) =>
         _counts.Where(pair => (kind is null || pair.Key.Kind == kind) && (status is null || pair.Key.Status == status)).Sum(pair => pair.Value);
@@ -20,6 +28,7 @@ internal sealed class RequestCounter : IStartupFilter
     {
         app.Use(async (context, nextMiddleware) =>
         {
+            if (Interlocked.CompareExchange(ref _firstAt, Stopwatch.GetTimestamp(), 0) == 0) FirstUtc = DateTimeOffset.UtcNow;
             await nextMiddleware(context);
             _counts.AddOrUpdate((KindOf(context.Request.Path), context.Response.StatusCode), 1, (_, count) => count + 1);
         });
