@@ -1,3 +1,4 @@
+using StockPlatform.AppHost.Gateway;
 using StockPlatform.AppHost.Infrastructure;
 using StockPlatform.AppHost.MarketData;
 using StockPlatform.AppHost.Status;
@@ -16,9 +17,11 @@ builder.AddProject<Projects.StockPlatform_Ingestion>("ingestion")
     .WithInfrastructure(infrastructure)
     .WithMarketData(marketData);
 
+// The query gateway: the API key it requires for changes is a secret parameter.
 builder.AddProject<Projects.StockPlatform_Gateway>("gateway")
     .WithHttpHealthCheck("/health")
     .WithInfrastructure(infrastructure)
+    .WithEnvironment("GATEWAY_API_KEY", builder.AddGatewayApiKey())
     .WithEnvironment("STOCKPLATFORM_MARKET_DATA", marketData.Description)
     .WithExternalHttpEndpoints();
 

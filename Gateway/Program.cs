@@ -1,20 +1,28 @@
 using StockPlatform.Gateway.Apis;
+using StockPlatform.Gateway.Events;
 using StockPlatform.Gateway.Extensions;
+using StockPlatform.Gateway.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayServices();
+builder.AddGatewayProtection();
+builder.AddApiDocumentation();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseGatewayProtection();
 app.MapDefaultEndpoints();
+app.MapApiDocumentation();
 app.MapVersionApi();
 app.MapIngestApi();
 app.MapJobsApi();
 app.MapBarsApi();
+app.MapSymbolsApi();
+app.MapEventsApi();
 
 app.Run();
 

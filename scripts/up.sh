@@ -58,8 +58,10 @@ cat <<TXT
 StockPlatform is running:
   gateway      ${gateway%% *}   (health: /health, version: /version)
   dashboard    ${login:-see $APPHOST_LOG}
-  try it       curl -X POST ${gateway%% *}/ingest/SPY; curl '${gateway%% *}/bars/SPY?limit=5'
-  data         $DATA_DIR (passwords in $DATA_DIR/secrets.env)
+  API key      GATEWAY_API_KEY in $DATA_DIR/secrets.env (send it as X-Api-Key to change anything)
+  try it       source $DATA_DIR/secrets.env
+               curl -X POST -H "X-Api-Key: \$GATEWAY_API_KEY" ${gateway%% *}/ingest/SPY; curl '${gateway%% *}/bars/SPY?limit=5'
+  data         $DATA_DIR (passwords and the API key in $DATA_DIR/secrets.env)
   logs         the dashboard, or $APPHOST_LOG
 Status: ./scripts/status.sh    Stop: ./scripts/down.sh
 TXT

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace StockPlatform.AppHost.Infrastructure;
 
 /// <summary>
-/// The local servers' passwords, generated once and kept beside their data in
+/// The local servers' passwords and the gateway's API key, generated once and kept beside their data in
 /// <c>secrets.env</c> (mode 0600, git-ignored): the cluster and the broker keep the password they
 /// were created with, so it must live exactly as long as their data does.
 /// </summary>
@@ -22,6 +22,9 @@ public sealed class LocalSecrets
     /// <summary>RabbitMQ's <c>stockplatform</c> user.</summary>
     public string RabbitMqPassword => _values["RABBITMQ_PASSWORD"];
 
+    /// <summary>The key the gateway requires for state changes (<c>X-Api-Key</c>).</summary>
+    public string GatewayApiKey => _values["GATEWAY_API_KEY"];
+
     /// <summary>Reads the file, adding any password it lacks.</summary>
     public static LocalSecrets LoadOrCreate(string dataDirectory)
     {
@@ -34,7 +37,7 @@ public sealed class LocalSecrets
                 .ToDictionary(parts => parts[0].Trim(), parts => parts[1].Trim())
             : [];
 
-        var missing = new[] { "PG_PASSWORD", "RABBITMQ_PASSWORD" }.Where(key => !values.ContainsKey(key)).ToList();
+        var missing = new[] { "PG_PASSWORD", "RABBITMQ_PASSWORD", "GATEWAY_API_KEY" }.Where(key => !values.ContainsKey(key)).ToList();
         if (missing.Count > 0)
         {
             foreach (var key in missing) values[key] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

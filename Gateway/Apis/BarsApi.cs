@@ -1,30 +1,49 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using StockPlatform.Gateway.Security;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.Bars;
 
 namespace StockPlatform.Gateway.Apis;
 
 /// <summary>
-/// <c>GET /bars/{symbol}</c>: stored bars at any interval, derived from the 1-minute bars.
-/// With only <c>limit</c>, the latest bars; with <c>start</c>/<c>end</c>, the bars in that range
-/// and a <c>next_page_token</c> when more remain. Bars ascend by timestamp.
+/// Stored bars at any interval, derived from the 1-minute bars. <c>GET /bars/{symbol}</c> for one
+/// symbol, <c>GET /bars?symbols=A,B</c> for several (like Alpaca's: by symbol, then time, the
+/// limit over all of them). With only <c>limit</c>, the latest bars; with <c>start</c>/<c>end</c>,
+/// the bars in that range and a <c>next_page_token</c> when more remain. Bars ascend by timestamp.
+/// As JSON (paged), or as CSV (<c>Accept: text/csv</c> or <c>format=csv</c>): the whole range in
+/// one response, streamed a page at a time, so a year of minutes never sits in memory.
 /// </summary>
 public static class BarsApi
 {
     private const int DefaultLimit = 1000;
-    private const string TokenPrefix = "v1:";
 
-    /// <summary>Maps the bars endpoint.</summary>
+    /// <summary>Most symbols one multi-symbol read may name.</summary>
+    public const int MaxSymbols = 100;
+
+    private const string CsvType = "text/csv";
+
+    /// <summary>Maps the bars endpoints.</summary>
     public static IEndpointRouteBuilder MapBarsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/bars/{symbol}", GetBarsAsync)
             .WithName("GetBars")
             .WithTags("Bars")
-            .WithSummary("Bars of a symbol at any interval (1m as stored, others aggregated in New York time)");
+            .WithSummary("Bars of a symbol at any interval (1m as stored, others aggregated in New York time), as JSON or CSV")
+            .Produces<BarsResponse>(contentType: "application/json")
+            .Produces(StatusCodes.Status200OK, contentType: CsvType)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status406NotAcceptable);
+        app.MapGet("/bars", GetManyAsync)
+            .WithName("GetBarsOfSymbols")
+            .WithTags("Bars")
+            .WithSummary("Bars of several symbols (by symbol, then time; the limit counts all of them), as JSON or CSV")
+            .Produces<MultiBarsResponse>(contentType: "application/json")
+            .Produces(StatusCodes.Status200OK, contentType: CsvType)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status406NotAcceptable);
         return app;
     }
 
@@ -34,75 +53,204 @@ public static class BarsApi
     /// <summary>The body of <c>GET /bars/{symbol}</c>.</summary>
     public sealed record BarsResponse(string Symbol, string Interval, IReadOnlyList<BarResponse> Bars, string? NextPageToken);
 
-    internal static async Task<Results<Ok<BarsResponse>, ValidationProblem>> GetBarsAsync(
-        string symbol,
-        string? interval,
-        string? start,
-        string? end,
-        string? limit,
-        string? session,
-        string? anchor,
-        [FromQuery(Name = "page_token")] string? pageToken,
-        BarStore bars,
-        CancellationToken cancellationToken)
+    /// <summary>The body of <c>GET /bars?symbols=</c>: bars by symbol (symbols without bars in the range are absent).</summary>
+    public sealed record MultiBarsResponse(string Interval, IReadOnlyDictionary<string, IReadOnlyList<BarResponse>> Bars, string? NextPageToken);
+
+    /// <summary>A validated read: its symbols (in order), the query every symbol shares, and the response format.</summary>
+    /// <summary>
+    /// A validated read: its symbols (sorted), the query every symbol shares (its start is where
+    /// the page resumes), the range's own start (where every later symbol begins), the format,
+    /// the token's scope and the symbol a resumed page starts at.
+    /// </summary>
+    private sealed record Read(IReadOnlyList<Symbol> Symbols, BarQuery Shape, DateTimeOffset? RangeStart, bool Csv, string Scope, int Part);
+
+    internal static Task<IResult> GetBarsAsync(
+        string symbol, string? interval, string? start, string? end, string? limit, string? session, string? anchor,
+        [FromQuery(Name = "page_token")] string? pageToken, string? format,
+        HttpContext context, BarStore bars, PageTokens tokens, CancellationToken cancellationToken) =>
+        ServeAsync([symbol], "symbol", single: true, interval, start, end, limit, session, anchor, pageToken, format, context, bars, tokens, cancellationToken);
+
+    internal static Task<IResult> GetManyAsync(
+        string? symbols, string? interval, string? start, string? end, string? limit, string? session, string? anchor,
+        [FromQuery(Name = "page_token")] string? pageToken, string? format,
+        HttpContext context, BarStore bars, PageTokens tokens, CancellationToken cancellationToken) =>
+        ServeAsync((symbols ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), "symbols", single: false,
+            interval, start, end, limit, session, anchor, pageToken, format, context, bars, tokens, cancellationToken);
+
+    private static async Task<IResult> ServeAsync(
+        IReadOnlyList<string> names, string symbolParameter, bool single, string? interval, string? start, string? end, string? limit,
+        string? session, string? anchor, string? pageToken, string? format, HttpContext context, BarStore bars, PageTokens tokens, CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
-        var ticker = RequestParsing.Symbol(symbol, problems);
+        var csv = Negotiate(format, context.Request, problems);
+        if (csv is null && !problems.Any)
+        {
+            // The client accepts no JSON, so the problem-details service stands aside: name the trace here.
+            return TypedResults.Problem(statusCode: StatusCodes.Status406NotAcceptable, title: "Not acceptable",
+                detail: $"Bars are served as application/json or {CsvType} (or format=csv); the request accepts neither.",
+                extensions: new Dictionary<string, object?> { ["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier });
+        }
+        var read = Validate(names, symbolParameter, interval, start, end, limit, session, anchor, pageToken, csv ?? false, tokens, problems);
+        if (read is null) return problems.ToResult();
+
+        if (read.Csv)
+        {
+            return TypedResults.Stream(body => WriteCsvAsync(body, read, bars, cancellationToken), $"{CsvType}; charset=utf-8",
+                fileDownloadName: $"{string.Join('_', read.Symbols.Select(s => s.Value))}_{read.Shape.Interval}.csv");
+        }
+        var (bySymbol, next) = await ReadPageAsync(read, bars, tokens, cancellationToken);
+        var name = read.Shape.Interval.ToString();
+        return single
+            ? TypedResults.Ok(new BarsResponse(read.Symbols[0].Value, name, bySymbol.GetValueOrDefault(read.Symbols[0].Value) ?? [], next))
+            : TypedResults.Ok(new MultiBarsResponse(name, bySymbol, next));
+    }
+
+    /// <summary>True for CSV, false for JSON, null when the client accepts neither.</summary>
+    private static bool? Negotiate(string? format, HttpRequest request, ApiProblems problems)
+    {
+        if (!string.IsNullOrWhiteSpace(format))
+        {
+            var chosen = RequestParsing.OneOf(format, "format", null, problems, "json", "csv");
+            return chosen is null ? false : chosen == "csv";
+        }
+        var accept = request.GetTypedHeaders().Accept;
+        if (accept is not { Count: > 0 }) return false;
+        // The client's most preferred type we serve, JSON on a tie.
+        foreach (var type in accept.Where(t => (t.Quality ?? 1) > 0).OrderByDescending(t => t.Quality ?? 1))
+        {
+            var media = type.MediaType.Value?.ToLowerInvariant();
+            if (media is "application/json" or "application/*" or "*/*") return false;
+            if (media is CsvType or "text/*") return true;
+        }
+        return null;
+    }
+
+    private static Read? Validate(
+        IReadOnlyList<string> names, string symbolParameter, string? interval, string? start, string? end, string? limit,
+        string? session, string? anchor, string? pageToken, bool csv, PageTokens tokens, ApiProblems problems)
+    {
+        var symbols = new List<Symbol>();
+        if (names.Count == 0) problems.Add(symbolParameter, "name at least one symbol, like symbols=SPY,QQQ.");
+        else if (names.Count > MaxSymbols) problems.Add(symbolParameter, $"at most {MaxSymbols} symbols per read.");
+        else
+        {
+            foreach (var name in names)
+            {
+                var one = new ApiProblems();
+                if (RequestParsing.Symbol(name, one) is { } ticker) { if (!symbols.Contains(ticker)) symbols.Add(ticker); }
+                else problems.Add(symbolParameter, one.FirstMessage("symbol"));
+            }
+        }
         BarInterval? length = null;
         if (BarInterval.TryParse(string.IsNullOrWhiteSpace(interval) ? "1m" : interval, out var parsed)) length = parsed;
-        else problems.Add("interval", $"'{interval}' is not an interval; {BarInterval.Rule} (for example 1m, 5m, 15m, 1h, 1d).");
+        else problems.Add("interval", $"'{RequestParsing.Shorten(interval!)}' is not an interval; {BarInterval.Rule} (for example 1m, 5m, 15m, 1h, 1d).");
         var from = RequestParsing.Instant(start, "start", isEnd: false, problems);
         var to = RequestParsing.Instant(end, "end", isEnd: true, problems);
-        var count = RequestParsing.Int(limit, "limit", DefaultLimit, 1, BarStore.MaxLimit, problems);
+        // CSV streams a whole range: no limit unless one is asked for.
+        var count = RequestParsing.Int(limit, "limit", csv ? int.MaxValue : DefaultLimit, 1, csv ? int.MaxValue : BarStore.MaxLimit, problems);
         var sessionFilter = RequestParsing.OneOf(session, "session", null, problems, "regular", "extended");
         var hourAnchor = RequestParsing.OneOf(anchor, "anchor", "clock", problems, "clock", "session");
+        if (from is { } f && to is { } t && t <= f) problems.Add("start", "start must be before end.");
+        if (csv && pageToken is not null) problems.Add("page_token", "CSV answers hold the whole range; page tokens belong to JSON reads.");
+        if (problems.Any) return null;
+
+        // A token resumes the query that issued it, and only that one.
+        symbols.Sort((a, b) => string.CompareOrdinal(a.Value, b.Value));
+        var scope = string.Create(CultureInfo.InvariantCulture,
+            $"bars|{string.Join(',', symbols.Select(s => s.Value))}|{length}|{sessionFilter ?? "default"}|{hourAnchor}|{to?.UtcTicks}");
+        var part = 0;
+        var rangeStart = from;
         if (pageToken is not null)
         {
-            if (DecodeToken(pageToken) is { } resumeAt) from = resumeAt;
-            else problems.Add("page_token", "the page token is not one this API issued; repeat the query without it.");
+            if (tokens.TryRead(pageToken, scope, out part, out var resumeAt) && part < symbols.Count) from = resumeAt;
+            else
+            {
+                problems.Add("page_token", "the page token was not issued for this query (another symbol, interval, session, anchor or end, or not by this API); repeat the query without it.");
+                return null;
+            }
         }
-        if (from is { } f && to is { } t && t <= f) problems.Add("start", "start must be before end.");
-        if (problems.Any) return problems.ToResult();
-
-        var query = new BarQuery(ticker!.Value, length!.Value)
+        var shape = new BarQuery(symbols[0], length!.Value)
         {
             Start = from,
             End = to,
             Limit = count!.Value,
-            Latest = from is null,
+            Latest = from is null && pageToken is null,
             Session = sessionFilter switch { "regular" => SessionFilter.Regular, "extended" => SessionFilter.Extended, _ => null },
             Anchor = hourAnchor == "session" ? HourAnchor.Session : HourAnchor.Clock,
         };
-        var slice = await bars.GetBarsAsync(query, cancellationToken);
-
-        // Paging continues just after the last bar returned, with every other parameter unchanged.
-        // One microsecond, not one tick: PostgreSQL keeps microseconds, so a tick would round back
-        // onto the last bar and repeat it.
-        var next = !query.Latest && slice.HasMore && slice.Bars.Count > 0 ? EncodeToken(slice.Bars[^1].Timestamp.AddMicroseconds(1)) : null;
-        return TypedResults.Ok(new BarsResponse(
-            ticker.Value.Value,
-            length.Value.ToString(),
-            [.. slice.Bars.Select(b => new BarResponse(b.Timestamp.UtcDateTime, b.Open, b.High, b.Low, b.Close, b.Volume, b.TradeCount, b.Vwap, b.IsComplete))],
-            next));
+        return new Read(symbols, shape, rangeStart, csv, scope, part);
     }
 
-    internal static string EncodeToken(DateTimeOffset resumeAt) =>
-        Base64Url.EncodeToString(Encoding.ASCII.GetBytes(TokenPrefix + resumeAt.UtcTicks.ToString(CultureInfo.InvariantCulture)));
-
-    internal static DateTimeOffset? DecodeToken(string token)
+    /// <summary>
+    /// One JSON page: symbol after symbol from the token's position, the limit over all of them.
+    /// Paging continues just after the last bar returned (one microsecond on, not one tick:
+    /// PostgreSQL keeps microseconds, so a tick would round back onto the last bar).
+    /// </summary>
+    private static async Task<(Dictionary<string, IReadOnlyList<BarResponse>> Bars, string? Next)> ReadPageAsync(Read read, BarStore bars, PageTokens tokens, CancellationToken cancellationToken)
     {
-        try
+        var result = new Dictionary<string, IReadOnlyList<BarResponse>>(StringComparer.Ordinal);
+        var left = read.Shape.Limit;
+        for (var part = read.Part; part < read.Symbols.Count; part++)
         {
-            var text = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(token));
-            return text.StartsWith(TokenPrefix, StringComparison.Ordinal)
-                && long.TryParse(text.AsSpan(TokenPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                && ticks is > 0 and < 3155378975999999999
-                ? new DateTimeOffset(ticks, TimeSpan.Zero)
-                : null;
+            // The latest bars are the latest of each symbol; a range shares the limit over all of them.
+            var query = read.Shape with
+            {
+                Symbol = read.Symbols[part],
+                Limit = read.Shape.Latest ? read.Shape.Limit : left,
+                Start = part == read.Part ? read.Shape.Start : read.RangeStart,
+            };
+            var slice = await bars.GetBarsAsync(query, cancellationToken);
+            if (slice.Bars.Count > 0) result[query.Symbol.Value] = [.. slice.Bars.Select(ToResponse)];
+            if (query.Latest) continue;
+            left -= slice.Bars.Count;
+            if (slice.HasMore) return (result, tokens.Issue(read.Scope, part, slice.Bars[^1].Timestamp.AddMicroseconds(1)));
+            if (left == 0)
+            {
+                // The page is full at a symbol's end: the next page starts with the next symbol, at the range's start.
+                return (result, part + 1 < read.Symbols.Count ? tokens.Issue(read.Scope, part + 1, read.RangeStart ?? DateTimeOffset.MinValue) : null);
+            }
         }
-        catch (FormatException)
+        return (result, null);
+    }
+
+    /// <summary>Streams CSV: a header, then every bar of each symbol in the range, a page of the store at a time.</summary>
+    private static async Task WriteCsvAsync(Stream body, Read read, BarStore bars, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(body, new UTF8Encoding(false), bufferSize: 64 * 1024);
+        await writer.WriteAsync("symbol,timestamp,open,high,low,close,volume,trade_count,vwap,complete\n");
+        var left = read.Shape.Limit;
+        var line = new StringBuilder(128);
+        foreach (var symbol in read.Symbols)
         {
-            return null;
+            if (read.Shape.Latest) left = read.Shape.Limit; // the latest bars of each symbol
+            var query = read.Shape with { Symbol = symbol, Limit = Math.Min(left, BarStore.MaxLimit) };
+            while (left > 0)
+            {
+                var slice = await bars.GetBarsAsync(query, cancellationToken);
+                foreach (var bar in slice.Bars)
+                {
+                    line.Clear();
+                    line.Append(symbol.Value).Append(',')
+                        .Append(bar.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)).Append(',')
+                        .Append(bar.Open.ToString(CultureInfo.InvariantCulture)).Append(',')
+                        .Append(bar.High.ToString(CultureInfo.InvariantCulture)).Append(',')
+                        .Append(bar.Low.ToString(CultureInfo.InvariantCulture)).Append(',')
+                        .Append(bar.Close.ToString(CultureInfo.InvariantCulture)).Append(',')
+                        .Append(bar.Volume.ToString(CultureInfo.InvariantCulture)).Append(',')
+                        .Append(bar.TradeCount.ToString(CultureInfo.InvariantCulture)).Append(',')
+                        .Append(bar.Vwap.ToString(CultureInfo.InvariantCulture)).Append(',')
+                        .Append(bar.IsComplete ? "true" : "false").Append('\n');
+                    await writer.WriteAsync(line, cancellationToken);
+                }
+                left -= slice.Bars.Count;
+                await writer.FlushAsync(cancellationToken);
+                if (query.Latest || !slice.HasMore || slice.Bars.Count == 0) break;
+                query = query with { Start = slice.Bars[^1].Timestamp.AddMicroseconds(1), Limit = Math.Min(left, BarStore.MaxLimit) };
+            }
+            if (left <= 0) break;
         }
     }
+
+    private static BarResponse ToResponse(StoredBar b) =>
+        new(b.Timestamp.UtcDateTime, b.Open, b.High, b.Low, b.Close, b.Volume, b.TradeCount, b.Vwap, b.IsComplete);
 }

@@ -7,6 +7,14 @@ namespace StockPlatform.Gateway.Apis;
 /// <summary>Reads the query-string values the API shares; each failure is reported on the parameter's name.</summary>
 internal static class RequestParsing
 {
+    /// <summary>The earliest date any parameter takes (long before any market data Alpaca has).</summary>
+    public static readonly DateOnly MinDate = new(1970, 1, 1);
+
+    /// <summary>The latest date any parameter takes (far enough for "until the end of time" reads, near enough for date arithmetic).</summary>
+    public static readonly DateOnly MaxDate = new(2199, 12, 31);
+
+    private static string Bounds => $"between {MinDate:yyyy-MM-dd} and {MaxDate:yyyy-MM-dd}";
+
     /// <summary>Tickers are matched case-insensitively ("spy" is SPY) and must then be valid.</summary>
     public static Symbol? Symbol(string? text, ApiProblems problems)
     {
@@ -20,8 +28,13 @@ internal static class RequestParsing
     public static DateOnly? Date(string? text, string parameter, DateOnly fallback, ApiProblems problems)
     {
         if (string.IsNullOrWhiteSpace(text)) return fallback;
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-        problems.Add(parameter, $"'{text}' is not a date; use YYYY-MM-DD.");
+        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            if (date >= MinDate && date <= MaxDate) return date;
+            problems.Add(parameter, $"{date:yyyy-MM-dd} is out of range; dates must be {Bounds}.");
+            return null;
+        }
+        problems.Add(parameter, $"'{Shorten(text)}' is not a date; use YYYY-MM-DD.");
         return null;
     }
 
@@ -35,11 +48,19 @@ internal static class RequestParsing
         if (string.IsNullOrWhiteSpace(text)) return null;
         text = text.Trim();
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            return NewYorkTime.StartOfDay(isEnd ? date.AddDays(1) : date);
+        {
+            if (date >= MinDate && date <= MaxDate) return NewYorkTime.StartOfDay(isEnd ? date.AddDays(1) : date);
+            problems.Add(parameter, $"{date:yyyy-MM-dd} is out of range; dates must be {Bounds}.");
+            return null;
+        }
         if (text.Contains('T', StringComparison.Ordinal)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
-            return isEnd ? instant.AddTicks(1) : instant;
-        problems.Add(parameter, $"'{text}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time (2024-01-02T14:30:00Z).");
+        {
+            if (DateOnly.FromDateTime(instant.UtcDateTime) >= MinDate && DateOnly.FromDateTime(instant.UtcDateTime) <= MaxDate) return isEnd ? instant.AddTicks(1) : instant;
+            problems.Add(parameter, $"{instant:O} is out of range; times must be {Bounds}.");
+            return null;
+        }
+        problems.Add(parameter, $"'{Shorten(text)}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time (2024-01-02T14:30:00Z).");
         return null;
     }
 
@@ -48,7 +69,7 @@ internal static class RequestParsing
     {
         if (string.IsNullOrWhiteSpace(text)) return fallback;
         if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max) return value;
-        problems.Add(parameter, $"'{text}' is not a whole number from {min} to {max}.");
+        problems.Add(parameter, $"'{Shorten(text)}' is not a whole number from {min} to {max}.");
         return null;
     }
 
@@ -58,7 +79,10 @@ internal static class RequestParsing
         if (string.IsNullOrWhiteSpace(text)) return fallback;
         var value = text.Trim().ToLowerInvariant();
         if (allowed.Contains(value)) return value;
-        problems.Add(parameter, $"'{text}' is not one of: {string.Join(", ", allowed)}.");
+        problems.Add(parameter, $"'{Shorten(text)}' is not one of: {string.Join(", ", allowed)}.");
         return null;
     }
+
+    /// <summary>A client's text as an error message quotes it: at most 40 characters, so a huge value is not echoed back whole.</summary>
+    public static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -1,4 +1,7 @@
 using System.Text.Json;
+using MassTransit;
+using StockPlatform.Gateway.Events;
+using StockPlatform.Gateway.Security;
 using StockPlatform.ServiceDefaults.Messaging;
 using StockPlatform.Storage.Extensions;
 
@@ -9,7 +12,8 @@ internal static class GatewayServiceExtensions
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
         builder.AddStorage();
-        builder.AddMessageBus();
+        builder.Services.AddSingleton(new EventFeed());
+        builder.AddMessageBus(bus => bus.AddConsumer<JobEventsConsumer, JobEventsConsumerDefinition>());
 
         builder.Services.AddOptions<IngestOptions>()
             .BindConfiguration(IngestOptions.SectionName)
@@ -20,12 +24,20 @@ internal static class GatewayServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        // The public API speaks snake_case JSON (job_id, trade_count), like Alpaca's own.
+        // The public API speaks snake_case JSON (job_id, trade_count), like Alpaca's own; dictionary keys (symbols) stay as they are.
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            options.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         });
+        builder.Services.AddOptions<GatewayOptions>()
+            .BindConfiguration(GatewayOptions.SectionName)
+            .PostConfigure(options =>
+            {
+                if (builder.Configuration["GATEWAY_API_KEY"] is { Length: > 0 } key) options.ApiKey = key.Trim();
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PageTokens>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

@@ -222,23 +222,35 @@ public sealed partial class BarStore(
         if (withCounts) parameters.Add(new NpgsqlParameter<long[]>("counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. spans.Select(s => s.Count)] });
     }
 
-    /// <summary>Coverage of every stored symbol, with the sessions fetched per the ingest ledger.</summary>
-    public async Task<IReadOnlyList<SymbolCoverage>> GetSymbolsAsync(CancellationToken cancellationToken = default)
+    /// <summary>Coverage of every stored symbol, with the sessions fetched per the ingest ledger and when it last fetched one.</summary>
+    public Task<IReadOnlyList<SymbolCoverage>> GetSymbolsAsync(CancellationToken cancellationToken = default) =>
+        QueryCoverageAsync(null, cancellationToken);
+
+    /// <summary>Coverage of one symbol, or null when nothing of it is stored.</summary>
+    public async Task<SymbolCoverage?> GetSymbolAsync(Symbol symbol, CancellationToken cancellationToken = default) =>
+        (await QueryCoverageAsync(symbol.Value, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<SymbolCoverage>> QueryCoverageAsync(string? symbol, CancellationToken cancellationToken)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        return await retry.ExecuteAsync(async token =>
+        return await retry.ExecuteAsync<IReadOnlyList<SymbolCoverage>>(async token =>
         {
             var symbols = new List<SymbolCoverage>();
             await using var command = dataSource.CreateCommand("""
-                SELECT s.symbol, s.first_ts, s.last_ts, s.bar_count,
-                       (SELECT count(DISTINCT l.session_date) FROM ingest_ledger l WHERE l.symbol = s.symbol)::int
-                FROM symbols s ORDER BY s.symbol
+                SELECT s.symbol, s.first_ts, s.last_ts, s.bar_count, coalesce(l.sessions, 0)::int, l.last_fetched
+                FROM symbols s
+                LEFT JOIN LATERAL (SELECT count(DISTINCT session_date) AS sessions, max(fetched_at) AS last_fetched
+                                   FROM ingest_ledger WHERE symbol = s.symbol) l ON true
+                WHERE @symbol::text IS NULL OR s.symbol = @symbol
+                ORDER BY s.symbol
                 """);
+            command.Parameters.AddWithValue("symbol", (object?)symbol ?? DBNull.Value);
             await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
             while (await reader.ReadAsync(token).ConfigureAwait(false))
             {
                 symbols.Add(new SymbolCoverage(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1),
-                    reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt64(3), reader.GetInt32(4)));
+                    reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt64(3), reader.GetInt32(4),
+                    reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
             }
             return symbols;
         }, cancellationToken).ConfigureAwait(false);

@@ -50,4 +50,23 @@ public sealed class IngestLedger(NpgsqlDataSource dataSource, StorageSchema sche
             return dates;
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The sessions in [start, end] fetched for the symbol and feed, with the bars each held.</summary>
+    public async Task<IReadOnlyDictionary<DateOnly, int>> GetFetchedCountsAsync(string symbol, string feed, DateOnly start, DateOnly end, CancellationToken cancellationToken = default)
+    {
+        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        return await retry.ExecuteAsync<IReadOnlyDictionary<DateOnly, int>>(async token =>
+        {
+            var counts = new Dictionary<DateOnly, int>();
+            await using var command = dataSource.CreateCommand(
+                "SELECT session_date, bar_count FROM ingest_ledger WHERE symbol = @symbol AND feed = @feed AND session_date BETWEEN @start AND @end");
+            command.Parameters.AddWithValue("symbol", symbol);
+            command.Parameters.AddWithValue("feed", feed);
+            command.Parameters.AddWithValue("start", start);
+            command.Parameters.AddWithValue("end", end);
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) counts[reader.GetFieldValue<DateOnly>(0)] = reader.GetInt32(1);
+            return counts;
+        }, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -28,6 +28,7 @@ internal static class IngestBenchmark
     private const string KeyId = BenchMarketSim.KeyId;
     private const string Secret = BenchMarketSim.Secret;
     private const int PageLimit = 10_000;
+    private const string ApiKey = "bench-gateway-key";
 
     private static readonly string[] Tickers =
     [
@@ -201,10 +202,12 @@ internal static class IngestBenchmark
         {
             ["Messaging__EndpointPrefix"] = prefix + "gw",
             ["Ingest__WindowDays"] = options.Int("window-days", 91).ToString(CultureInfo.InvariantCulture),
+            ["GATEWAY_API_KEY"] = ApiKey,
         });
         await Task.WhenAll(agent.WaitHealthyAsync(TimeSpan.FromSeconds(60)), gateway.WaitHealthyAsync(TimeSpan.FromSeconds(60)));
 
         using var http = new HttpClient { BaseAddress = gateway.Url };
+        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         var symbols = Tickers.Take(shape.Symbols).ToArray();
         var range = $"start={shape.Start:yyyy-MM-dd}&end={shape.End:yyyy-MM-dd}&feed=iex";
         var started = Stopwatch.GetTimestamp();

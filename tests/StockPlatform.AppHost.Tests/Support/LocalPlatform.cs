@@ -31,6 +31,9 @@ public sealed class LocalPlatform : IAsyncLifetime
 
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>The key the gateway requires for changes; its client sends it.</summary>
+    public string GatewayApiKey { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
     /// <summary>The dashboard's telemetry API (<c>/api/telemetry/*</c>), authenticated.</summary>
     public HttpClient Dashboard { get; private set; } = null!;
 
@@ -50,6 +53,7 @@ public sealed class LocalPlatform : IAsyncLifetime
                 // AppHost starting meanwhile would overwrite them under a running dashboard.
                 $"AppHost:DashboardApiKey={_dashboardApiKey}",
                 $"AppHost:OtlpApiKey={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}",
+                $"Parameters:gateway-api-key={GatewayApiKey}",
             ],
             (options, _) => options.DisableDashboard = false,
             timeout.Token);
@@ -69,6 +73,7 @@ public sealed class LocalPlatform : IAsyncLifetime
 
         Gateway = _app.CreateHttpClient("gateway", "http");
         Gateway.Timeout = TimeSpan.FromSeconds(30);
+        Gateway.DefaultRequestHeaders.Add("X-Api-Key", GatewayApiKey);
         Dashboard = new HttpClient { BaseAddress = _app.GetEndpoint("aspire-dashboard", "http"), Timeout = TimeSpan.FromSeconds(30) };
         Dashboard.DefaultRequestHeaders.Add("x-api-key", _dashboardApiKey);
     }

@@ -13,7 +13,17 @@ public class GatewayValidationTests
             web.UseSetting("ConnectionStrings:stockplatform", TestServers.PostgresConnectionString);
             web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
             web.UseSetting("Messaging:EndpointPrefix", "validation" + Guid.NewGuid().ToString("N")[..8]);
+            web.UseSetting("GATEWAY_API_KEY", Key);
         });
+
+    private const string Key = "validation-key";
+
+    private static HttpClient ClientOf(WebApplicationFactory<Program> gateway)
+    {
+        var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        return client;
+    }
 
     [Theory]
     [InlineData("/bars/SPY?interval=7x", "interval")]
@@ -26,10 +36,23 @@ public class GatewayValidationTests
     [InlineData("/bars/SPY?start=yesterday", "start")]
     [InlineData("/bars/SPY?start=2024-01-02&page_token=bm90LW91cnM", "page_token")]
     [InlineData("/jobs?status=done", "status")]
+    [InlineData("/bars/SPY?end=9999-12-31", "end")]
+    [InlineData("/bars/SPY?start=0001-01-01", "start")]
+    [InlineData("/bars/SPY?start=2024-01-02T00:00:00Z&end=9999-12-31T23:59:59.9999999Z", "end")]
+    [InlineData("/bars/SPY?start=0001-01-01T00:00:00Z", "start")]
+    [InlineData("/bars?symbols=SPY,S%26P", "symbols")]
+    [InlineData("/bars?symbols=", "symbols")]
+    [InlineData("/bars/SPY?format=xml", "format")]
+    [InlineData("/bars/SPY?format=csv&page_token=abc", "page_token")]
+    [InlineData("/coverage/SPY?end=9999-12-31", "end")]
+    [InlineData("/coverage/SPY?start=1970-01-01&end=2100-01-01", "end")]
+    [InlineData("/coverage/S%26P", "symbol")]
+    [InlineData("/symbols/S%26P", "symbol")]
+    [InlineData("/events?kind=DROP%20TABLE", "kind")]
     public async Task Bad_query_parameters_get_a_problem_naming_the_parameter(string url, string parameter)
     {
         await using var gateway = CreateGateway();
-        using var client = gateway.CreateClient();
+        using var client = ClientOf(gateway);
 
         using var response = await client.GetAsync(url);
 
@@ -42,10 +65,12 @@ public class GatewayValidationTests
     [InlineData("/ingest/SPY?start=01/02/2024", "start")]
     [InlineData("/ingest/SPY?end=2999-01-01", "end")]
     [InlineData("/ingest/SPY?feed=nasdaq", "feed")]
+    [InlineData("/ingest/SPY?start=0001-01-01", "start")]
+    [InlineData("/ingest/SPY?start=2024-01-01&end=9999-12-31", "end")]
     public async Task Bad_ingest_requests_get_a_problem_and_queue_nothing(string url, string parameter)
     {
         await using var gateway = CreateGateway();
-        using var client = gateway.CreateClient();
+        using var client = ClientOf(gateway);
 
         using var response = await client.PostAsync(url, null);
 
@@ -66,7 +91,7 @@ public class GatewayValidationTests
     public async Task Bad_job_bodies_get_a_problem_naming_the_field_and_queue_nothing(string body, string field)
     {
         await using var gateway = CreateGateway();
-        using var client = gateway.CreateClient();
+        using var client = ClientOf(gateway);
 
         using var response = await client.PostAsync("/jobs", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
@@ -77,7 +102,7 @@ public class GatewayValidationTests
     public async Task A_job_body_that_is_not_json_gets_415_and_one_naming_too_many_symbols_a_problem()
     {
         await using var gateway = CreateGateway();
-        using var client = gateway.CreateClient();
+        using var client = ClientOf(gateway);
 
         using var text = await client.PostAsync("/jobs", new StringContent("symbols=SPY", System.Text.Encoding.UTF8, "text/plain"));
         var many = string.Join(',', Enumerable.Range(0, 1001).Select(i => $"\"S{i}\""));
@@ -92,7 +117,7 @@ public class GatewayValidationTests
     public async Task An_unknown_job_is_404_problem_details()
     {
         await using var gateway = CreateGateway();
-        using var client = gateway.CreateClient();
+        using var client = ClientOf(gateway);
 
         using var response = await client.GetAsync($"/jobs/{Guid.NewGuid()}");
 

@@ -24,6 +24,9 @@ internal sealed class PlatformStack : IAsyncDisposable
     public const string KeyId = "e2e-key";
     public const string Secret = "e2e-secret";
 
+    /// <summary>The gateway's API key in these tests; <see cref="Client"/> sends it.</summary>
+    public const string ApiKey = "e2e-gateway-key";
+
     private readonly Dictionary<string, string> _agentEnvironment;
 
     private readonly ThrowawayDatabase _database;
@@ -36,6 +39,7 @@ internal sealed class PlatformStack : IAsyncDisposable
         Sim = sim;
         Gateway = gateway;
         Client = gateway.CreateClient();
+        Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         _agentEnvironment = agentEnvironment;
     }
 
@@ -106,6 +110,7 @@ internal sealed class PlatformStack : IAsyncDisposable
             web.UseSetting("Messaging:EndpointPrefix", prefix + "gw");
             web.UseSetting("Ingest:WindowDays", windowDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
             web.UseSetting("STOCKPLATFORM_MARKET_DATA", "MarketSim (synthetic data)");
+            web.UseSetting("GATEWAY_API_KEY", ApiKey);
         });
 
         var stack = new PlatformStack(database, sim, gateway, agentEnvironment);

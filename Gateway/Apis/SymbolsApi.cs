@@ -1,0 +1,129 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using StockPlatform.Gateway.Extensions;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.Jobs;
+using StockPlatform.Storage.Ledger;
+
+namespace StockPlatform.Gateway.Apis;
+
+/// <summary>
+/// What the database holds: <c>GET /symbols</c> (every stored symbol with its coverage),
+/// <c>GET /symbols/{symbol}</c> (one, with its recent jobs) and <c>GET /coverage/{symbol}</c>
+/// (per trading session, fetched or missing: the gap scanner's view, before a backfill).
+/// </summary>
+public static class SymbolsApi
+{
+    /// <summary>Longest range <c>GET /coverage</c> lists session by session.</summary>
+    public const int MaxCoverageDays = 366 * 20;
+
+    /// <summary>Maps the symbol and coverage endpoints.</summary>
+    public static IEndpointRouteBuilder MapSymbolsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/symbols", ListSymbolsAsync).WithName("ListSymbols").WithTags("Symbols")
+            .WithSummary("Every stored symbol with its coverage");
+        app.MapGet("/symbols/{symbol}", GetSymbolAsync).WithName("GetSymbol").WithTags("Symbols")
+            .WithSummary("One symbol's coverage and its recent jobs");
+        app.MapGet("/coverage/{symbol}", GetCoverageAsync).WithName("GetCoverage").WithTags("Symbols")
+            .WithSummary("Per trading session in a range: fetched (with its bar count) or missing");
+        return app;
+    }
+
+    /// <summary>A symbol's coverage: its first and last stored bar, bars stored, sessions fetched and the last fetch.</summary>
+    public sealed record SymbolResponse(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest);
+
+    /// <summary>The body of <c>GET /symbols</c>.</summary>
+    public sealed record SymbolList(IReadOnlyList<SymbolResponse> Symbols);
+
+    /// <summary>The body of <c>GET /symbols/{symbol}</c>.</summary>
+    public sealed record SymbolDetail(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest, IReadOnlyList<JobsApi.JobResponse> RecentJobs);
+
+    /// <summary>One trading session: fetched completely (with the bars it held) or missing.</summary>
+    public sealed record SessionCoverage(DateOnly Date, bool Fetched, int? BarCount);
+
+    /// <summary>Consecutive missing sessions, the unit a backfill of the holes asks for.</summary>
+    public sealed record MissingRange(DateOnly Start, DateOnly End, int Sessions);
+
+    /// <summary>
+    /// The body of <c>GET /coverage/{symbol}</c>. <c>calendar</c> says where the sessions come from:
+    /// <c>alpaca</c> (the stored trading calendar) or <c>exchange-rules</c> (computed, where no
+    /// backfill has stored Alpaca's calendar yet).
+    /// </summary>
+    public sealed record CoverageResponse(
+        string Symbol, string Feed, DateOnly Start, DateOnly End, string Calendar,
+        int SessionsTotal, int SessionsFetched, int SessionsMissing,
+        IReadOnlyList<MissingRange> MissingRanges, IReadOnlyList<SessionCoverage> Sessions);
+
+    internal static async Task<Ok<SymbolList>> ListSymbolsAsync(BarStore bars, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new SymbolList([.. (await bars.GetSymbolsAsync(cancellationToken)).Select(ToResponse)]));
+
+    internal static async Task<Results<Ok<SymbolDetail>, ValidationProblem, ProblemHttpResult>> GetSymbolAsync(
+        string symbol, BarStore bars, JobStore jobs, CancellationToken cancellationToken)
+    {
+        var problems = new ApiProblems();
+        var ticker = RequestParsing.Symbol(symbol, problems);
+        if (problems.Any) return problems.ToResult();
+
+        var coverage = await bars.GetSymbolAsync(ticker!.Value, cancellationToken);
+        var recent = await jobs.ListAsync(symbol: ticker.Value.Value, limit: 10, cancellationToken: cancellationToken);
+        if (coverage is null && recent.Count == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Symbol not found",
+                detail: $"Nothing is stored for {ticker.Value.Value} and no job asked for it; POST /ingest/{ticker.Value.Value} backfills it.");
+        }
+        var body = coverage is null ? new SymbolResponse(ticker.Value.Value, null, null, 0, 0, null) : ToResponse(coverage);
+        return TypedResults.Ok(new SymbolDetail(body.Symbol, body.FirstBar, body.LastBar, body.BarCount, body.SessionsFetched, body.LastIngest,
+            [.. recent.Select(JobsApi.ToResponse)]));
+    }
+
+    internal static async Task<Results<Ok<CoverageResponse>, ValidationProblem>> GetCoverageAsync(
+        string symbol, string? start, string? end, string? feed,
+        IngestLedger ledger, CalendarStore calendar, TimeProvider time, IOptions<IngestOptions> options, CancellationToken cancellationToken)
+    {
+        var problems = new ApiProblems();
+        var today = NewYorkTime.DateOf(time.GetUtcNow());
+        var ticker = RequestParsing.Symbol(symbol, problems);
+        var from = RequestParsing.Date(start, "start", today.AddDays(-30), problems);
+        var to = RequestParsing.Date(end, "end", today, problems);
+        var source = RequestParsing.OneOf(feed, "feed", options.Value.DefaultFeed, problems, "iex", "sip");
+        if (from is { } f && to is { } t)
+        {
+            if (f > t) problems.Add("start", $"start {f:yyyy-MM-dd} is after end {t:yyyy-MM-dd}.");
+            else if (t.DayNumber - f.DayNumber > MaxCoverageDays) problems.Add("end", $"the range spans more than {MaxCoverageDays} days; ask for it in parts.");
+        }
+        if (problems.Any) return problems.ToResult();
+
+        // Sessions that have begun: the stored Alpaca calendar where a backfill fetched it, else the exchange's rules.
+        var last = to!.Value > today ? today : to.Value;
+        var stored = from!.Value <= last && await calendar.CoversAsync(from.Value, last, cancellationToken);
+        IReadOnlyList<TradingDay> days = from.Value > last ? []
+            : stored ? await calendar.GetTradingDaysAsync(from.Value, last, cancellationToken)
+            : [.. NyseCalendar.GetTradingDays(from.Value, last)];
+        var now = time.GetUtcNow();
+        days = [.. days.Where(day => day.SessionOpenUtc <= now)];
+        var fetched = days.Count == 0 ? new Dictionary<DateOnly, int>()
+            : await ledger.GetFetchedCountsAsync(ticker!.Value.Value, source!, days[0].Date, days[^1].Date, cancellationToken);
+
+        var sessions = days.Select(day => fetched.TryGetValue(day.Date, out var count) ? new SessionCoverage(day.Date, true, count) : new SessionCoverage(day.Date, false, null)).ToList();
+        var missing = new List<MissingRange>();
+        var run = new List<DateOnly>();
+        foreach (var session in sessions.Append(new SessionCoverage(DateOnly.MaxValue, true, null)))
+        {
+            if (!session.Fetched)
+            {
+                run.Add(session.Date);
+                continue;
+            }
+            if (run.Count > 0) missing.Add(new MissingRange(run[0], run[^1], run.Count));
+            run.Clear();
+        }
+        var fetchedCount = sessions.Count(s => s.Fetched);
+        return TypedResults.Ok(new CoverageResponse(ticker!.Value.Value, source!, from.Value, to.Value, stored ? "alpaca" : "exchange-rules",
+            sessions.Count, fetchedCount, sessions.Count - fetchedCount, missing, sessions));
+    }
+
+    private static SymbolResponse ToResponse(SymbolCoverage coverage) => new(
+        coverage.Symbol, coverage.FirstBar.UtcDateTime, coverage.LastBar.UtcDateTime, coverage.BarCount, coverage.SessionsFetched, coverage.LastIngest?.UtcDateTime);
+}

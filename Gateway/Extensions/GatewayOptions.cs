@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StockPlatform.Gateway.Extensions;
+
+/// <summary>The gateway's own settings (section <c>Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Gateway";
+
+    /// <summary>The key every state change must send in <c>X-Api-Key</c> (<c>GATEWAY_API_KEY</c>); never logged.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Reads need the key too (they are open by default).</summary>
+    public bool RequireKeyForReads { get; set; }
+
+    /// <summary>Requests per second a client (its API key, else its address) may make; bursts up to twice that.</summary>
+    [Range(1, 100_000)]
+    public int RequestsPerSecond { get; set; } = 50;
+
+    /// <summary>Origins allowed to call the API from a browser (the dashboard's); none by default.</summary>
+    public string[] CorsOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Key (base64, at least 32 bytes) that signs page tokens, so a token works across restarts
+    /// and gateway instances. Without one, a random key per process: tokens die with it.
+    /// </summary>
+    public string? PageTokenKey { get; set; }
+}

@@ -1,0 +1,79 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using StockPlatform.Gateway.Extensions;
+
+namespace StockPlatform.Gateway.Security;
+
+/// <summary>
+/// Page tokens: where the next page starts (which part of the query, such as the symbol of a
+/// multi-symbol read, and the time within it), bound to the query that issued it. A token is opaque
+/// (base64url) and tamper-evident: it carries an HMAC over its position and the query's scope
+/// (symbol, interval, session, anchor, end), so a token edited, forged, or replayed against
+/// another query is refused.
+/// </summary>
+public sealed class PageTokens
+{
+    private const byte Version = 1;
+    private const int MacLength = 16;
+    private readonly byte[] _key;
+
+    /// <summary>Reads the signing key from <see cref="GatewayOptions.PageTokenKey"/>, or makes a random one.</summary>
+    public PageTokens(IOptions<GatewayOptions> options)
+    {
+        var configured = options.Value.PageTokenKey;
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            _key = RandomNumberGenerator.GetBytes(32);
+            return;
+        }
+        _key = Convert.TryFromBase64String(configured.Trim(), new byte[configured.Length], out var length) && length >= 32
+            ? Convert.FromBase64String(configured.Trim())
+            : throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions),
+                ["Gateway:PageTokenKey must be base64 of at least 32 bytes (for example: openssl rand -base64 32)."]);
+    }
+
+    private const int PayloadLength = 1 + 4 + 8;
+
+    /// <summary>A token resuming <paramref name="scope"/> at part <paramref name="part"/>, time <paramref name="resumeAt"/>.</summary>
+    public string Issue(string scope, int part, DateTimeOffset resumeAt)
+    {
+        Span<byte> token = stackalloc byte[PayloadLength + MacLength];
+        token[0] = Version;
+        BinaryPrimitives.WriteInt32BigEndian(token[1..], part);
+        BinaryPrimitives.WriteInt64BigEndian(token[5..], resumeAt.UtcTicks);
+        Sign(token[..PayloadLength], scope, token[PayloadLength..]);
+        return Base64Url.EncodeToString(token);
+    }
+
+    /// <summary>The position of a token this API issued for exactly this scope; false for anything else.</summary>
+    public bool TryRead(string token, string scope, out int part, out DateTimeOffset resumeAt)
+    {
+        part = 0;
+        resumeAt = default;
+        Span<byte> bytes = stackalloc byte[PayloadLength + MacLength];
+        if (token.Length > 64 || !Base64Url.IsValid(token, out var length) || length != bytes.Length) return false;
+        if (Base64Url.DecodeFromChars(token, bytes) != bytes.Length || bytes[0] != Version) return false;
+        Span<byte> expected = stackalloc byte[MacLength];
+        Sign(bytes[..PayloadLength], scope, expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[PayloadLength..])) return false;
+        var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes[5..]);
+        if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks) return false;
+        part = BinaryPrimitives.ReadInt32BigEndian(bytes[1..]);
+        resumeAt = new DateTimeOffset(ticks, TimeSpan.Zero);
+        return part >= 0;
+    }
+
+    private void Sign(ReadOnlySpan<byte> payload, string scope, Span<byte> mac)
+    {
+        var scopeBytes = Encoding.UTF8.GetBytes(scope);
+        var message = new byte[payload.Length + scopeBytes.Length];
+        payload.CopyTo(message);
+        scopeBytes.CopyTo(message.AsSpan(payload.Length));
+        Span<byte> full = stackalloc byte[32];
+        HMACSHA256.HashData(_key, message, full);
+        full[..mac.Length].CopyTo(mac);
+    }
+}

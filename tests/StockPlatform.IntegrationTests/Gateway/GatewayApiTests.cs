@@ -1,0 +1,293 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.Ledger;
+using StockPlatform.Testing;
+
+namespace StockPlatform.IntegrationTests.Gateway;
+
+/// <summary>
+/// The query API through the whole gateway (WebApplicationFactory) on a real database seeded with
+/// two symbols' minutes: shapes, paging, CSV, coverage, tokens, keys, limits and the API document.
+/// </summary>
+public sealed class GatewayApiTests : IAsyncLifetime
+{
+    private const string Key = "api-test-key";
+    private static readonly DateOnly[] Days = [new(2024, 3, 4), new(2024, 3, 5), new(2024, 3, 7)]; // 03-06 never fetched
+
+    private ThrowawayDatabase _database = null!;
+    private WebApplicationFactory<Program> _gateway = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await ThrowawayDatabase.CreateAsync(TestServers.PostgresConnectionString, "api_", TestServers.Hint);
+        _gateway = CreateGateway();
+        _client = _gateway.CreateClient();
+
+        // Every regular-session minute of three sessions for SPY and QQQ, as the agent would store them.
+        var bars = _gateway.Services.GetRequiredService<BarStore>();
+        var ledger = _gateway.Services.GetRequiredService<IngestLedger>();
+        await _gateway.Services.GetRequiredService<CalendarStore>().SaveRangeAsync(new(2024, 1, 1), new(2024, 12, 31), [.. NyseCalendar.GetTradingDays(new(2024, 1, 1), new(2024, 12, 31))]);
+        foreach (var symbol in new[] { "SPY", "QQQ" })
+        {
+            foreach (var day in Days)
+            {
+                var minutes = Minutes(symbol, day);
+                await bars.UpsertAsync(Symbol.Parse(symbol), "iex", minutes);
+                await ledger.RecordAsync(symbol, "iex", new Dictionary<DateOnly, int> { [day] = minutes.Count });
+            }
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _gateway.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private WebApplicationFactory<Program> CreateGateway(params (string Key, string Value)[] settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:stockplatform", _database.ConnectionString);
+            web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
+            web.UseSetting("Messaging:EndpointPrefix", "api" + Guid.NewGuid().ToString("N")[..8]);
+            web.UseSetting("GATEWAY_API_KEY", Key);
+            foreach (var (key, value) in settings) web.UseSetting(key, value);
+        });
+
+    [Fact]
+    public async Task Paging_a_range_returns_every_bar_once_and_the_csv_export_holds_the_same_bars()
+    {
+        var paged = new List<JsonElement>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            using var page = await GetJsonAsync($"/bars/SPY?start=2024-03-04&end=2024-03-07&limit=250" + (token is null ? string.Empty : $"&page_token={token}"));
+            paged.AddRange(page.RootElement.GetProperty("bars").EnumerateArray().Select(bar => bar.Clone()));
+            token = page.RootElement.GetProperty("next_page_token").GetString();
+            pages++;
+        }
+        while (token is not null);
+
+        var expected = Days.SelectMany(day => Minutes("SPY", day)).ToList();
+        Assert.Equal(expected.Select(b => b.Timestamp.UtcDateTime), paged.Select(b => b.GetProperty("timestamp").GetDateTime()));
+        Assert.Equal((expected.Count + 249) / 250, pages);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/bars/SPY?start=2024-03-04&end=2024-03-07");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+        using var csv = await _client.SendAsync(request);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("symbol,timestamp,open,high,low,close,volume,trade_count,vwap,complete", lines[0]);
+        Assert.Equal(paged.Select(CsvLine("SPY")), lines[1..]);
+        Assert.Equal(await (await _client.GetAsync("/bars/SPY?start=2024-03-04&end=2024-03-07&format=csv")).Content.ReadAsStringAsync(), string.Join('\n', lines) + "\n");
+    }
+
+    [Fact]
+    public async Task A_multi_symbol_read_pages_by_symbol_then_time_with_the_limit_over_all_of_them()
+    {
+        var bySymbol = new Dictionary<string, List<DateTime>>();
+        string? token = null;
+        do
+        {
+            using var page = await GetJsonAsync("/bars?symbols=SPY,QQQ&start=2024-03-04&end=2024-03-05&limit=500" + (token is null ? string.Empty : $"&page_token={token}"));
+            var count = 0;
+            foreach (var symbol in page.RootElement.GetProperty("bars").EnumerateObject())
+            {
+                if (!bySymbol.TryGetValue(symbol.Name, out var list)) bySymbol[symbol.Name] = list = [];
+                list.AddRange(symbol.Value.EnumerateArray().Select(bar => bar.GetProperty("timestamp").GetDateTime()));
+                count += symbol.Value.GetArrayLength();
+            }
+            token = page.RootElement.GetProperty("next_page_token").GetString();
+            Assert.True(count == 500 || token is null, $"a page of {count} bars before the last");
+        }
+        while (token is not null);
+
+        Assert.Equal(["QQQ", "SPY"], bySymbol.Keys);
+        foreach (var symbol in new[] { "QQQ", "SPY" })
+            Assert.Equal(Days[..2].SelectMany(day => Minutes(symbol, day)).Select(b => b.Timestamp.UtcDateTime), bySymbol[symbol]);
+    }
+
+    [Fact]
+    public async Task A_page_token_only_resumes_the_query_that_issued_it()
+    {
+        using var first = await GetJsonAsync("/bars/SPY?start=2024-03-04&end=2024-03-07&limit=10");
+        var token = first.RootElement.GetProperty("next_page_token").GetString()!;
+        var tampered = token[..^2] + (token[^2] == 'A' ? 'B' : 'A') + token[^1];
+
+        foreach (var url in new[]
+        {
+            $"/bars/QQQ?start=2024-03-04&end=2024-03-07&limit=10&page_token={token}",
+            $"/bars/SPY?interval=5m&start=2024-03-04&end=2024-03-07&limit=10&page_token={token}",
+            $"/bars/SPY?session=regular&start=2024-03-04&end=2024-03-07&limit=10&page_token={token}",
+            $"/bars/SPY?start=2024-03-04&end=2024-03-06&limit=10&page_token={token}",
+            $"/bars/SPY?start=2024-03-04&end=2024-03-07&limit=10&page_token={tampered}",
+            $"/bars?symbols=SPY,QQQ&start=2024-03-04&end=2024-03-07&limit=10&page_token={token}",
+        })
+        {
+            using var response = await _client.GetAsync(url);
+            await AssertProblemAsync(response, HttpStatusCode.BadRequest, "page_token");
+        }
+        using var resumed = await _client.GetAsync($"/bars/SPY?start=2024-03-04&end=2024-03-07&limit=10&page_token={token}");
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Symbols_and_coverage_show_what_is_stored_and_which_sessions_are_missing()
+    {
+        using var list = await GetJsonAsync("/symbols");
+        var symbols = list.RootElement.GetProperty("symbols").EnumerateArray().ToList();
+        Assert.Equal(["QQQ", "SPY"], symbols.Select(s => s.GetProperty("symbol").GetString()));
+        var spy = symbols[1];
+        Assert.Equal(Days.Sum(day => Minutes("SPY", day).Count), spy.GetProperty("bar_count").GetInt64());
+        Assert.Equal(3, spy.GetProperty("sessions_fetched").GetInt32());
+        Assert.Equal(new DateTime(2024, 3, 4, 14, 30, 0, DateTimeKind.Utc), spy.GetProperty("first_bar").GetDateTime());
+        Assert.NotEqual(JsonValueKind.Null, spy.GetProperty("last_ingest").ValueKind);
+
+        using var one = await GetJsonAsync("/symbols/spy");
+        Assert.Equal("SPY", one.RootElement.GetProperty("symbol").GetString());
+        Assert.Equal(0, one.RootElement.GetProperty("recent_jobs").GetArrayLength());
+        using var unknown = await _client.GetAsync("/symbols/IWM");
+        await AssertProblemAsync(unknown, HttpStatusCode.NotFound, null);
+
+        using var coverage = await GetJsonAsync("/coverage/SPY?start=2024-03-01&end=2024-03-08&feed=iex");
+        var root = coverage.RootElement;
+        Assert.Equal("alpaca", root.GetProperty("calendar").GetString());
+        Assert.Equal((6, 3, 3), (root.GetProperty("sessions_total").GetInt32(), root.GetProperty("sessions_fetched").GetInt32(), root.GetProperty("sessions_missing").GetInt32()));
+        Assert.Equal(["2024-03-01..2024-03-01", "2024-03-06..2024-03-06", "2024-03-08..2024-03-08"],
+            root.GetProperty("missing_ranges").EnumerateArray().Select(r => $"{r.GetProperty("start").GetString()}..{r.GetProperty("end").GetString()}"));
+        var march4 = root.GetProperty("sessions").EnumerateArray().Single(s => s.GetProperty("date").GetString() == "2024-03-04");
+        Assert.Equal(Minutes("SPY", Days[0]).Count, march4.GetProperty("bar_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_accept_header_the_api_cannot_serve_gets_406()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/bars/SPY");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/xml"));
+
+        using var response = await _client.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.NotAcceptable, null);
+    }
+
+    [Fact]
+    public async Task Every_change_needs_the_api_key_and_reads_can_be_made_to_need_it()
+    {
+        var job = Guid.NewGuid();
+        foreach (var (method, url) in new[] { (HttpMethod.Post, "/ingest/SPY"), (HttpMethod.Post, "/jobs"), (HttpMethod.Delete, $"/jobs/{job}"), (HttpMethod.Post, $"/jobs/{job}/retry") })
+        {
+            foreach (var key in new[] { null, "wrong-key", Key + " " })
+            {
+                using var request = new HttpRequestMessage(method, url);
+                if (key is not null) request.Headers.Add("X-Api-Key", key);
+                using var response = await _client.SendAsync(request);
+                await AssertProblemAsync(response, HttpStatusCode.Unauthorized, null);
+                Assert.DoesNotContain(Key, await response.Content.ReadAsStringAsync());
+            }
+            using var withKey = new HttpRequestMessage(method, url);
+            withKey.Headers.Add("X-Api-Key", Key);
+            using var allowed = await _client.SendAsync(withKey);
+            Assert.NotEqual(HttpStatusCode.Unauthorized, allowed.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/bars/SPY?limit=1")).StatusCode);
+
+        await using var closed = CreateGateway(("Gateway:RequireKeyForReads", "true"));
+        using var anonymous = closed.CreateClient();
+        await AssertProblemAsync(await anonymous.GetAsync("/bars/SPY?limit=1"), HttpStatusCode.Unauthorized, null);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/alive")).StatusCode); // probes need no key
+        anonymous.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/bars/SPY?limit=1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_over_its_rate_gets_429_with_retry_after()
+    {
+        await using var limited = CreateGateway(("Gateway:RequestsPerSecond", "2"));
+        using var client = limited.CreateClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.GetAsync("/symbols")));
+
+        var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(refused);
+        Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.OK) >= 2);
+        Assert.All(refused, r => Assert.True(r.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1)));
+        await AssertProblemAsync(refused[0], HttpStatusCode.TooManyRequests, null);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/alive")).StatusCode); // probes are never limited
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_every_route_and_the_docs_page_serves_it()
+    {
+        using var document = await GetJsonAsync("/openapi/v1.json");
+        var paths = document.RootElement.GetProperty("paths");
+        var routes = _gateway.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => "/" + e.RoutePattern.RawText!.Trim('/'))
+            .Where(route => !route.StartsWith("/openapi", StringComparison.Ordinal) && !route.StartsWith("/docs", StringComparison.Ordinal)
+                && route is not ("/health" or "/alive"))
+            .Select(route => System.Text.RegularExpressions.Regex.Replace(route, @"\{(\w+)(:\w+)?\}", "{$1}"))
+            .Distinct()
+            .ToList();
+        Assert.NotEmpty(routes);
+        Assert.All(routes, route => Assert.True(paths.TryGetProperty(route, out _), $"{route} is missing from the OpenAPI document"));
+        Assert.True(document.RootElement.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("ApiKey", out _));
+
+        using var docs = await _client.GetAsync("/docs");
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+        Assert.Contains("text/html", docs.Content.Headers.ContentType?.ToString());
+    }
+
+    private async Task<JsonDocument> GetJsonAsync(string url)
+    {
+        using var response = await _client.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body);
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? field)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(body);
+        Assert.True(json.RootElement.TryGetProperty("traceId", out _) || json.RootElement.TryGetProperty("trace_id", out _), body);
+        if (field is not null) Assert.True(json.RootElement.GetProperty("errors").TryGetProperty(field, out _), body);
+    }
+
+    private static Func<JsonElement, string> CsvLine(string symbol) => bar => string.Join(',',
+        symbol,
+        bar.GetProperty("timestamp").GetDateTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        bar.GetProperty("open").GetDecimal().ToString(CultureInfo.InvariantCulture),
+        bar.GetProperty("high").GetDecimal().ToString(CultureInfo.InvariantCulture),
+        bar.GetProperty("low").GetDecimal().ToString(CultureInfo.InvariantCulture),
+        bar.GetProperty("close").GetDecimal().ToString(CultureInfo.InvariantCulture),
+        bar.GetProperty("volume").GetInt64().ToString(CultureInfo.InvariantCulture),
+        bar.GetProperty("trade_count").GetInt64().ToString(CultureInfo.InvariantCulture),
+        bar.GetProperty("vwap").GetDecimal().ToString(CultureInfo.InvariantCulture),
+        bar.GetProperty("complete").GetBoolean() ? "true" : "false");
+
+    /// <summary>Every regular-session minute of a day, prices drifting by symbol and minute.</summary>
+    private static List<Bar> Minutes(string symbol, DateOnly day)
+    {
+        var open = NewYorkTime.StartOfDay(day).AddHours(9.5);
+        var basePrice = symbol == "SPY" ? 500m : 400m;
+        return [.. Enumerable.Range(0, 390).Select(i =>
+        {
+            var price = basePrice + (i % 37) * 0.01m + day.Day;
+            return new Bar(open.AddMinutes(i), price, price + 0.05m, price - 0.05m, price + 0.01m, 100 + i, 3, price);
+        })];
+    }
+}
