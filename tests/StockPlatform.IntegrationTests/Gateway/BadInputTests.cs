@@ -1,0 +1,224 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.Storage.Bars;
+using StockPlatform.Testing;
+
+namespace StockPlatform.IntegrationTests.Gateway;
+
+/// <summary>
+/// Hundreds of generated bad requests over every endpoint: malformed and extreme symbols, dates,
+/// intervals, limits, tokens, enums, bodies, headers and methods, unicode and SQL in every string.
+/// Each gets a 4xx problem-details answer (naming the field where one is at fault), none a 5xx,
+/// and nothing stored changes. (A blank value is no value: the parameter's default applies.)
+/// </summary>
+public sealed class BadInputTests : IAsyncLifetime
+{
+    private const string Key = "bad-input-key";
+
+    private static readonly string[] BadSymbols =
+    [
+        "S&P", "SPY;DROP TABLE bars_1m", "' OR 1=1 --", "ＳＰＹ", "💥", new string('A', 5000), "SPY\u0000", "../etc/passwd",
+        "SPY QQQ", "a\"b", "<script>", "ÆØÅ", "SP\nY", "%00", "🚀🚀",
+    ];
+
+    private static readonly string[] BadDates =
+    [
+        "9999-12-31", "0001-01-01", "2024-13-01", "2024-02-30", "yesterday", "2024-01-01T25:00:00Z", "1e10", "'; DROP TABLE jobs; --",
+        "２０２４-01-01", new string('9', 300), "1969-12-31", "2200-01-01", "-2024-01-01", "2024-1-1",
+    ];
+
+    private static readonly string[] BadIntervals = ["0m", "-1m", "1440m", "99999999999m", "1w", "1M", "abc", "1d; DROP", "∞", "24h", "0d", "2d"];
+
+    private static readonly string[] BadLimits = ["0", "-1", "10001", "99999999999999", "1.5", "abc", "1e3", "１０", "NaN"];
+
+    private static readonly string[] BadWords = ["xml", "DROP TABLE", "🙂", "1", new string('x', 1000), "regular;", "\u202Eextended"];
+
+    private ThrowawayDatabase _database = null!;
+    private WebApplicationFactory<Program> _gateway = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await ThrowawayDatabase.CreateAsync(TestServers.PostgresConnectionString, "bad_", TestServers.Hint);
+        _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:stockplatform", _database.ConnectionString);
+            web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
+            web.UseSetting("Messaging:EndpointPrefix", "bad" + Guid.NewGuid().ToString("N")[..8]);
+            web.UseSetting("GATEWAY_API_KEY", Key);
+            web.UseSetting("Gateway:RequestsPerSecond", "100000"); // the flood here is the point, not the limit
+        });
+        _client = _gateway.CreateClient();
+        _client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+
+        var open = NewYorkTime.StartOfDay(new DateOnly(2024, 3, 4)).AddHours(9.5);
+        await _gateway.Services.GetRequiredService<BarStore>().UpsertAsync(Symbol.Parse("SPY"), "iex",
+            [.. Enumerable.Range(0, 390).Select(i => new Bar(open.AddMinutes(i), 500m, 501m, 499m, 500.5m, 100, 2, 500.2m))]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _gateway.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    /// <summary>One generated request and the field its problem must name (null: any 4xx problem).</summary>
+    private sealed record Case(HttpMethod Method, string Url, string? Field, HttpContent? Body = null, Action<HttpRequestMessage>? Headers = null)
+    {
+        public override string ToString() => $"{Method} {Url[..Math.Min(Url.Length, 120)]}";
+    }
+
+    private static IEnumerable<Case> Cases()
+    {
+        static string E(string text) => Uri.EscapeDataString(text);
+        foreach (var symbol in BadSymbols)
+        {
+            // A NUL in a path never reaches a server (clients and Kestrel refuse it); in a query it does.
+            if (!symbol.Contains('\0', StringComparison.Ordinal))
+            {
+                yield return new(HttpMethod.Get, $"/bars/{E(symbol)}", "symbol");
+                yield return new(HttpMethod.Get, $"/symbols/{E(symbol)}", "symbol");
+                yield return new(HttpMethod.Get, $"/coverage/{E(symbol)}", "symbol");
+                yield return new(HttpMethod.Post, $"/ingest/{E(symbol)}", "symbol");
+            }
+            yield return new(HttpMethod.Get, $"/bars?symbols=SPY,{E(symbol)}", "symbols");
+            yield return new(HttpMethod.Get, $"/events?symbol={E(symbol)}", "symbol");
+            yield return new(HttpMethod.Get, $"/jobs?symbol={E(symbol)}", "symbol");
+            yield return new(HttpMethod.Post, "/jobs", "symbols[1]", Json(new { symbols = new[] { "SPY", symbol } }));
+        }
+        foreach (var date in BadDates)
+        {
+            foreach (var parameter in new[] { "start", "end" })
+            {
+                yield return new(HttpMethod.Get, $"/bars/SPY?{parameter}={E(date)}", parameter);
+                yield return new(HttpMethod.Get, $"/bars?symbols=SPY&{parameter}={E(date)}", parameter);
+                yield return new(HttpMethod.Get, $"/coverage/SPY?{parameter}={E(date)}", parameter);
+                yield return new(HttpMethod.Post, $"/ingest/SPY?{parameter}={E(date)}", parameter);
+                yield return new(HttpMethod.Post, "/jobs", parameter, Json(new Dictionary<string, object> { ["symbols"] = new[] { "SPY" }, [parameter] = date }));
+                yield return new(HttpMethod.Get, $"/bars/SPY?interval=1d&format=csv&{parameter}={E(date)}", parameter);
+            }
+        }
+        foreach (var interval in BadIntervals)
+        {
+            yield return new(HttpMethod.Get, $"/bars/SPY?interval={E(interval)}", "interval");
+            yield return new(HttpMethod.Get, $"/bars?symbols=SPY,QQQ&interval={E(interval)}&start=2024-03-04", "interval");
+        }
+        foreach (var limit in BadLimits)
+        {
+            yield return new(HttpMethod.Get, $"/bars/SPY?limit={E(limit)}", "limit");
+            yield return new(HttpMethod.Get, $"/bars?symbols=SPY&limit={E(limit)}", "limit");
+            yield return new(HttpMethod.Get, $"/jobs?limit={E(limit)}", "limit");
+        }
+        foreach (var word in BadWords)
+        {
+            yield return new(HttpMethod.Get, $"/bars/SPY?session={E(word)}", "session");
+            yield return new(HttpMethod.Get, $"/bars/SPY?anchor={E(word)}", "anchor");
+            yield return new(HttpMethod.Get, $"/bars/SPY?format={E(word)}", "format");
+            yield return new(HttpMethod.Get, $"/coverage/SPY?feed={E(word)}", "feed");
+            yield return new(HttpMethod.Post, $"/ingest/SPY?feed={E(word)}", "feed");
+            yield return new(HttpMethod.Get, $"/jobs?status={E(word)}", "status");
+            // (A kind of lower-case letters is a valid filter that matches nothing: the stream would just stay open.)
+            if (!word.All(char.IsAsciiLetterLower)) yield return new(HttpMethod.Get, $"/events?kind={E(word)}", "kind");
+            yield return new(HttpMethod.Post, "/jobs", "feed", Json(new { symbols = new[] { "SPY" }, feed = word }));
+        }
+        foreach (var token in new[] { "abc", "A", new string('A', 200), "djE6MTIzNDU2Nzg5", "%FF%FE", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "'--" })
+        {
+            yield return new(HttpMethod.Get, $"/bars/SPY?start=2024-03-04&page_token={E(token)}", "page_token");
+            yield return new(HttpMethod.Get, $"/bars?symbols=SPY,QQQ&start=2024-03-04&page_token={E(token)}", "page_token");
+        }
+        foreach (var body in new[]
+        {
+            "", "{", "[]", "null", "42", "\"SPY\"", """{"symbols": {"SPY": 1}}""", """{"symbols": [1, 2]}""", """{"symbols": [["SPY"]]}""",
+            """{"symbols": ["SPY"], "start": 20240101}""", """{"symbols": ["SPY"], "start": ["2024-01-01"]}""", """{"symbols": ["SPY"], "feed": null, "end": {}}""",
+            "{\"symbols\": [\"SPY\"]" + new string(' ', 10) + "]", "\uFEFF{\"symbols\": \"x\"}", """{"symbols": ["SPY"], "start": "2024-01-01", "end": "2023-01-01"}""",
+            "{\"symbols\": [" + string.Join(',', Enumerable.Range(0, 1001).Select(i => $"\"S{i}\"")) + "]}",
+        })
+        {
+            yield return new(HttpMethod.Post, "/jobs", null, new StringContent(body, Encoding.UTF8, "application/json"));
+        }
+        yield return new(HttpMethod.Post, "/jobs", null, new StringContent("{}", Encoding.UTF8, "text/plain"));
+        yield return new(HttpMethod.Post, "/jobs", null, new ByteArrayContent(new byte[2 * 1024 * 1024]) { Headers = { ContentType = new("application/json") } });
+        foreach (var (method, url) in new[]
+        {
+            (HttpMethod.Put, "/bars/SPY"), (HttpMethod.Patch, "/jobs"), (HttpMethod.Delete, "/bars/SPY"), (HttpMethod.Put, "/symbols"),
+            (HttpMethod.Post, "/coverage/SPY"), (HttpMethod.Delete, "/jobs"), (HttpMethod.Get, "/ingest/SPY"), (HttpMethod.Post, "/events"),
+            (HttpMethod.Get, "/nowhere"), (HttpMethod.Get, "/jobs/not-a-guid"), (HttpMethod.Delete, $"/jobs/{Guid.NewGuid()}"),
+            (HttpMethod.Post, $"/jobs/{Guid.NewGuid()}/retry"), (HttpMethod.Get, $"/jobs/{Guid.NewGuid()}"), (HttpMethod.Get, "/symbols/ZZZZ"),
+        })
+        {
+            yield return new(method, url, null);
+        }
+        foreach (var accept in new[] { "application/xml", "image/png", "text/html", "application/json;q=0" })
+            yield return new(HttpMethod.Get, "/bars/SPY", null, Headers: r => r.Headers.TryAddWithoutValidation("Accept", accept));
+        foreach (var lastId in new[] { "abc", "-1", "1e5", "99999999999999999999999", "' OR 1=1" })
+            yield return new(HttpMethod.Get, "/events", "Last-Event-ID", Headers: r => r.Headers.TryAddWithoutValidation("Last-Event-ID", lastId));
+        foreach (var key in new[] { "", "wrong", new string('k', 5000), "bad-input-key\u0000", "' OR 1=1 --" })
+        {
+            yield return new(HttpMethod.Post, "/ingest/SPY", null, Headers: r =>
+            {
+                r.Headers.Remove("X-Api-Key");
+                r.Headers.TryAddWithoutValidation("X-Api-Key", key);
+            });
+        }
+    }
+
+    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Hundreds_of_bad_requests_get_a_4xx_problem_none_a_5xx_and_change_nothing()
+    {
+        var before = await CountsAsync();
+        var cases = Cases().ToList();
+        Assert.True(cases.Count >= 400, $"only {cases.Count} cases");
+
+        var failures = new List<string>();
+        foreach (var @case in cases)
+        {
+            using var request = new HttpRequestMessage(@case.Method, @case.Url) { Content = @case.Body };
+            @case.Headers?.Invoke(request);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            HttpResponseMessage response;
+            try
+            {
+                response = await _client.SendAsync(request, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                failures.Add($"{@case}: no answer within 10 s");
+                continue;
+            }
+            using (response)
+            {
+                var body = await response.Content.ReadAsStringAsync();
+                var status = (int)response.StatusCode;
+                if (status is < 400 or >= 500) failures.Add($"{@case}: {status} {body[..Math.Min(body.Length, 200)]}");
+                else if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") failures.Add($"{@case}: {status} without problem details");
+                else if (@case.Field is { } field && (status != 400 || !JsonDocument.Parse(body).RootElement.TryGetProperty("errors", out var errors) || !errors.TryGetProperty(field, out _)))
+                    failures.Add($"{@case}: {status} does not name {field}: {body[..Math.Min(body.Length, 300)]}");
+                if (body.Contains(Key, StringComparison.Ordinal) || body.Contains("   at ", StringComparison.Ordinal)) failures.Add($"{@case}: the answer leaks a key or a stack trace");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases failed:\n{string.Join('\n', failures.Take(40))}");
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    private async Task<(long Bars, long Jobs, long Tasks, long Symbols)> CountsAsync()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
+        await using var command = dataSource.CreateCommand(
+            "SELECT (SELECT count(*) FROM bars_1m), (SELECT count(*) FROM jobs), (SELECT count(*) FROM job_tasks), (SELECT count(*) FROM symbols)");
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+    }
+}
