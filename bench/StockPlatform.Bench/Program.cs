@@ -1,3 +1,4 @@
+using StockPlatform.Bench.Gateway;
 using StockPlatform.Bench.Ingest;
 using StockPlatform.Bench.Platform;
 using StockPlatform.Bench.Storage;
@@ -10,6 +11,7 @@ return args.FirstOrDefault() switch
     "upsert" => await UpsertBenchmark.RunAsync(args[1..]),
     "read" => await ReadBenchmark.RunAsync(args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
+    "gateway-read" => await GatewayReadBenchmark.RunAsync(args[1..]),
     "startup" when !OperatingSystem.IsWindows() => await StartupBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
@@ -21,6 +23,7 @@ static int Usage()
                StockPlatform.Bench upsert [--rows 1000000] [--batch 50000] [--connection CS]
                StockPlatform.Bench read [--rows 1050000] [--runs 7] [--connection CS]
                StockPlatform.Bench ingest [--shape weeks|year|all] [--limit 60] [--window-seconds 60] [--concurrency 4] [--window-days 91] [--path plain|timescale] [--connection CS] [--messaging AMQP]
+               StockPlatform.Bench gateway-read [--reads 64] [--rows 245000] [--path plain|timescale] [--connection CS] [--messaging AMQP]
                StockPlatform.Bench startup [--runs 3] [--idle-seconds 20]
         upsert, read and ingest create (and drop) a temporary database on the server of --connection or ConnectionStrings__stockplatform;
         ingest also needs RabbitMQ (--messaging or ConnectionStrings__messaging) and runs the built gateway and agent;

@@ -27,6 +27,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The service's process id (<c>dotnet</c> runs the app in its own process).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Every line the service wrote (JSON log lines).</summary>
     public ConcurrentQueue<string> Output { get; } = new();
 

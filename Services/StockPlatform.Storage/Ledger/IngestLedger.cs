@@ -33,23 +33,8 @@ public sealed class IngestLedger(NpgsqlDataSource dataSource, StorageSchema sche
     }
 
     /// <summary>The sessions in [start, end] already fetched for the symbol and feed.</summary>
-    public async Task<IReadOnlySet<DateOnly>> GetFetchedAsync(string symbol, string feed, DateOnly start, DateOnly end, CancellationToken cancellationToken = default)
-    {
-        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        return await retry.ExecuteAsync<IReadOnlySet<DateOnly>>(async token =>
-        {
-            var dates = new HashSet<DateOnly>();
-            await using var command = dataSource.CreateCommand(
-                "SELECT session_date FROM ingest_ledger WHERE symbol = @symbol AND feed = @feed AND session_date BETWEEN @start AND @end");
-            command.Parameters.AddWithValue("symbol", symbol);
-            command.Parameters.AddWithValue("feed", feed);
-            command.Parameters.AddWithValue("start", start);
-            command.Parameters.AddWithValue("end", end);
-            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
-            while (await reader.ReadAsync(token).ConfigureAwait(false)) dates.Add(reader.GetFieldValue<DateOnly>(0));
-            return dates;
-        }, cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<IReadOnlySet<DateOnly>> GetFetchedAsync(string symbol, string feed, DateOnly start, DateOnly end, CancellationToken cancellationToken = default) =>
+        (await GetFetchedCountsAsync(symbol, feed, start, end, cancellationToken).ConfigureAwait(false)).Keys.ToHashSet();
 
     /// <summary>The sessions in [start, end] fetched for the symbol and feed, with the bars each held.</summary>
     public async Task<IReadOnlyDictionary<DateOnly, int>> GetFetchedCountsAsync(string symbol, string feed, DateOnly start, DateOnly end, CancellationToken cancellationToken = default)

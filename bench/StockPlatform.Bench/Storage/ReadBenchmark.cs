@@ -32,15 +32,15 @@ internal static class ReadBenchmark
     private static readonly DateTimeOffset YearStart = NewYorkTime.StartOfDay(new DateOnly(2024, 1, 1));
     private static readonly DateTimeOffset YearEnd = NewYorkTime.StartOfDay(new DateOnly(2025, 1, 1));
 
-    private sealed record ReadCase(string Name, BarQuery Query, string Sql);
+    internal sealed record ReadCase(string Name, BarQuery Query, string Sql);
 
     // The plain path's SQL for the query, as the store composes it: daily bars join the sessions,
     // extended intraday bars do not.
-    private static ReadCase Case(string name, BarQuery query) =>
+    internal static ReadCase Case(string name, BarQuery query) =>
         new(name, query, BarStore.ReadSql(query, aggregate: null, sessionFiltered: query.Interval.IsDaily, descending: false));
 
     // TimescaleDB's best peer for a year of 5-minute bars: the rows selected straight from the aggregate.
-    private static ReadCase FromAggregate(string name, BarQuery query) => new(name, query, """
+    internal static ReadCase FromAggregate(string name, BarQuery query) => new(name, query, """
         SELECT a.bucket, a.open, a.high, a.low, a.close, a.volume, a.trade_count,
                coalesce(round(a.vwap_volume / nullif(a.volume, 0), 8), round(a.vwap_sum / a.minutes, 8)), a.bucket + @step
         FROM bars_5m a WHERE a.symbol = @symbol AND a.bucket >= @from AND a.bucket < @to ORDER BY a.bucket LIMIT @limit
@@ -243,7 +243,7 @@ internal static class ReadBenchmark
 
     // The parameters the store binds, in the same order: [from, to) is the range read (the
     // stored data spans more than the year).
-    private static async Task<List<StoredBar>> SqlPageAsync(NpgsqlDataSource direct, ReadCase readCase, DateTimeOffset from, DateTimeOffset to, int limit)
+    internal static async Task<List<StoredBar>> SqlPageAsync(NpgsqlDataSource direct, ReadCase readCase, DateTimeOffset from, DateTimeOffset to, int limit)
     {
         var query = readCase.Query;
         await using var command = direct.CreateCommand(readCase.Sql);

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using StockPlatform.Bench.Storage;
+using StockPlatform.Bench.Support;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.Schema;
+using StockPlatform.Testing;
+
+namespace StockPlatform.Bench.Gateway;
+
+/// <summary>
+/// <c>GET /bars/{symbol}</c> through the gateway as a process (its Release build) over loopback:
+/// one day of 1-minute bars, a year of 5-minute and a year of daily bars, as JSON (following page
+/// tokens) and as CSV (one streamed response), at 1, 8 and 32 concurrent clients. Each read is
+/// compared with the same rows read through Npgsql in this process, in the same run, by the same
+/// number of concurrent readers: the store's SQL for the range, unpaged (on TimescaleDB, the
+/// 5-minute year straight from its aggregate, and the daily year through the store in-process). Also the gateway's peak working set while it
+/// streams a year of 1-minute bars as CSV. Goal: p50 within 1.3x of the raw query.
+/// </summary>
+internal static class GatewayReadBenchmark
+{
+    private const double Goal = 1.3;
+    private const string ApiKey = "bench-gateway-key";
+    private static readonly Symbol Symbol = Symbol.Parse("SPY");
+    private static readonly int[] Concurrency = [1, 8, 32];
+
+    private sealed record Case(string Name, BarInterval Interval, DateOnly From, DateOnly To);
+
+    private static readonly Case[] Cases =
+    [
+        new("1 day of 1m", BarInterval.OneMinute, new(2024, 6, 3), new(2024, 6, 3)),
+        new("1 year of 5m", BarInterval.FiveMinutes, new(2024, 1, 1), new(2024, 12, 31)),
+        new("1 year of 1d", BarInterval.OneDay, new(2024, 1, 1), new(2024, 12, 31)),
+    ];
+
+    private sealed record Result(string Path, string Case, string Format, int Clients, int Bars, double P50, double P99, double BaseP50, double BaseP99, double BarsPerSecond)
+    {
+        public double Ratio50 => P50 / BaseP50;
+
+        public double Ratio99 => P99 / BaseP99;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = new Arguments(args);
+        var reads = options.Int("reads", 64);
+        var results = new List<Result>();
+        var peaks = new List<(string Path, double Mb, int Bars, double Seconds)>();
+        foreach (var path in await BenchDatabase.PathsAsync(options))
+        {
+            var name = BenchDatabase.Name(path);
+            await using var db = await BenchDatabase.CreateAsync(options, path: path);
+            var minutes = MinuteBars.Generate([Symbol], options.Int("rows", 245_000), new DateOnly(2024, 1, 2));
+            for (var offset = 0; offset < minutes.Length; offset += 50_000)
+                await db.Bars.UpsertAsync(new ArraySegment<SymbolBar>(minutes, offset, Math.Min(50_000, minutes.Length - offset)), "iex");
+            await db.Refresher.RefreshAsync(force: true);
+            await db.ExecuteAsync("ANALYZE");
+            Console.WriteLine($"[{name}] {minutes.Length:N0} minutes stored ({minutes[0].Bar.Timestamp:yyyy-MM-dd} to {minutes[^1].Bar.Timestamp:yyyy-MM-dd})");
+
+            await using var gateway = ServiceProcess.Start("Gateway", "StockPlatform.Gateway", new Dictionary<string, string>
+            {
+                ["ConnectionStrings__stockplatform"] = db.ConnectionString,
+                ["ConnectionStrings__messaging"] = options.Text("messaging") ?? Environment.GetEnvironmentVariable("ConnectionStrings__messaging") ?? "amqp://guest:guest@127.0.0.1:5672",
+                ["Messaging__EndpointPrefix"] = "benchread" + Guid.NewGuid().ToString("N")[..8],
+                ["GATEWAY_API_KEY"] = ApiKey,
+                ["Gateway__RequestsPerSecond"] = "100000",
+                ["Logging__LogLevel__Default"] = "Warning",
+            });
+            await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+            await using var direct = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.ConnectionString) { Options = "-c jit=off", MaxPoolSize = 64 }.ConnectionString);
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = gateway.Url, Timeout = TimeSpan.FromMinutes(5) };
+
+            foreach (var readCase in Cases)
+            {
+                var query = new BarQuery(Symbol, readCase.Interval)
+                {
+                    Start = NewYorkTime.StartOfDay(readCase.From),
+                    End = NewYorkTime.StartOfDay(readCase.To.AddDays(1)),
+                    Limit = BarStore.MaxLimit,
+                };
+                var sql = path == StoragePath.Timescale && readCase.Interval == BarInterval.FiveMinutes
+                    ? ReadBenchmark.FromAggregate(readCase.Name, query)
+                    : ReadBenchmark.Case(readCase.Name, query);
+                var range = $"/bars/SPY?interval={readCase.Interval}&start={readCase.From:yyyy-MM-dd}&end={readCase.To:yyyy-MM-dd}";
+                var url = range + "&limit=10000"; // JSON pages at the largest page; CSV holds the whole range
+                var csvUrl = range + "&format=csv";
+                var expected = path == StoragePath.Timescale && readCase.Interval.IsDaily
+                    ? (await db.Bars.GetBarsAsync(query)).Bars
+                    : await ReadBenchmark.SqlPageAsync(direct, sql, query.Start!.Value, query.End!.Value, int.MaxValue);
+                // Same bars both ways before anything is timed.
+                var (jsonBars, _) = await ReadJsonAsync(http, url);
+                var csvBars = await ReadCsvAsync(http, csvUrl);
+                if (jsonBars != expected.Count || csvBars != expected.Count)
+                {
+                    Console.Error.WriteLine($"[{name}] {readCase.Name}: the gateway returned {jsonBars} (JSON) and {csvBars} (CSV) bars, the SQL {expected.Count}");
+                    return 1;
+                }
+
+                // TimescaleDB composes daily bars from its aggregates with parameters of its own (the
+                // stale hours); the plain path's SQL over the minutes would be no peer there (seconds a
+                // read without a time index), so the baseline is the store itself, in this process.
+                Func<Task<int>> raw = path == StoragePath.Timescale && readCase.Interval.IsDaily
+                    ? async () => (await db.Bars.GetBarsAsync(query)).Bars.Count
+                    : async () => (await ReadBenchmark.SqlPageAsync(direct, sql, query.Start!.Value, query.End!.Value, int.MaxValue)).Count;
+                foreach (var clients in Concurrency)
+                {
+                    var baseline = await TimeAsync(clients, reads, raw);
+                    foreach (var format in new[] { "json", "csv" })
+                    {
+                        var measured = await TimeAsync(clients, reads, format == "json"
+                            ? async () => (await ReadJsonAsync(http, url)).Bars
+                            : () => ReadCsvAsync(http, csvUrl));
+                        results.Add(new Result(name, readCase.Name, format, clients, expected.Count,
+                            measured.P50, measured.P99, baseline.P50, baseline.P99, expected.Count * reads / measured.Elapsed.TotalSeconds));
+                        var r = results[^1];
+                        Console.WriteLine($"[{name}] {readCase.Name,-13} {format,-4} x{clients,-2}  p50 {r.P50,7:0.0} ms ({r.Ratio50:0.00}x)  p99 {r.P99,7:0.0} ms ({r.Ratio99:0.00}x)  {r.BarsPerSecond,12:N0} bars/s");
+                    }
+                }
+            }
+
+            // A year of minutes as CSV: streamed, so the gateway's memory stays flat.
+            peaks.Add(await PeakDuringExportAsync(name, http, gateway.ProcessId));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{"path",-12} {"read",-13} {"fmt",-4} {"clients",7} {"bars",7} {"p50 ms",8} {"raw p50",8} {"ratio",6} {"p99 ms",8} {"raw p99",8} {"ratio",6} {"bars/s",12}");
+        foreach (var r in results)
+            Console.WriteLine($"{r.Path,-12} {r.Case,-13} {r.Format,-4} {r.Clients,7} {r.Bars,7} {r.P50,8:0.0} {r.BaseP50,8:0.0} {r.Ratio50,6:0.00} {r.P99,8:0.0} {r.BaseP99,8:0.0} {r.Ratio99,6:0.00} {r.BarsPerSecond,12:N0}");
+        foreach (var (path, mb, bars, seconds) in peaks)
+            Console.WriteLine($"{path}: a year of 1-minute bars as CSV ({bars:N0} rows in {seconds:0.0} s): the gateway's working set rose by at most {mb:0.0} MB");
+        Console.WriteLine($"goal: p50 <= {Goal}x the raw query");
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            benchmark = "gateway-read",
+            reads_per_case = reads,
+            results = results.Select(r => new
+            {
+                path = r.Path, read = r.Case, format = r.Format, clients = r.Clients, bars = r.Bars,
+                p50_ms = Math.Round(r.P50, 2), p99_ms = Math.Round(r.P99, 2), raw_p50_ms = Math.Round(r.BaseP50, 2), raw_p99_ms = Math.Round(r.BaseP99, 2),
+                p50_ratio = Math.Round(r.Ratio50, 3), p99_ratio = Math.Round(r.Ratio99, 3), bars_per_second = Math.Round(r.BarsPerSecond),
+            }),
+            csv_export = peaks.Select(p => new { path = p.Path, rows = p.Bars, seconds = Math.Round(p.Seconds, 2), working_set_rise_mb = Math.Round(p.Mb, 1) }),
+        }));
+        return results.All(r => r.Ratio50 <= Goal) ? 0 : 1;
+    }
+
+    /// <summary>Runs <paramref name="clients"/> readers until <paramref name="reads"/> reads are done; latencies of each read.</summary>
+    private static async Task<(double P50, double P99, TimeSpan Elapsed)> TimeAsync(int clients, int reads, Func<Task<int>> read)
+    {
+        await read(); // warm-up
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var left = reads;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Decrement(ref left) >= 0)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await read();
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        })));
+        watch.Stop();
+        var sorted = latencies.Order().ToList();
+        return (sorted[sorted.Count / 2], sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(sorted.Count * 0.99) - 1)], watch.Elapsed);
+    }
+
+    private static async Task<(int Bars, int Pages)> ReadJsonAsync(HttpClient http, string url)
+    {
+        var bars = 0;
+        var pages = 0;
+        string? token = null;
+        do
+        {
+            await using var body = await http.GetStreamAsync(url + (token is null ? string.Empty : $"&page_token={token}"));
+            using var json = await JsonDocument.ParseAsync(body);
+            bars += json.RootElement.GetProperty("bars").GetArrayLength();
+            token = json.RootElement.GetProperty("next_page_token").GetString();
+            pages++;
+        }
+        while (token is not null);
+        return (bars, pages);
+    }
+
+    private static async Task<int> ReadCsvAsync(HttpClient http, string url)
+    {
+        using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var lines = -1; // the header
+        while (await reader.ReadLineAsync() is not null) lines++;
+        return lines;
+    }
+
+    /// <summary>The gateway's working set (resident memory) sampled while it streams a year of minutes as CSV: its rise over the level before.</summary>
+    private static async Task<(string Path, double Mb, int Bars, double Seconds)> PeakDuringExportAsync(string path, HttpClient http, int pid)
+    {
+        static long Rss(int pid) =>
+            File.ReadLines($"/proc/{pid}/status").Where(line => line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                .Select(line => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024).First();
+        var before = Rss(pid);
+        long peak = before;
+        using var done = new CancellationTokenSource();
+        var sampling = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, Rss(pid));
+                await Task.Delay(20);
+            }
+        });
+        var watch = Stopwatch.StartNew();
+        var rows = await ReadCsvAsync(http, "/bars/SPY?interval=1m&start=2024-01-01&end=2024-12-31&format=csv");
+        watch.Stop();
+        await done.CancelAsync();
+        await sampling;
+        return (path, (peak - before) / 1024.0 / 1024.0, rows, watch.Elapsed.TotalSeconds);
+    }
+}
