@@ -37,7 +37,7 @@ public class EventsEndToEndTests
 
         // Reconnect as a browser would after a drop: everything after the first event comes again.
         using var again = new HttpRequestMessage(HttpMethod.Get, "/events?symbol=AAPL&kind=job");
-        again.Headers.Add("Last-Event-ID", seen[0].Id);
+        again.Headers.Add("Last-Event-ID", all[0].Id);
         using var resumed = await client.SendAsync(again, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         var replayed = await ReadUntilAsync(await resumed.Content.ReadAsStreamAsync(timeout.Token), id, timeout.Token);
         Assert.Equal(all.Skip(1).Select(e => (e.Id, e.Type)), replayed.Select(e => (e.Id, e.Type)));
