@@ -41,6 +41,7 @@ public static class EventsApi
     {
         var problems = new ApiProblems();
         var ticker = string.IsNullOrWhiteSpace(symbol) ? null : RequestParsing.Symbol(symbol, problems);
+        if (string.IsNullOrWhiteSpace(kind)) kind = null; // a blank filter is no filter
         if (kind is { Length: > 64 } || (kind is not null && !kind.All(c => char.IsAsciiLetterLower(c) || c == '.')))
             problems.Add("kind", "a kind is lower-case letters and dots, like job or job.completed.");
         long after = feed.LastId;
