@@ -1,5 +1,6 @@
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
+using StockPlatform.MarketData.Domain;
 using StockPlatform.Gateway.Security;
 
 namespace StockPlatform.Gateway.Extensions;
@@ -29,9 +30,38 @@ public static class ApiDocumentation
                 Description = "GATEWAY_API_KEY: required for every POST, PUT and DELETE.",
             };
             return Task.CompletedTask;
+        }).AddOperationTransformer((operation, _, _) =>
+        {
+            // The query parameters every endpoint shares, each with what it takes and an example.
+            foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+            {
+                if (parameter.Name is { } name && Parameters.TryGetValue(name, out var known))
+                {
+                    parameter.Description ??= known.Description;
+                    parameter.Example ??= System.Text.Json.Nodes.JsonValue.Create(known.Example);
+                }
+            }
+            return Task.CompletedTask;
         }));
         return builder;
     }
+
+    private static readonly Dictionary<string, (string Description, string Example)> Parameters = new(StringComparer.Ordinal)
+    {
+        ["symbol"] = ($"A ticker, {Symbol.Rule} (matched case-insensitively).", "SPY"),
+        ["symbols"] = ("Tickers separated by commas, at most 100.", "SPY,QQQ"),
+        ["interval"] = ($"1m is as stored, the rest aggregated in New York time: {BarInterval.Rule}.", "5m"),
+        ["start"] = ("First bar included: a New York date (YYYY-MM-DD) or an RFC 3339 time, 1970..2199.", "2024-01-02"),
+        ["end"] = ("Last bar included: a New York date (the whole day) or an RFC 3339 time, 1970..2199.", "2024-03-28"),
+        ["limit"] = ("Most items in the answer; for bars 1..10000 (default 1000; with only limit, the latest bars).", "1000"),
+        ["session"] = ("regular (09:30 to the close) or extended (04:00 to 20:00); daily bars default to regular, intraday to extended.", "regular"),
+        ["anchor"] = ("Where hourly buckets start: clock (:00, like Alpaca) or session (09:30).", "clock"),
+        ["format"] = ("json (paged) or csv (the whole range in one streamed answer); Accept: text/csv does the same.", "csv"),
+        ["page_token"] = ("next_page_token of the previous page of the same query.", "AQAAAAAI3CqdeSU..."),
+        ["feed"] = ("iex (Alpaca's free feed) or sip.", "iex"),
+        ["status"] = ("queued, running, succeeded, failed or cancelled.", "running"),
+        ["kind"] = ("An event kind or its prefix: job, job.progress, job.completed, job.failed.", "job"),
+    };
 
     /// <summary>Maps the document and its reference page.</summary>
     public static WebApplication MapApiDocumentation(this WebApplication app)

@@ -243,6 +243,11 @@ public sealed class GatewayApiTests : IAsyncLifetime
         Assert.NotEmpty(routes);
         Assert.All(routes, route => Assert.True(paths.TryGetProperty(route, out _), $"{route} is missing from the OpenAPI document"));
         Assert.True(document.RootElement.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("ApiKey", out _));
+        // Shared parameters come with what they take and an example.
+        var interval = paths.GetProperty("/bars/{symbol}").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == "interval");
+        Assert.Equal("5m", interval.GetProperty("example").GetString());
+        Assert.Contains("1439m", interval.GetProperty("description").GetString());
 
         using var docs = await _client.GetAsync("/docs");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
