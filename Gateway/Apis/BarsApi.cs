@@ -29,23 +29,21 @@ public static class BarsApi
     public static IEndpointRouteBuilder MapBarsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/bars/{symbol}", GetBarsAsync)
-            .WithName("GetBars")
-            .WithTags("Bars")
-            .WithSummary("Bars of a symbol at any interval (1m as stored, others aggregated in New York time), as JSON or CSV")
-            .Produces<BarsResponse>(contentType: "application/json")
-            .Produces(StatusCodes.Status200OK, contentType: CsvType)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status406NotAcceptable);
+            .DescribeBars<BarsResponse>("GetBars", "Bars of a symbol at any interval (1m as stored, others aggregated in New York time), as JSON or CSV");
         app.MapGet("/bars", GetManyAsync)
-            .WithName("GetBarsOfSymbols")
-            .WithTags("Bars")
-            .WithSummary("Bars of several symbols (by symbol, then time; the limit counts all of them), as JSON or CSV")
-            .Produces<MultiBarsResponse>(contentType: "application/json")
-            .Produces(StatusCodes.Status200OK, contentType: CsvType)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status406NotAcceptable);
+            .DescribeBars<MultiBarsResponse>("GetBarsOfSymbols", "Bars of several symbols (by symbol, then time; the limit counts all of them), as JSON or CSV");
         return app;
     }
+
+    // What both bars endpoints answer: their JSON body or CSV, a validation problem, or 406.
+    private static void DescribeBars<TBody>(this RouteHandlerBuilder endpoint, string name, string summary) =>
+        endpoint.WithName(name)
+            .WithTags("Bars")
+            .WithSummary(summary)
+            .Produces<TBody>(contentType: "application/json")
+            .Produces(StatusCodes.Status200OK, contentType: CsvType)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status406NotAcceptable);
 
     /// <summary>One bar as the API shows it; <c>complete</c> is false while its bucket is still in progress.</summary>
     public sealed record BarResponse(DateTime Timestamp, decimal Open, decimal High, decimal Low, decimal Close, long Volume, long TradeCount, decimal Vwap, bool Complete);
