@@ -15,9 +15,6 @@ internal sealed class ApiProblems
     public void Add(string parameter, string message) =>
         _errors[parameter] = _errors.TryGetValue(parameter, out var existing) ? [.. existing, message] : [message];
 
-    /// <summary>The first message recorded for a parameter (to report it under another name).</summary>
-    public string FirstMessage(string parameter) => _errors[parameter][0];
-
     public ValidationProblem ToResult() => TypedResults.ValidationProblem(
         _errors,
         title: "One or more request parameters are invalid.",

@@ -127,18 +127,7 @@ public static class BarsApi
         IReadOnlyList<string> names, string symbolParameter, string? interval, string? start, string? end, string? limit,
         string? session, string? anchor, string? pageToken, bool csv, PageTokens tokens, ApiProblems problems)
     {
-        var symbols = new List<Symbol>();
-        if (names.Count == 0) problems.Add(symbolParameter, "name at least one symbol, like symbols=SPY,QQQ.");
-        else if (names.Count > MaxSymbols) problems.Add(symbolParameter, $"at most {MaxSymbols} symbols per read.");
-        else
-        {
-            foreach (var name in names)
-            {
-                var one = new ApiProblems();
-                if (RequestParsing.Symbol(name, one) is { } ticker) { if (!symbols.Contains(ticker)) symbols.Add(ticker); }
-                else problems.Add(symbolParameter, one.FirstMessage("symbol"));
-            }
-        }
+        var symbols = RequestParsing.Symbols(names, symbolParameter, MaxSymbols, "symbols=SPY,QQQ", "per read", indexed: false, problems);
         BarInterval? length = null;
         if (BarInterval.TryParse(string.IsNullOrWhiteSpace(interval) ? "1m" : interval, out var parsed)) length = parsed;
         else problems.Add("interval", $"'{RequestParsing.Shorten(interval!)}' is not an interval; {BarInterval.Rule} (for example 1m, 5m, 15m, 1h, 1d).");

@@ -95,25 +95,11 @@ public static partial class IngestApi
             return problems.ToResult();
         }
 
-        var symbols = new List<string>();
-        if (body?.Symbols is not { Count: > 0 } names) problems.Add("symbols", "name at least one symbol, like [\"SPY\", \"QQQ\"].");
-        else if (names.Count > MaxSymbolsPerJob) problems.Add("symbols", $"at most {MaxSymbolsPerJob} symbols per job; split the list over several jobs.");
-        else
-        {
-            for (var i = 0; i < names.Count; i++)
-            {
-                var item = new ApiProblems();
-                if (RequestParsing.Symbol(names[i], item) is { } ticker)
-                {
-                    if (!symbols.Contains(ticker.Value)) symbols.Add(ticker.Value);
-                }
-                else problems.Add($"symbols[{i}]", item.FirstMessage("symbol"));
-            }
-        }
+        var symbols = RequestParsing.Symbols(body?.Symbols, "symbols", MaxSymbolsPerJob, "[\"SPY\", \"QQQ\"]", "per job; split the list over several jobs", indexed: true, problems);
         var range = ReadRange(body?.Start, body?.End, body?.Feed, time, options.Value, problems);
         if (problems.Any) return problems.ToResult();
 
-        var (job, created) = await QueueAsync(symbols, range!.Value, jobs, bus, options.Value, time, logger, cancellationToken);
+        var (job, created) = await QueueAsync([.. symbols.Select(s => s.Value)], range!.Value, jobs, bus, options.Value, time, logger, cancellationToken);
         var response = JobsApi.ToResponse(job);
         return created ? TypedResults.Accepted($"/jobs/{job.Id}", response) : TypedResults.Ok(response);
     }

@@ -16,12 +16,33 @@ internal static class RequestParsing
     private static string Bounds => $"between {MinDate:yyyy-MM-dd} and {MaxDate:yyyy-MM-dd}";
 
     /// <summary>Tickers are matched case-insensitively ("spy" is SPY) and must then be valid.</summary>
-    public static Symbol? Symbol(string? text, ApiProblems problems)
+    public static Symbol? Symbol(string? text, ApiProblems problems, string parameter = "symbol")
     {
         var normalized = text?.Trim().ToUpperInvariant();
         if (MarketData.Domain.Symbol.TryParse(normalized, out var symbol, out var error)) return symbol;
-        problems.Add("symbol", error);
+        problems.Add(parameter, error);
         return null;
+    }
+
+    /// <summary>
+    /// A list of tickers, 1 to <paramref name="max"/>, duplicates dropped, order kept. A bad one is
+    /// reported under <paramref name="parameter"/>, or under <c>parameter[i]</c> when <paramref name="indexed"/>
+    /// (a JSON array, where the position says which). <paramref name="example"/> shows a good list,
+    /// <paramref name="limitHint"/> what the limit is per.
+    /// </summary>
+    public static List<Symbol> Symbols(IReadOnlyList<string?>? names, string parameter, int max, string example, string limitHint, bool indexed, ApiProblems problems)
+    {
+        var symbols = new List<Symbol>();
+        if (names is not { Count: > 0 }) problems.Add(parameter, $"name at least one symbol, like {example}.");
+        else if (names.Count > max) problems.Add(parameter, $"at most {max} symbols {limitHint}.");
+        else
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (Symbol(names[i], problems, indexed ? $"{parameter}[{i}]" : parameter) is { } ticker && !symbols.Contains(ticker)) symbols.Add(ticker);
+            }
+        }
+        return symbols;
     }
 
     /// <summary>A <c>YYYY-MM-DD</c> date, or <paramref name="fallback"/> when absent.</summary>

@@ -44,19 +44,23 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<GatewayOptio
         });
     }
 
+    /// <summary>Health probes: never keyed, never rate-limited.</summary>
+    public static bool IsProbe(PathString path) => path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
+
+    /// <summary>The SHA-256 of the key a request sends (one non-empty header of at most 256 characters), or null.</summary>
+    public static byte[]? SentKeyHash(HttpRequest request) =>
+        request.Headers.TryGetValue(HeaderName, out var sent) && sent.Count == 1 && sent[0] is { Length: > 0 and <= 256 } text
+            ? SHA256.HashData(Encoding.UTF8.GetBytes(text))
+            : null;
+
     private bool NeedsKey(HttpRequest request)
     {
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)) return true;
         if (!options.Value.RequireKeyForReads) return false;
-        var path = request.Path.Value ?? string.Empty;
-        return !(path.StartsWith("/health", StringComparison.Ordinal) || path.StartsWith("/alive", StringComparison.Ordinal)
-            || path.StartsWith("/openapi", StringComparison.Ordinal) || path.StartsWith("/docs", StringComparison.Ordinal));
+        return !(IsProbe(request.Path) || request.Path.StartsWithSegments("/openapi") || request.Path.StartsWithSegments("/docs"));
     }
 
-    private bool HasKey(HttpRequest request)
-    {
-        if (_keyHash is null || !request.Headers.TryGetValue(HeaderName, out var sent) || sent.Count != 1 || sent[0] is not { Length: > 0 and <= 256 } text) return false;
-        // Hashing first makes both sides the same length, so the comparison time says nothing about the key.
-        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(text)), _keyHash);
-    }
+    // Hashing first makes both sides the same length, so the comparison time says nothing about the key.
+    private bool HasKey(HttpRequest request) =>
+        _keyHash is not null && SentKeyHash(request) is { } sent && CryptographicOperations.FixedTimeEquals(sent, _keyHash);
 }

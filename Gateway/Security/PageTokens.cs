@@ -18,6 +18,7 @@ public sealed class PageTokens
 {
     private const byte Version = 1;
     private const int MacLength = 16;
+    private const int PayloadLength = 1 + 4 + 8;
     private readonly byte[] _key;
 
     /// <summary>Reads the signing key from <see cref="GatewayOptions.PageTokenKey"/>, or makes a random one.</summary>
@@ -29,13 +30,12 @@ public sealed class PageTokens
             _key = RandomNumberGenerator.GetBytes(32);
             return;
         }
-        _key = Convert.TryFromBase64String(configured.Trim(), new byte[configured.Length], out var length) && length >= 32
-            ? Convert.FromBase64String(configured.Trim())
+        var decoded = new byte[configured.Length];
+        _key = Convert.TryFromBase64String(configured.Trim(), decoded, out var length) && length >= 32
+            ? decoded[..length]
             : throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions),
                 ["Gateway:PageTokenKey must be base64 of at least 32 bytes (for example: openssl rand -base64 32)."]);
     }
-
-    private const int PayloadLength = 1 + 4 + 8;
 
     /// <summary>A token resuming <paramref name="scope"/> at part <paramref name="part"/>, time <paramref name="resumeAt"/>.</summary>
     public string Issue(string scope, int part, DateTimeOffset resumeAt)

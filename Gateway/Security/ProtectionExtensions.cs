@@ -28,8 +28,7 @@ public static class ProtectionExtensions
             {
                 var perSecond = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.RequestsPerSecond;
                 // Health probes are never limited; everyone else by key, else by address.
-                if (context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/alive"))
-                    return RateLimitPartition.GetNoLimiter("probes");
+                if (ApiKeyMiddleware.IsProbe(context.Request.Path)) return RateLimitPartition.GetNoLimiter("probes");
                 return RateLimitPartition.GetTokenBucketLimiter(ClientOf(context), _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = perSecond * 2,
@@ -64,7 +63,7 @@ public static class ProtectionExtensions
 
     // The key is hashed into the partition name, so the limiter's state never holds it.
     private static string ClientOf(HttpContext context) =>
-        context.Request.Headers.TryGetValue(ApiKeyMiddleware.HeaderName, out var key) && key.Count == 1 && key[0] is { Length: > 0 and <= 256 } text
-            ? "key:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16]
+        ApiKeyMiddleware.SentKeyHash(context.Request) is { } key
+            ? "key:" + Convert.ToHexString(key)[..16]
             : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 }

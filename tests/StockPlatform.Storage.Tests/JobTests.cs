@@ -57,14 +57,14 @@ public sealed class JobTests : IAsyncLifetime
         Assert.Equal(("running", 1, "agent-a"), (claimed!.Status, claimed.Attempts, claimed.LeaseOwner));
         Assert.Null(redelivered);
         Assert.Equal(JobStatus.Running, (await _db.Jobs.GetAsync(job.Id))!.Status);
-        Assert.True(await _db.Jobs.RenewLeaseAsync(tasks[0].Id, "agent-a", TimeSpan.FromMilliseconds(1)));
-        Assert.False(await _db.Jobs.RenewLeaseAsync(tasks[0].Id, "agent-b", TimeSpan.FromMinutes(1)));
+        Assert.True(await RenewAsync(tasks[0].Id, "agent-a", TimeSpan.FromMilliseconds(1)));
+        Assert.False(await RenewAsync(tasks[0].Id, "agent-b", TimeSpan.FromMinutes(1)));
 
         // agent-a's lease lapses (it died): agent-b takes the window over, and agent-a can no longer renew it.
         await Task.Delay(50);
         var takenOver = await _db.Jobs.ClaimTaskAsync(tasks[0].Id, "agent-b", TimeSpan.FromMinutes(1));
         Assert.Equal(("running", 2, "agent-b"), (takenOver!.Status, takenOver.Attempts, takenOver.LeaseOwner));
-        Assert.False(await _db.Jobs.RenewLeaseAsync(tasks[0].Id, "agent-a", TimeSpan.FromMinutes(1)));
+        Assert.False(await RenewAsync(tasks[0].Id, "agent-a", TimeSpan.FromMinutes(1)));
 
         await _db.Jobs.CompleteTaskAsync(tasks[0].Id, "agent-b", 10, 3_900, 0);
         Assert.Null(await _db.Jobs.ClaimTaskAsync(tasks[0].Id, "agent-c", TimeSpan.FromMinutes(1)));
@@ -129,7 +129,7 @@ public sealed class JobTests : IAsyncLifetime
 
         Assert.Equal((14, 21, 4_900L, 0L, JobStatus.Cancelled), Totals(cancelled!));
         Assert.Equal(new[] { "done", "cancelled" }, (await _db.Jobs.GetTasksAsync(job.Id)).Select(t => t.Status));
-        Assert.False(await _db.Jobs.RenewLeaseAsync(tasks[1].Id, Owner, TimeSpan.FromMinutes(1))); // the running window stops
+        Assert.False(await RenewAsync(tasks[1].Id, Owner, TimeSpan.FromMinutes(1))); // the running window stops
         Assert.Equal(cancelled, await _db.Jobs.CancelAsync(job.Id)); // cancelling again changes nothing
         Assert.Null(await _db.Jobs.CancelAsync(Guid.NewGuid()));
 
@@ -305,6 +305,9 @@ public sealed class JobTests : IAsyncLifetime
     }
 
     private const string Owner = "test-agent";
+
+    private async Task<bool> RenewAsync(Guid taskId, string owner, TimeSpan lease) =>
+        (await _db.Jobs.RenewLeasesAsync([taskId], owner, lease)).Contains(taskId);
 
     private Task<JobTask?> ClaimAsync(Guid taskId) => _db.Jobs.ClaimTaskAsync(taskId, Owner, TimeSpan.FromMinutes(1));
 

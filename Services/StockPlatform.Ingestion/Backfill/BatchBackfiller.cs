@@ -92,10 +92,12 @@ public sealed partial class BatchBackfiller(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The calendar or the gap scan failed (Alpaca or the database down past their retries):
-            // an attempt of every window the batch still holds.
-            foreach (var window in batch.Windows.Where(window => window.Open)) await batch.FailAsync(window, ex);
-            foreach (var task in claimed.Where(task => batch.Windows.All(window => window.Task.Id != task.Id) && lease.IsHeld(task.Id)))
-                await batch.FailAsync(new WindowState(new WindowWork(task, [], new HashSet<DateOnly>())), ex);
+            // an attempt of every window the batch still holds, scanned or not.
+            foreach (var task in claimed.Where(task => lease.IsHeld(task.Id)))
+            {
+                var window = batch.Windows.FirstOrDefault(window => window.Task.Id == task.Id) ?? new WindowState(new WindowWork(task, [], new HashSet<DateOnly>()));
+                await batch.FailAsync(window, ex);
+            }
         }
     }
 

@@ -179,15 +179,9 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
             """, cancellationToken, ("owner", owner), ("lease", lease)).ConfigureAwait(false)).Task;
 
     /// <summary>
-    /// Extends the owner's lease. False when the task is no longer running under it (the job was
-    /// cancelled, or the lease lapsed and another agent took the task): the owner stops.
-    /// </summary>
-    public async Task<bool> RenewLeaseAsync(Guid taskId, string owner, TimeSpan lease, CancellationToken cancellationToken = default) =>
-        (await RenewLeasesAsync([taskId], owner, lease, cancellationToken).ConfigureAwait(false)).Contains(taskId);
-
-    /// <summary>
     /// Extends the owner's leases on several tasks in one statement; returns those still held.
-    /// The rest were cancelled or taken over, and their owner stops working on them.
+    /// The rest were cancelled, or their lease lapsed and another agent took them: their owner
+    /// stops working on them.
     /// </summary>
     public async Task<IReadOnlySet<Guid>> RenewLeasesAsync(IReadOnlyCollection<Guid> taskIds, string owner, TimeSpan lease, CancellationToken cancellationToken = default)
     {
