@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using StockPlatform.Gateway.Security;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.Bars;
@@ -41,9 +42,23 @@ public static class BarsApi
             .WithTags("Bars")
             .WithSummary(summary)
             .Produces<TBody>(contentType: "application/json")
-            .Produces(StatusCodes.Status200OK, contentType: CsvType)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status406NotAcceptable);
+            .ProducesProblem(StatusCodes.Status406NotAcceptable)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The same 200 as CSV: a header line, then one line per bar.
+                if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
+                {
+                    response.Content ??= new Dictionary<string, OpenApiMediaType>();
+                    response.Content[CsvType] = new OpenApiMediaType
+                    {
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        Example = System.Text.Json.Nodes.JsonValue.Create(
+                            "symbol,timestamp,open,high,low,close,volume,trade_count,vwap,complete\nSPY,2024-01-02T14:30:00Z,472.16,472.28,472.11,472.23,41250,312,472.2,true\n"),
+                    };
+                }
+                return Task.CompletedTask;
+            });
 
     /// <summary>One bar as the API shows it; <c>complete</c> is false while its bucket is still in progress.</summary>
     public sealed record BarResponse(DateTime Timestamp, decimal Open, decimal High, decimal Low, decimal Close, long Volume, long TradeCount, decimal Vwap, bool Complete);

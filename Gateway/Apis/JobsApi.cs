@@ -14,10 +14,13 @@ public static partial class JobsApi
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/jobs").WithTags("Jobs");
-        jobs.MapGet("/{id:guid}", GetJobAsync).WithName("GetJob").WithSummary("A job and its progress");
+        jobs.MapGet("/{id:guid}", GetJobAsync).WithName("GetJob").WithSummary("A job and its progress")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         jobs.MapGet("/", ListJobsAsync).WithName("ListJobs").WithSummary("Jobs, newest first");
-        jobs.MapDelete("/{id:guid}", CancelJobAsync).WithName("CancelJob").WithSummary("Cancel a queued or running job; what it stored stays");
-        jobs.MapPost("/{id:guid}/retry", RetryJobAsync).WithName("RetryJob").WithSummary("Run a failed or cancelled job's unfinished windows again");
+        jobs.MapDelete("/{id:guid}", CancelJobAsync).WithName("CancelJob").WithSummary("Cancel a queued or running job; what it stored stays")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        jobs.MapPost("/{id:guid}/retry", RetryJobAsync).WithName("RetryJob").WithSummary("Run a failed or cancelled job's unfinished windows again")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

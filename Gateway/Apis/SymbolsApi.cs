@@ -23,22 +23,23 @@ public static class SymbolsApi
     public static IEndpointRouteBuilder MapSymbolsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/symbols", ListSymbolsAsync).WithName("ListSymbols").WithTags("Symbols")
-            .WithSummary("Every stored symbol with its coverage");
+            .WithSummary("Every stored or tracked symbol with its coverage; tracked=true lists only those the live stream keeps current");
         app.MapGet("/symbols/{symbol}", GetSymbolAsync).WithName("GetSymbol").WithTags("Symbols")
-            .WithSummary("One symbol's coverage and its recent jobs");
+            .WithSummary("One symbol's coverage and its recent jobs")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/coverage/{symbol}", GetCoverageAsync).WithName("GetCoverage").WithTags("Symbols")
             .WithSummary("Per trading session in a range: fetched (with its bar count) or missing");
         return app;
     }
 
-    /// <summary>A symbol's coverage: its first and last stored bar, bars stored, sessions fetched and the last fetch.</summary>
-    public sealed record SymbolResponse(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest);
+    /// <summary>A symbol's coverage: its first and last stored bar, bars stored, sessions fetched, the last fetch, and whether the live stream tracks it.</summary>
+    public sealed record SymbolResponse(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest, bool Tracked);
 
     /// <summary>The body of <c>GET /symbols</c>.</summary>
     public sealed record SymbolList(IReadOnlyList<SymbolResponse> Symbols);
 
     /// <summary>The body of <c>GET /symbols/{symbol}</c>.</summary>
-    public sealed record SymbolDetail(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest, IReadOnlyList<JobsApi.JobResponse> RecentJobs);
+    public sealed record SymbolDetail(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest, bool Tracked, IReadOnlyList<JobsApi.JobResponse> RecentJobs);
 
     /// <summary>One trading session: fetched completely (with the bars it held) or missing.</summary>
     public sealed record SessionCoverage(DateOnly Date, bool Fetched, int? BarCount);
@@ -56,8 +57,13 @@ public static class SymbolsApi
         int SessionsTotal, int SessionsFetched, int SessionsMissing,
         IReadOnlyList<MissingRange> MissingRanges, IReadOnlyList<SessionCoverage> Sessions);
 
-    internal static async Task<Ok<SymbolList>> ListSymbolsAsync(BarStore bars, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new SymbolList([.. (await bars.GetSymbolsAsync(cancellationToken)).Select(ToResponse)]));
+    internal static async Task<Results<Ok<SymbolList>, ValidationProblem>> ListSymbolsAsync(string? tracked, BarStore bars, CancellationToken cancellationToken)
+    {
+        var problems = new ApiProblems();
+        var only = RequestParsing.OneOf(tracked, "tracked", null, problems, "true", "false");
+        if (problems.Any) return problems.ToResult();
+        return TypedResults.Ok(new SymbolList([.. (await bars.GetSymbolsAsync(only is null ? null : only == "true", cancellationToken)).Select(ToResponse)]));
+    }
 
     internal static async Task<Results<Ok<SymbolDetail>, ValidationProblem, ProblemHttpResult>> GetSymbolAsync(
         string symbol, BarStore bars, JobStore jobs, CancellationToken cancellationToken)
@@ -73,8 +79,8 @@ public static class SymbolsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Symbol not found",
                 detail: $"Nothing is stored for {ticker.Value.Value} and no job asked for it; POST /ingest/{ticker.Value.Value} backfills it.");
         }
-        var body = coverage is null ? new SymbolResponse(ticker.Value.Value, null, null, 0, 0, null) : ToResponse(coverage);
-        return TypedResults.Ok(new SymbolDetail(body.Symbol, body.FirstBar, body.LastBar, body.BarCount, body.SessionsFetched, body.LastIngest,
+        var body = coverage is null ? new SymbolResponse(ticker.Value.Value, null, null, 0, 0, null, false) : ToResponse(coverage);
+        return TypedResults.Ok(new SymbolDetail(body.Symbol, body.FirstBar, body.LastBar, body.BarCount, body.SessionsFetched, body.LastIngest, body.Tracked,
             [.. recent.Select(JobsApi.ToResponse)]));
     }
 
@@ -125,5 +131,5 @@ public static class SymbolsApi
     }
 
     private static SymbolResponse ToResponse(SymbolCoverage coverage) => new(
-        coverage.Symbol, coverage.FirstBar.UtcDateTime, coverage.LastBar.UtcDateTime, coverage.BarCount, coverage.SessionsFetched, coverage.LastIngest?.UtcDateTime);
+        coverage.Symbol, coverage.FirstBar?.UtcDateTime, coverage.LastBar?.UtcDateTime, coverage.BarCount, coverage.SessionsFetched, coverage.LastIngest?.UtcDateTime, coverage.Tracked);
 }

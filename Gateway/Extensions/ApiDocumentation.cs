@@ -30,8 +30,19 @@ public static class ApiDocumentation
                 Description = "GATEWAY_API_KEY: required for every POST, PUT and DELETE.",
             };
             return Task.CompletedTask;
-        }).AddOperationTransformer((operation, _, _) =>
+        }).AddOperationTransformer((operation, context, _) =>
         {
+            // What the protection in front of every endpoint answers: 401 without the key where
+            // one is needed (every change), 429 past the per-client rate.
+            var method = context.Description.HttpMethod ?? "GET";
+            operation.Responses ??= [];
+            if (method is not ("GET" or "HEAD"))
+            {
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", context.Document)] = [] }];
+                operation.Responses.TryAdd("401", Problem("No X-Api-Key, or not the gateway's key."));
+            }
+            operation.Responses.TryAdd("429", Problem("Too many requests from this client; Retry-After says when to try again."));
+
             // The query parameters every endpoint shares, each with what it takes and an example.
             foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
             {
@@ -42,9 +53,18 @@ public static class ApiDocumentation
                 }
             }
             return Task.CompletedTask;
-        }));
+        }).AddExamples());
         return builder;
     }
+
+    private static OpenApiResponse Problem(string description) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(nameof(Microsoft.AspNetCore.Mvc.ProblemDetails)) },
+        },
+    };
 
     private static readonly Dictionary<string, (string Description, string Example)> Parameters = new(StringComparer.Ordinal)
     {
@@ -60,6 +80,7 @@ public static class ApiDocumentation
         ["page_token"] = ("next_page_token of the previous page of the same query.", "AQAAAAAI3CqdeSU..."),
         ["feed"] = ("iex (Alpaca's free feed) or sip.", "iex"),
         ["status"] = ("queued, running, succeeded, failed or cancelled.", "running"),
+        ["tracked"] = ("true: only the symbols the live stream keeps current; false: only the others.", "true"),
         ["kind"] = ("An event kind or its prefix: job, job.progress, job.completed, job.failed.", "job"),
     };
 

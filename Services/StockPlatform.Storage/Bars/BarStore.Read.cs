@@ -41,6 +41,13 @@ public sealed partial class BarStore
             throw new ArgumentException($"end {e:O} must be after start {s:O}", nameof(query));
 
         var info = await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        if (query.Interval == BarInterval.OneMinute && query.EffectiveSession == SessionFilter.Extended)
+        {
+            // Minutes as stored: one index range read that LIMIT stops early, whatever the range.
+            var minutes = await ReadAsync(info, query, query.Start ?? DateTimeOffset.MinValue, query.End ?? DateTimeOffset.MaxValue, [],
+                descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
+            return Slice(query, minutes);
+        }
         if (await GetExtentAsync(query.Symbol, cancellationToken).ConfigureAwait(false) is not { } extent)
             return new BarSlice([], false);
 
@@ -147,7 +154,7 @@ public sealed partial class BarStore
             return await retry.ExecuteAsync(async token =>
             {
                 var now = time.GetUtcNow();
-                var bars = new List<StoredBar>();
+                var bars = new List<StoredBar>(Math.Min(limit, 1024));
                 await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
                 while (await reader.ReadAsync(token).ConfigureAwait(false))
                 {

@@ -222,35 +222,42 @@ public sealed partial class BarStore(
         if (withCounts) parameters.Add(new NpgsqlParameter<long[]>("counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. spans.Select(s => s.Count)] });
     }
 
-    /// <summary>Coverage of every stored symbol, with the sessions fetched per the ingest ledger and when it last fetched one.</summary>
-    public Task<IReadOnlyList<SymbolCoverage>> GetSymbolsAsync(CancellationToken cancellationToken = default) =>
-        QueryCoverageAsync(null, cancellationToken);
+    /// <summary>Every symbol stored or tracked, by name; only the tracked ones (or only the others) when <paramref name="tracked"/> says so.</summary>
+    public Task<IReadOnlyList<SymbolCoverage>> GetSymbolsAsync(bool? tracked = null, CancellationToken cancellationToken = default) =>
+        QueryCoverageAsync(null, tracked, cancellationToken);
 
-    /// <summary>Coverage of one symbol, or null when nothing of it is stored.</summary>
+    /// <summary>Coverage of one symbol, or null when it is neither stored nor tracked.</summary>
     public async Task<SymbolCoverage?> GetSymbolAsync(Symbol symbol, CancellationToken cancellationToken = default) =>
-        (await QueryCoverageAsync(symbol.Value, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        (await QueryCoverageAsync(symbol.Value, null, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
-    private async Task<IReadOnlyList<SymbolCoverage>> QueryCoverageAsync(string? symbol, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SymbolCoverage>> QueryCoverageAsync(string? symbol, bool? tracked, CancellationToken cancellationToken)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         return await retry.ExecuteAsync<IReadOnlyList<SymbolCoverage>>(async token =>
         {
             var symbols = new List<SymbolCoverage>();
             await using var command = dataSource.CreateCommand("""
-                SELECT s.symbol, s.first_ts, s.last_ts, s.bar_count, coalesce(l.sessions, 0)::int, l.last_fetched
-                FROM symbols s
+                SELECT k.symbol, s.first_ts, s.last_ts, coalesce(s.bar_count, 0), coalesce(l.sessions, 0)::int, l.last_fetched, t.symbol IS NOT NULL
+                FROM (SELECT symbol FROM symbols UNION SELECT symbol FROM tracked_symbols) k
+                LEFT JOIN symbols s ON s.symbol = k.symbol
+                LEFT JOIN tracked_symbols t ON t.symbol = k.symbol
                 LEFT JOIN LATERAL (SELECT count(DISTINCT session_date) AS sessions, max(fetched_at) AS last_fetched
-                                   FROM ingest_ledger WHERE symbol = s.symbol) l ON true
-                WHERE @symbol::text IS NULL OR s.symbol = @symbol
-                ORDER BY s.symbol
+                                   FROM ingest_ledger WHERE symbol = k.symbol) l ON true
+                WHERE (@symbol::text IS NULL OR k.symbol = @symbol)
+                  AND (@tracked::boolean IS NULL OR (t.symbol IS NOT NULL) = @tracked)
+                ORDER BY k.symbol
                 """);
             command.Parameters.AddWithValue("symbol", (object?)symbol ?? DBNull.Value);
+            command.Parameters.AddWithValue("tracked", (object?)tracked ?? DBNull.Value);
             await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
             while (await reader.ReadAsync(token).ConfigureAwait(false))
             {
-                symbols.Add(new SymbolCoverage(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1),
-                    reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt64(3), reader.GetInt32(4),
-                    reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+                symbols.Add(new SymbolCoverage(reader.GetString(0),
+                    reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
+                    reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+                    reader.GetInt64(3), reader.GetInt32(4),
+                    reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                    reader.GetBoolean(6)));
             }
             return symbols;
         }, cancellationToken).ConfigureAwait(false);

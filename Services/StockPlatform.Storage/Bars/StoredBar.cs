@@ -4,7 +4,7 @@ namespace StockPlatform.Storage.Bars;
 /// A bar read from the store at some interval. <see cref="IsComplete"/> is false while its
 /// bucket (or session, for daily bars) has not ended yet, so more minutes may still change it.
 /// </summary>
-public readonly record struct StoredBar(
+public sealed record StoredBar(
     DateTimeOffset Timestamp,
     decimal Open,
     decimal High,

@@ -1,4 +1,9 @@
 namespace StockPlatform.Storage.Bars;
 
-/// <summary>What the store holds for a symbol.</summary>
-public sealed record SymbolCoverage(string Symbol, DateTimeOffset FirstBar, DateTimeOffset LastBar, long BarCount, int SessionsFetched, DateTimeOffset? LastIngest = null);
+/// <summary>
+/// What the store holds for a symbol, and whether the live stream tracks it (a tracked symbol
+/// may have no bars yet: then its first and last bar are null).
+/// </summary>
+public sealed record SymbolCoverage(
+    string Symbol, DateTimeOffset? FirstBar, DateTimeOffset? LastBar, long BarCount, int SessionsFetched,
+    DateTimeOffset? LastIngest = null, bool Tracked = false);

@@ -43,7 +43,7 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, DbRetry
             {
                 // TimescaleDB's DDL touches catalogs shared by every database of the server, so
                 // migrations of other databases running at the same moment can deadlock with it
-                // or update the same catalog row: the whole transaction rolled back, it is retried.
+                // or update or delete the same catalog row: the whole transaction rolled back, it is retried.
                 await retry.ExecuteAsync(async token =>
                 {
                     await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
@@ -71,7 +71,8 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, DbRetry
     }
 
     private static bool IsConcurrentCatalogUpdate(PostgresException exception) =>
-        exception.SqlState == PostgresErrorCodes.InternalError && exception.MessageText.Contains("concurrently updated", StringComparison.Ordinal);
+        exception.SqlState == PostgresErrorCodes.InternalError
+        && (exception.MessageText.Contains("concurrently updated", StringComparison.Ordinal) || exception.MessageText.Contains("concurrently deleted", StringComparison.Ordinal));
 
     /// <summary>The migrations of a path, in version order (exposed for tests).</summary>
     internal static IReadOnlyList<Migration> Load(StoragePath path)

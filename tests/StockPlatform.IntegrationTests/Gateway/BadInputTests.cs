@@ -126,6 +126,7 @@ public sealed class BadInputTests : IAsyncLifetime
             yield return new(HttpMethod.Get, $"/coverage/SPY?feed={E(word)}", "feed");
             yield return new(HttpMethod.Post, $"/ingest/SPY?feed={E(word)}", "feed");
             yield return new(HttpMethod.Get, $"/jobs?status={E(word)}", "status");
+            yield return new(HttpMethod.Get, $"/symbols?tracked={E(word)}", "tracked");
             // (A kind of lower-case letters is a valid filter that matches nothing: the stream would just stay open.)
             if (!word.All(char.IsAsciiLetterLower)) yield return new(HttpMethod.Get, $"/events?kind={E(word)}", "kind");
             yield return new(HttpMethod.Post, "/jobs", "feed", Json(new { symbols = new[] { "SPY" }, feed = word }));

@@ -173,6 +173,30 @@ public sealed class GatewayApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tracked_symbols_are_flagged_and_listed_before_their_first_bar()
+    {
+        // The live-streaming agent's table: QQQ has bars, IWM none yet.
+        await using (var source = Npgsql.NpgsqlDataSource.Create(_database.ConnectionString))
+        await using (var command = source.CreateCommand("INSERT INTO tracked_symbols (symbol) VALUES ('QQQ'), ('IWM')"))
+            await command.ExecuteNonQueryAsync();
+
+        using var all = await GetJsonAsync("/symbols");
+        Assert.Equal(["IWM:True", "QQQ:True", "SPY:False"],
+            all.RootElement.GetProperty("symbols").EnumerateArray().Select(s => $"{s.GetProperty("symbol").GetString()}:{s.GetProperty("tracked").GetBoolean()}"));
+        var iwm = all.RootElement.GetProperty("symbols")[0];
+        Assert.Equal((JsonValueKind.Null, 0L), (iwm.GetProperty("first_bar").ValueKind, iwm.GetProperty("bar_count").GetInt64()));
+
+        using var tracked = await GetJsonAsync("/symbols?tracked=true");
+        Assert.Equal(["IWM", "QQQ"], tracked.RootElement.GetProperty("symbols").EnumerateArray().Select(s => s.GetProperty("symbol").GetString()));
+        using var untracked = await GetJsonAsync("/symbols?tracked=FALSE");
+        Assert.Equal(["SPY"], untracked.RootElement.GetProperty("symbols").EnumerateArray().Select(s => s.GetProperty("symbol").GetString()));
+        using var one = await GetJsonAsync("/symbols/IWM");
+        Assert.True(one.RootElement.GetProperty("tracked").GetBoolean());
+        using var bad = await _client.GetAsync("/symbols?tracked=yes");
+        await AssertProblemAsync(bad, HttpStatusCode.BadRequest, "tracked");
+    }
+
+    [Fact]
     public async Task An_accept_header_the_api_cannot_serve_gets_406()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/bars/SPY");
@@ -248,6 +272,35 @@ public sealed class GatewayApiTests : IAsyncLifetime
             .Single(p => p.GetProperty("name").GetString() == "interval");
         Assert.Equal("5m", interval.GetProperty("example").GetString());
         Assert.Contains("1439m", interval.GetProperty("description").GetString());
+
+        // Every answer's body comes with an example in the API's own shape (snake_case), problems too.
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        JsonElement Example(string path, string method, string status, string type)
+        {
+            var schema = paths.GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty(status)
+                .GetProperty("content").GetProperty(type).GetProperty("schema");
+            if (schema.TryGetProperty("$ref", out var reference)) schema = schemas.GetProperty(reference.GetString()!.Split('/')[^1]);
+            Assert.True(schema.TryGetProperty("examples", out var examples), $"{method} {path} {status} has no example");
+            return examples[0];
+        }
+        Assert.Equal(472.16m, Example("/bars/{symbol}", "get", "200", "application/json").GetProperty("bars")[0].GetProperty("open").GetDecimal());
+        Assert.True(Example("/bars", "get", "200", "application/json").GetProperty("bars").GetProperty("SPY")[0].TryGetProperty("trade_count", out _));
+        Assert.StartsWith("symbol,timestamp,", paths.GetProperty("/bars/{symbol}").GetProperty("get").GetProperty("responses").GetProperty("200")
+            .GetProperty("content").GetProperty("text/csv").GetProperty("example").GetString());
+        Assert.True(Example("/symbols", "get", "200", "application/json").GetProperty("symbols")[0].TryGetProperty("sessions_fetched", out _));
+        Assert.True(Example("/symbols/{symbol}", "get", "200", "application/json").TryGetProperty("recent_jobs", out _));
+        Assert.True(Example("/coverage/{symbol}", "get", "200", "application/json").TryGetProperty("missing_ranges", out _));
+        Assert.True(Example("/jobs", "get", "200", "application/json").GetProperty("jobs")[0].GetProperty("progress").TryGetProperty("sessions_done", out _));
+        Assert.True(Example("/jobs/{id}", "get", "200", "application/json").TryGetProperty("job_id", out _));
+        Assert.True(Example("/ingest/{symbol}", "post", "202", "application/json").TryGetProperty("job_id", out _));
+        Assert.True(Example("/bars/{symbol}", "get", "400", "application/problem+json").GetProperty("errors").TryGetProperty("end", out _));
+        Assert.Equal(404, Example("/jobs/{id}", "get", "404", "application/problem+json").GetProperty("status").GetInt32());
+        // The key and the rate limit are documented where they answer.
+        var postJobs = paths.GetProperty("/jobs").GetProperty("post");
+        Assert.True(postJobs.GetProperty("responses").TryGetProperty("401", out _));
+        Assert.True(postJobs.GetProperty("security")[0].TryGetProperty("ApiKey", out _));
+        Assert.True(paths.GetProperty("/bars/{symbol}").GetProperty("get").GetProperty("responses").TryGetProperty("429", out _));
+        Assert.False(paths.GetProperty("/bars/{symbol}").GetProperty("get").GetProperty("responses").TryGetProperty("401", out _));
 
         using var docs = await _client.GetAsync("/docs");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);

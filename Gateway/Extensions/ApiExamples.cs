@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.OpenApi;
+using StockPlatform.Gateway.Apis;
+
+namespace StockPlatform.Gateway.Extensions;
+
+/// <summary>
+/// An example of every body the API answers with, for <c>/openapi/v1.json</c> and <c>/docs</c>.
+/// Each is a real instance written with the API's own JSON options, so an example cannot drift
+/// from the shape the endpoint sends.
+/// </summary>
+internal static class ApiExamples
+{
+    private static readonly DateTime Open = new(2024, 1, 2, 14, 30, 0, DateTimeKind.Utc);
+    private static readonly Guid JobId = Guid.Parse("0193f2a8-5c1e-7d40-9b7a-4f1c2e8d9a01");
+
+    private static BarsApi.BarResponse Bar(int minute, decimal open) =>
+        new(Open.AddMinutes(minute), open, open + 0.12m, open - 0.05m, open + 0.07m, 41_250, 312, open + 0.04m, true);
+
+    private static JobsApi.JobResponse Job => new(JobId, "SPY,QQQ", ["QQQ", "SPY"], new(2024, 1, 2), new(2024, 3, 28), "iex", "running",
+        new JobsApi.JobProgress(61, 122, 47_580, 0, 0), null, Open.AddDays(90), Open.AddDays(90).AddMinutes(2));
+
+    private static readonly Dictionary<Type, Func<object>> Examples = new()
+    {
+        [typeof(BarsApi.BarsResponse)] = () => new BarsApi.BarsResponse("SPY", "1m", [Bar(0, 472.16m), Bar(1, 472.23m)], "AQAAAAAI3CqdeSU..."),
+        [typeof(BarsApi.MultiBarsResponse)] = () => new BarsApi.MultiBarsResponse("1m",
+            new Dictionary<string, IReadOnlyList<BarsApi.BarResponse>> { ["QQQ"] = [Bar(0, 402.50m)], ["SPY"] = [Bar(0, 472.16m)] }, null),
+        [typeof(SymbolsApi.SymbolList)] = () => new SymbolsApi.SymbolList(
+            [new("SPY", Open, Open.AddDays(86).AddHours(5.5), 23_010, 59, Open.AddDays(90), true)]),
+        [typeof(SymbolsApi.SymbolDetail)] = () => new SymbolsApi.SymbolDetail("SPY", Open, Open.AddDays(86).AddHours(5.5), 23_010, 59, Open.AddDays(90), true, [Job]),
+        [typeof(SymbolsApi.CoverageResponse)] = () => new SymbolsApi.CoverageResponse("SPY", "iex", new(2024, 1, 2), new(2024, 1, 5), "alpaca", 4, 3, 1,
+            [new(new(2024, 1, 4), new(2024, 1, 4), 1)],
+            [new(new(2024, 1, 2), true, 390), new(new(2024, 1, 3), true, 390), new(new(2024, 1, 4), false, null), new(new(2024, 1, 5), true, 390)]),
+        [typeof(JobsApi.JobResponse)] = () => Job,
+        [typeof(JobsApi.JobList)] = () => new JobsApi.JobList([Job]),
+        [typeof(IngestApi.IngestResponse)] = () => new IngestApi.IngestResponse(JobId, "SPY", new(2024, 1, 2), new(2024, 3, 28), "iex", "queued"),
+        [typeof(IngestApi.BackfillRequest)] = () => new IngestApi.BackfillRequest(["SPY", "QQQ"], "2024-01-02", "2024-03-28", "iex"),
+        [typeof(HttpValidationProblemDetails)] = () => new HttpValidationProblemDetails(new Dictionary<string, string[]>
+        {
+            ["end"] = ["9999-12-31 is out of range; dates must be between 1970-01-01 and 2199-12-31."],
+        })
+        {
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+            Title = "One or more validation errors occurred.",
+            Status = StatusCodes.Status400BadRequest,
+            Extensions = { ["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
+        },
+        [typeof(ProblemDetails)] = () => new ProblemDetails
+        {
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+            Title = "Job not found",
+            Status = StatusCodes.Status404NotFound,
+            Detail = $"There is no job {JobId}.",
+            Extensions = { ["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
+        },
+    };
+
+    /// <summary>Sets the example of each schema that has one.</summary>
+    public static OpenApiOptions AddExamples(this OpenApiOptions options) =>
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (Examples.TryGetValue(context.JsonTypeInfo.Type, out var example))
+            {
+                var json = context.ApplicationServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+                schema.Examples = [JsonSerializer.SerializeToNode(example(), context.JsonTypeInfo.Type, json)!];
+            }
+            return Task.CompletedTask;
+        });
+
+    /// <summary>The types with an example (the tests check each reaches the document).</summary>
+    public static IEnumerable<Type> Types => Examples.Keys;
+}
