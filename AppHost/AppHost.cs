@@ -12,18 +12,28 @@ var infrastructure = builder.AddPlatformInfrastructure();
 var marketData = builder.AddMarketDataSource();
 
 // The historical backfill agent: consumes backfill windows, fetches from Alpaca (or MarketSim).
-builder.AddProject<Projects.StockPlatform_Ingestion>("ingestion")
+var ingestion = builder.AddProject<Projects.StockPlatform_Ingestion>("ingestion")
     .WithHttpHealthCheck("/health")
     .WithInfrastructure(infrastructure)
     .WithMarketData(marketData);
 
 // The query gateway: the API key it requires for changes is a secret parameter.
-builder.AddProject<Projects.StockPlatform_Gateway>("gateway")
+var gatewayApiKey = builder.AddGatewayApiKey();
+var gateway = builder.AddProject<Projects.StockPlatform_Gateway>("gateway")
     .WithHttpHealthCheck("/health")
     .WithInfrastructure(infrastructure)
-    .WithEnvironment("GATEWAY_API_KEY", builder.AddGatewayApiKey())
+    .WithEnvironment("GATEWAY_API_KEY", gatewayApiKey)
     .WithEnvironment("STOCKPLATFORM_MARKET_DATA", marketData.Description)
     .WithExternalHttpEndpoints();
+
+// The dashboard: talks only to the gateway (with its key, server-side), and asks each service for its health.
+var dashboard = builder.AddProject<Projects.StockPlatform_Frontend>("frontend")
+    .WithHttpHealthCheck("/health")
+    .WithReference(gateway).WaitFor(gateway)
+    .WithReference(ingestion)
+    .WithEnvironment("GATEWAY_API_KEY", gatewayApiKey)
+    .WithExternalHttpEndpoints();
+if (marketData.MarketSim is { } marketSim) dashboard.WithReference(marketSim);
 
 builder.AddResourceStatusFile(DataDirectory.Resolve(builder));
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the platform and its tests need and builds the solution. Idempotent: what is
 # already there is left alone, so running it again takes seconds.
-#   apt:  rabbitmq-server (and chromium, once browser tests exist), curl, PostgreSQL if missing
+#   apt:  rabbitmq-server, chromium (for the browser tests), nodejs + npm (the dashboard's chart
+#         library, and DuckDB's native library), curl, PostgreSQL if missing
 #   TimescaleDB: from the build in $TIMESCALEDB_DIST when set (.ci/run sets it), else as installed
 #   npm:  libduckdb.so from @duckdb/node-bindings-linux-x64, copied into ./native (git-ignored)
 #   .NET: restore + build StockPlatform.sln
@@ -36,6 +37,8 @@ install_system_packages() {
   command -v curl >/dev/null 2>&1 || wanted+=(curl)
   [ -x "$RABBITMQ_SERVER" ] || wanted+=(rabbitmq-server)
   pg_bin_dir >/dev/null 2>&1 || wanted+=(postgresql)
+  # The dashboard's build runs npm ci for its chart library.
+  command -v npm >/dev/null 2>&1 || wanted+=(nodejs npm)
   # Browser tests drive Debian's Chromium; installed only once the repository has such tests.
   if compgen -G "$ROOT/tests/*Browser*" >/dev/null || compgen -G "$ROOT/tests/*EndToEnd*" >/dev/null; then
     command -v chromium >/dev/null 2>&1 || wanted+=(chromium)
@@ -48,7 +51,6 @@ install_duckdb() {
   if [ -f "$NATIVE_DIR/libduckdb.so" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$DUCKDB_NPM_VERSION" ]; then
     return 0
   fi
-  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
   log "npm: $DUCKDB_NPM_PACKAGE@$DUCKDB_NPM_VERSION (libduckdb.so)"
   local work; work=$(mktemp -d)
   (cd "$work" && npm install --silent --no-audit --no-fund --ignore-scripts \

@@ -16,6 +16,9 @@ public static partial class JobsApi
         var jobs = app.MapGroup("/jobs").WithTags("Jobs");
         jobs.MapGet("/{id:guid}", GetJobAsync).WithName("GetJob").WithSummary("A job and its progress")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapGet("/{id:guid}/windows", GetWindowsAsync).WithName("GetJobWindows")
+            .WithSummary("A job's windows (one symbol's date range each): state, attempts, progress, and why a failed one failed")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         jobs.MapGet("/", ListJobsAsync).WithName("ListJobs").WithSummary("Jobs, newest first");
         jobs.MapDelete("/{id:guid}", CancelJobAsync).WithName("CancelJob").WithSummary("Cancel a queued or running job; what it stored stays")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -41,6 +44,17 @@ public static partial class JobsApi
         DateTime CreatedAt,
         DateTime UpdatedAt);
 
+    /// <summary>
+    /// One window of a job: <c>status</c> is pending, running, done or failed (for good, after its
+    /// attempts); <c>error</c> is the last attempt's reason and <c>retry_at</c> when a pending one
+    /// tries again.
+    /// </summary>
+    public sealed record WindowResponse(int Seq, string Symbol, DateOnly Start, DateOnly End, string Status, int Attempts,
+        int SessionsDone, long BarsInserted, long BarsCorrected, string? Error, DateTime? RetryAt, DateTime UpdatedAt);
+
+    /// <summary>The body of <c>GET /jobs/{id}/windows</c>, in the order the windows were planned.</summary>
+    public sealed record WindowList(Guid JobId, IReadOnlyList<WindowResponse> Windows);
+
     /// <summary>The body of <c>GET /jobs</c>.</summary>
     public sealed record JobList(IReadOnlyList<JobResponse> Jobs);
 
@@ -48,6 +62,15 @@ public static partial class JobsApi
     {
         var job = await jobs.GetAsync(id, cancellationToken);
         return job is null ? NotFound(id) : TypedResults.Ok(ToResponse(job));
+    }
+
+    internal static async Task<Results<Ok<WindowList>, ProblemHttpResult>> GetWindowsAsync(Guid id, JobStore jobs, CancellationToken cancellationToken)
+    {
+        if (await jobs.GetAsync(id, cancellationToken) is null) return NotFound(id);
+        var tasks = await jobs.GetTasksAsync(id, cancellationToken);
+        return TypedResults.Ok(new WindowList(id, [.. tasks.OrderBy(t => t.Seq).Select(t => new WindowResponse(
+            t.Seq, t.Symbol, t.Start, t.End, t.Status, t.Attempts, t.SessionsDone, t.BarsInserted, t.BarsCorrected,
+            t.Error, t.RetryAt?.UtcDateTime, t.UpdatedAt.UtcDateTime))]));
     }
 
     internal static async Task<Results<Ok<JobList>, ValidationProblem>> ListJobsAsync(

@@ -35,6 +35,11 @@ internal static class ApiExamples
             [new(new(2024, 1, 2), true, 390), new(new(2024, 1, 3), true, 390), new(new(2024, 1, 4), false, null), new(new(2024, 1, 5), true, 390)]),
         [typeof(JobsApi.JobResponse)] = () => Job,
         [typeof(JobsApi.JobList)] = () => new JobsApi.JobList([Job]),
+        [typeof(JobsApi.WindowList)] = () => new JobsApi.WindowList(JobId,
+        [
+            new(0, "SPY", new(2024, 1, 2), new(2024, 2, 14), "done", 1, 30, 23_400, 0, null, null, Open.AddDays(90)),
+            new(1, "SPY", new(2024, 2, 15), new(2024, 3, 28), "pending", 1, 12, 9_360, 0, "Alpaca answered 503 Service Unavailable", Open.AddDays(90).AddMinutes(1), Open.AddDays(90)),
+        ]),
         [typeof(IngestApi.IngestResponse)] = () => new IngestApi.IngestResponse(JobId, "SPY", new(2024, 1, 2), new(2024, 3, 28), "iex", "queued"),
         [typeof(IngestApi.BackfillRequest)] = () => new IngestApi.BackfillRequest(["SPY", "QQQ"], "2024-01-02", "2024-03-28", "iex"),
         [typeof(HttpValidationProblemDetails)] = () => new HttpValidationProblemDetails(new Dictionary<string, string[]>

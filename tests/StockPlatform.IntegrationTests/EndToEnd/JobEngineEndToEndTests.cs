@@ -54,6 +54,16 @@ public class JobEngineEndToEndTests
             Truth(stack, "AAPL", "2024-11-18", "2024-11-19").Concat(Truth(stack, "AAPL", "2024-11-22", "2024-11-22")),
             aapl);
         Assert.Equal(0, await stack.CountBarsAsync("MSFT"));
+
+        // Window by window: AAPL's failed window says why, in its own row; the others are done.
+        var aaplWindows = await stack.GetJsonAsync($"/jobs/{ids["AAPL"]}/windows");
+        var rows = aaplWindows.GetProperty("windows").EnumerateArray().ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(["done", "failed", "done"], rows.Select(w => w.GetProperty("status").GetString()));
+        Assert.Equal("2024-11-20", rows[1].GetProperty("start").GetString());
+        Assert.Contains("500", rows[1].GetProperty("error").GetString());
+        Assert.True(rows[1].GetProperty("attempts").GetInt32() > 1);
+        Assert.Equal(JsonValueKind.Null, rows[0].GetProperty("error").ValueKind);
     }
 
     [Fact]

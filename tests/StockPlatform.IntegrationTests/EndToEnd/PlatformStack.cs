@@ -157,9 +157,12 @@ internal sealed class PlatformStack : IAsyncDisposable
     }
 
     /// <summary>The job as <c>GET /jobs/{id}</c> shows it.</summary>
-    public async Task<JsonElement> GetJobAsync(Guid id)
+    public Task<JsonElement> GetJobAsync(Guid id) => GetJsonAsync($"/jobs/{id}");
+
+    /// <summary>A gateway answer's JSON body.</summary>
+    public async Task<JsonElement> GetJsonAsync(string url)
     {
-        using var json = JsonDocument.Parse(await Client.GetStringAsync($"/jobs/{id}"));
+        using var json = JsonDocument.Parse(await Client.GetStringAsync(url));
         return json.RootElement.Clone();
     }
 

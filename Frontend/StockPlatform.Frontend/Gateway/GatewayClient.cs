@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace StockPlatform.Frontend.Gateway;
+
+/// <summary>
+/// The dashboard's only way to the data: the gateway's REST API, found by service discovery
+/// (<c>https+http://gateway</c>) behind the standard resilience handler. Changes carry the API key
+/// from this server's configuration; it never reaches the browser.
+/// </summary>
+public sealed class GatewayClient(HttpClient http, IOptions<GatewayClientOptions> options)
+{
+    /// <summary>The gateway's JSON: snake_case, like Alpaca's.</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>Most bars one chart load asks for (pages of 10,000 are followed up to this).</summary>
+    public const int MaxChartBars = 50_000;
+
+    public Task<VersionInfo> GetVersionAsync(CancellationToken cancellationToken = default) => GetAsync<VersionInfo>("/version", cancellationToken);
+
+    /// <summary>The gateway's own health (<c>Healthy</c> when it reaches its database and broker).</summary>
+    public async Task<string> GetHealthAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync("/health", cancellationToken);
+        return (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
+    }
+
+    public Task<JobList> ListJobsAsync(int limit = 20, CancellationToken cancellationToken = default) =>
+        GetAsync<JobList>($"/jobs?limit={limit}", cancellationToken);
+
+    public Task<Job> GetJobAsync(Guid id, CancellationToken cancellationToken = default) => GetAsync<Job>($"/jobs/{id}", cancellationToken);
+
+    public Task<JobWindows> GetWindowsAsync(Guid id, CancellationToken cancellationToken = default) => GetAsync<JobWindows>($"/jobs/{id}/windows", cancellationToken);
+
+    public Task<SymbolList> ListSymbolsAsync(CancellationToken cancellationToken = default) => GetAsync<SymbolList>("/symbols", cancellationToken);
+
+    public Task<Coverage> GetCoverageAsync(string symbol, DateOnly start, DateOnly end, CancellationToken cancellationToken = default) =>
+        GetAsync<Coverage>(string.Create(CultureInfo.InvariantCulture, $"/coverage/{Uri.EscapeDataString(symbol)}?start={start:yyyy-MM-dd}&end={end:yyyy-MM-dd}"), cancellationToken);
+
+    /// <summary>
+    /// Bars of a symbol: with <paramref name="end"/> and no start, the latest <paramref name="count"/>
+    /// bars before it (newest last); pages are followed until the range or the count is done.
+    /// </summary>
+    public async Task<IReadOnlyList<Bar>> GetBarsAsync(
+        string symbol, string interval, string session, DateTimeOffset? start, DateTimeOffset? end, int count, CancellationToken cancellationToken = default)
+    {
+        var bars = new List<Bar>();
+        var query = string.Create(CultureInfo.InvariantCulture,
+            $"/bars/{Uri.EscapeDataString(symbol)}?interval={interval}&session={session}&limit={Math.Min(count, 10_000)}");
+        if (start is { } s) query += $"&start={Uri.EscapeDataString(s.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))}";
+        if (end is { } e) query += $"&end={Uri.EscapeDataString(e.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))}";
+        if (start is null)
+        {
+            // The latest bars before 'end': one page, newest last.
+            return (await GetAsync<BarPage>(query, cancellationToken)).Bars;
+        }
+        string? token = null;
+        do
+        {
+            var page = await GetAsync<BarPage>(token is null ? query : $"{query}&page_token={Uri.EscapeDataString(token)}", cancellationToken);
+            bars.AddRange(page.Bars);
+            token = page.NextPageToken;
+        }
+        while (token is not null && bars.Count < Math.Min(count, MaxChartBars));
+        return bars;
+    }
+
+    /// <summary>Queues a backfill of <paramref name="symbols"/>; field errors come back as a <see cref="GatewayProblemException"/>.</summary>
+    public Task<Job> StartJobAsync(IReadOnlyList<string> symbols, DateOnly start, DateOnly end, string feed, CancellationToken cancellationToken = default) =>
+        SendAsync<Job>(HttpMethod.Post, "/jobs", JsonContent.Create(new
+        {
+            symbols,
+            start = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            end = end.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            feed,
+        }), cancellationToken);
+
+    public Task<Job> CancelJobAsync(Guid id, CancellationToken cancellationToken = default) => SendAsync<Job>(HttpMethod.Delete, $"/jobs/{id}", null, cancellationToken);
+
+    public Task<Job> RetryJobAsync(Guid id, CancellationToken cancellationToken = default) => SendAsync<Job>(HttpMethod.Post, $"/jobs/{id}/retry", null, cancellationToken);
+
+    private async Task<T> GetAsync<T>(string url, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(url, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string url, HttpContent? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = body };
+        if (options.Value.ApiKey is { Length: > 0 } key) request.Headers.Add("X-Api-Key", key);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode) throw await GatewayProblemException.FromAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+            ?? throw new GatewayProblemException(response.StatusCode, "The gateway sent an empty answer.", null, new Dictionary<string, string[]>());
+    }
+}
+
+/// <summary>Where the dashboard finds the gateway's key (<c>GATEWAY_API_KEY</c>, as the AppHost passes it).</summary>
+public sealed class GatewayClientOptions
+{
+    public string? ApiKey { get; set; }
+}
+
+/// <summary>A gateway answer that is not a success: its problem details, with the fields it names.</summary>
+public sealed class GatewayProblemException(HttpStatusCode status, string title, string? detail, IReadOnlyDictionary<string, string[]> errors)
+    : Exception(detail is null ? title : $"{title}: {detail}")
+{
+    public HttpStatusCode Status { get; } = status;
+
+    public string Title { get; } = title;
+
+    public string? Detail { get; } = detail;
+
+    /// <summary>Field name to the rules it broke (validation problems).</summary>
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+
+    internal static async Task<GatewayProblemException> FromAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+        string title = $"The gateway answered {(int)response.StatusCode} {response.ReasonPhrase}";
+        string? detail = null;
+        try
+        {
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            if (json.RootElement.TryGetProperty("title", out var t) && t.GetString() is { } text) title = text;
+            if (json.RootElement.TryGetProperty("detail", out var d)) detail = d.GetString();
+            if (json.RootElement.TryGetProperty("errors", out var fields) && fields.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var field in fields.EnumerateObject())
+                    errors[field.Name] = [.. field.Value.EnumerateArray().Select(e => e.GetString() ?? string.Empty)];
+            }
+        }
+        catch (JsonException)
+        {
+            // Not problem details (a proxy's page): the status line says enough.
+        }
+        return new GatewayProblemException(response.StatusCode, title, detail, errors);
+    }
+}

@@ -1,0 +1,40 @@
+namespace StockPlatform.Frontend.Services;
+
+/// <summary>One service's health as its <c>/health</c> endpoint answered (or why it did not).</summary>
+public sealed record ServiceStatus(string Name, string Health, string? Detail)
+{
+    public bool IsHealthy => Health == "Healthy";
+}
+
+/// <summary>
+/// Asks each platform service this dashboard knows of (the names service discovery has
+/// endpoints for: the AppHost passes them) for its <c>/health</c>. Agents' heartbeats replace this
+/// once they report centrally; until then it is what the overview shows.
+/// </summary>
+public sealed class ServiceHealth(IHttpClientFactory clients, IConfiguration configuration)
+{
+    public const string ClientName = "service-health";
+
+    private static readonly string[] Known = ["gateway", "ingestion", "livestream", "features", "marketsim"];
+
+    /// <summary>The services configured here (services:{name} sections), in a fixed order.</summary>
+    public IReadOnlyList<string> Services => [.. Known.Where(name => configuration.GetSection($"services:{name}").Exists())];
+
+    public async Task<IReadOnlyList<ServiceStatus>> CheckAsync(CancellationToken cancellationToken = default) =>
+        await Task.WhenAll(Services.Select(name => CheckAsync(name, cancellationToken)));
+
+    private async Task<ServiceStatus> CheckAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var http = clients.CreateClient(ClientName);
+            using var response = await http.GetAsync(new Uri($"https+http://{name}/health"), cancellationToken);
+            var body = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
+            return new ServiceStatus(name, body is "Healthy" or "Degraded" or "Unhealthy" ? body : $"HTTP {(int)response.StatusCode}", null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
+        {
+            return new ServiceStatus(name, "Unreachable", ex.Message);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+// Our wrapper around TradingView's lightweight-charts (the standalone build, window.LightweightCharts):
+// candlesticks over a volume pane, a legend with the exact numbers of the bar under the cursor, and
+// earlier bars fetched from .NET (LoadEarlierAsync) when the view nears the left edge.
+// Times arrive as Unix seconds of New York wall-clock time, so the axis reads in market time.
+
+const charts = new Map();
+let nextId = 1;
+
+const palettes = {
+  light: { background: '#ffffff', text: '#1f2933', grid: '#eef1f4', border: '#d5dbe1', up: '#16a34a', down: '#dc2626' },
+  dark: { background: '#1e1e2d', text: '#d4d7dd', grid: '#2b2b3c', border: '#3a3a4d', up: '#22c55e', down: '#ef4444' },
+};
+
+function themeOptions(dark) {
+  const p = dark ? palettes.dark : palettes.light;
+  return {
+    layout: { background: { type: 'solid', color: p.background }, textColor: p.text, attributionLogo: false },
+    grid: { vertLines: { color: p.grid }, horzLines: { color: p.grid } },
+    rightPriceScale: { borderColor: p.border },
+    timeScale: { borderColor: p.border },
+  };
+}
+
+function candle(bar) {
+  return { time: bar.time, open: bar.open, high: bar.high, low: bar.low, close: bar.close };
+}
+
+function volume(bar, dark) {
+  const p = dark ? palettes.dark : palettes.light;
+  return { time: bar.time, value: bar.volume, color: (bar.close >= bar.open ? p.up : p.down) + '80' };
+}
+
+function fmt(n, digits) {
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function timeText(seconds, daily) {
+  const iso = new Date(seconds * 1000).toISOString();
+  return daily ? iso.slice(0, 10) : iso.slice(0, 10) + ' ' + iso.slice(11, 16) + ' ET';
+}
+
+function showLegend(state, bar) {
+  if (!bar) {
+    state.legend.textContent = state.bars.length ? `${state.bars.length.toLocaleString('en-US')} bars` : 'no bars stored in this range';
+    return;
+  }
+  state.legend.textContent =
+    `${timeText(bar.time, state.daily)}  O ${fmt(bar.open, 2)}  H ${fmt(bar.high, 2)}  L ${fmt(bar.low, 2)}  C ${fmt(bar.close, 2)}  ` +
+    `V ${bar.volume.toLocaleString('en-US')}  VWAP ${fmt(bar.vwap, 4)}  trades ${bar.trades.toLocaleString('en-US')}`;
+}
+
+// Marks the element once the browser has painted the data, for tests and timing (Performance API).
+function markDrawn(state) {
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    state.element.dataset.bars = String(state.bars.length);
+    state.element.dataset.drawnAt = String(performance.now());
+    state.element.dataset.draws = String((Number(state.element.dataset.draws) || 0) + 1);
+  }));
+}
+
+export function create(element, legend, dotnet, dark, daily) {
+  const LC = window.LightweightCharts;
+  const chart = LC.createChart(element, {
+    autoSize: true,
+    ...themeOptions(dark),
+    timeScale: { ...themeOptions(dark).timeScale, timeVisible: !daily, secondsVisible: false, rightOffset: 4 },
+    localization: { locale: 'en-US' },
+  });
+  const p = dark ? palettes.dark : palettes.light;
+  const candles = chart.addSeries(LC.CandlestickSeries, {
+    upColor: p.up, downColor: p.down, wickUpColor: p.up, wickDownColor: p.down, borderVisible: false,
+  });
+  const volumes = chart.addSeries(LC.HistogramSeries, { priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false }, 1);
+  chart.panes()[1].setStretchFactor(0.25);
+
+  const id = nextId++;
+  const state = { id, chart, candles, volumes, element, legend, dotnet, dark, daily, bars: [], byTime: new Map(), loading: false, exhausted: false };
+  charts.set(id, state);
+
+  chart.subscribeCrosshairMove(param => {
+    showLegend(state, param.time === undefined ? null : state.byTime.get(param.time));
+  });
+  chart.timeScale().subscribeVisibleLogicalRangeChange(range => {
+    if (!range || range.from > 10 || state.loading || state.exhausted || state.bars.length === 0) return;
+    loadEarlier(state);
+  });
+  return id;
+}
+
+async function loadEarlier(state) {
+  state.loading = true;
+  state.element.dataset.loading = 'true';
+  try {
+    const older = await state.dotnet.invokeMethodAsync('LoadEarlierAsync', state.bars[0].time);
+    const fresh = (older || []).filter(b => b.time < state.bars[0].time);
+    if (fresh.length === 0) state.exhausted = true;
+    else apply(state, fresh.concat(state.bars));
+  } finally {
+    state.loading = false;
+    state.element.dataset.loading = 'false';
+  }
+}
+
+function apply(state, bars) {
+  state.bars = bars;
+  state.byTime = new Map(bars.map(b => [b.time, b]));
+  state.candles.setData(bars.map(candle));
+  state.volumes.setData(bars.map(b => volume(b, state.dark)));
+  showLegend(state, null);
+  markDrawn(state);
+}
+
+export function setBars(id, bars, daily) {
+  const state = charts.get(id);
+  if (!state) return;
+  state.daily = daily;
+  state.exhausted = false;
+  state.chart.applyOptions({ timeScale: { timeVisible: !daily } });
+  apply(state, bars);
+  state.chart.timeScale().fitContent();
+}
+
+export function setTheme(id, dark) {
+  const state = charts.get(id);
+  if (!state) return;
+  const p = dark ? palettes.dark : palettes.light;
+  state.dark = dark;
+  state.chart.applyOptions(themeOptions(dark));
+  state.candles.applyOptions({ upColor: p.up, downColor: p.down, wickUpColor: p.up, wickDownColor: p.down });
+  state.volumes.setData(state.bars.map(b => volume(b, dark)));
+}
+
+export function dispose(id) {
+  const state = charts.get(id);
+  if (!state) return;
+  charts.delete(id);
+  state.chart.remove();
+}
