@@ -39,10 +39,8 @@ install_system_packages() {
   pg_bin_dir >/dev/null 2>&1 || wanted+=(postgresql)
   # The dashboard's build runs npm ci for its chart library.
   command -v npm >/dev/null 2>&1 || wanted+=(nodejs npm)
-  # Browser tests drive Debian's Chromium; installed only once the repository has such tests.
-  if compgen -G "$ROOT/tests/*Browser*" >/dev/null || compgen -G "$ROOT/tests/*EndToEnd*" >/dev/null; then
-    command -v chromium >/dev/null 2>&1 || wanted+=(chromium)
-  fi
+  # The dashboard's browser tests drive Debian's Chromium through Playwright (no browser download).
+  command -v chromium >/dev/null 2>&1 || wanted+=(chromium)
   if [ ${#wanted[@]} -gt 0 ]; then apt_install "${wanted[@]}"; fi
 }
 

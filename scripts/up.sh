@@ -52,16 +52,18 @@ done
 log "every resource is healthy"
 
 gateway=$(resource_field gateway 5)
+frontend=$(resource_field frontend 5)
 login=$(grep -o 'Login to the dashboard at [^ ]*' "$APPHOST_LOG" | tail -n 1 | sed 's/^Login to the dashboard at //')
 cat <<TXT
 
 StockPlatform is running:
-  gateway      ${gateway%% *}   (health: /health, version: /version)
-  dashboard    ${login:-see $APPHOST_LOG}
+  dashboard    ${frontend%% *}   (overview, ingest, jobs, charts)
+  gateway      ${gateway%% *}   (health: /health, version: /version, API reference: /docs)
+  Aspire       ${login:-see $APPHOST_LOG}   (resources, logs, traces)
   API key      GATEWAY_API_KEY in $DATA_DIR/secrets.env (send it as X-Api-Key to change anything)
   try it       source $DATA_DIR/secrets.env
                curl -X POST -H "X-Api-Key: \$GATEWAY_API_KEY" ${gateway%% *}/ingest/SPY; curl '${gateway%% *}/bars/SPY?limit=5'
   data         $DATA_DIR (passwords and the API key in $DATA_DIR/secrets.env)
-  logs         the dashboard, or $APPHOST_LOG
+  logs         the Aspire dashboard, or $APPHOST_LOG
 Status: ./scripts/status.sh    Stop: ./scripts/down.sh
 TXT

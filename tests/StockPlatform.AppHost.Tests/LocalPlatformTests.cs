@@ -1,3 +1,4 @@
+using Aspire.Hosting.Testing;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -43,6 +44,13 @@ public class LocalPlatformTests(LocalPlatform platform) : IClassFixture<LocalPla
             Assert.Equal(["Running", "Healthy"], row[2..4]);
         }
         Assert.StartsWith("http://", rows["gateway"][4]);
+
+        // The dashboard finds the gateway by service discovery and shows what it says.
+        using var dashboard = platform.App.CreateHttpClient("frontend", "http");
+        var overview = await dashboard.GetStringAsync("/");
+        Assert.Contains("Overview", overview, StringComparison.Ordinal);
+        Assert.Contains("MarketSim is the market-data source", overview, StringComparison.Ordinal);
+        Assert.DoesNotContain(platform.GatewayApiKey, overview, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -72,6 +72,29 @@ public sealed class AggregationTests(AggregationData data) : IClassFixture<Aggre
         Assert.All(actual, bar => Assert.True(bar.IsComplete));
     }
 
+    [Fact]
+    public async Task Years_stored_day_by_day_read_as_daily_bars_at_once_before_any_refresh()
+    {
+        // A backfill stores a session at a time: on TimescaleDB each leaves its own stale range
+        // until the refresher runs. Reading every range for every session once took minutes here.
+        await using var host = await StorageHost.CreateAsync();
+        var symbol = Symbol.Parse("LONG");
+        var days = NyseCalendar.GetTradingDays(new DateOnly(2023, 1, 3), new DateOnly(2024, 12, 31)).ToList();
+        foreach (var day in days)
+        {
+            await host.Bars.UpsertAsync(symbol, "iex",
+                [.. Enumerable.Range(0, (int)(day.CloseUtc - day.OpenUtc).TotalMinutes).Select(i => new Bar(day.OpenUtc.AddMinutes(i), 100m, 101m, 99m, 100.5m, 10, 1, 100.25m))]);
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var slice = await host.Bars.GetBarsAsync(new BarQuery(symbol, BarInterval.OneDay) { Latest = true, Limit = 260 });
+        watch.Stop();
+
+        Assert.Equal(days.TakeLast(260).Select(d => NewYorkTime.StartOfDay(d.Date)), slice.Bars.Select(b => b.Timestamp));
+        Assert.Equal(days.TakeLast(260).Select(d => 10L * (long)(d.CloseUtc - d.OpenUtc).TotalMinutes), slice.Bars.Select(b => b.Volume));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"the daily read took {watch.Elapsed.TotalSeconds:0.0} s");
+    }
+
     [TimescaleFact]
     public async Task The_stores_under_test_hold_current_aggregates_dirty_hours_or_both()
     {

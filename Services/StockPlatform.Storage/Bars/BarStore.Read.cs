@@ -182,6 +182,32 @@ public sealed partial class BarStore
         var interval = query.Interval;
         var order = descending ? "DESC" : "ASC";
         var dirty = withDirty ? DirtyHours : string.Empty;
+        if (interval.IsDaily && aggregate is not null && withDirty)
+        {
+            // A session that overlaps a stale hour is composed from its own minutes, the others
+            // from their 30-minute buckets: one index range per session either way. (Probing
+            // every stale range for every session cost sessions x ranges x chunks index scans:
+            // minutes, right after a backfill of years stored day by day.)
+            return $"""
+                {dirty},
+                sessions AS MATERIALIZED (
+                    SELECT s.label, s.start_ts, s.end_ts,
+                           EXISTS (SELECT 1 FROM dirty d WHERE d.hours && tstzrange(s.start_ts, s.end_ts)) AS stale
+                    FROM unnest(@labels, @starts, @ends) AS s(label, start_ts, end_ts)
+                    WHERE s.label >= @from AND s.label < @to)
+                SELECT s.label AS bucket, {Composed}, max(s.end_ts) AS bucket_end
+                FROM sessions s
+                JOIN LATERAL (
+                    SELECT a.bucket AS t, a.open, a.high, a.low, a.close, a.volume, a.trade_count, a.vwap_volume, a.vwap_sum, a.minutes
+                    FROM {aggregate} a
+                    WHERE NOT s.stale AND a.symbol = @symbol AND a.bucket >= s.start_ts AND a.bucket < s.end_ts
+                    UNION ALL
+                    {MinuteRows}
+                    WHERE s.stale AND b.symbol = @symbol AND b.ts >= s.start_ts AND b.ts < s.end_ts
+                ) x ON true
+                GROUP BY s.label ORDER BY s.label {order} LIMIT @limit
+                """;
+        }
         if (interval.IsDaily)
         {
             // One row per session; its minutes (or its 30-minute buckets) are composed in order,
@@ -285,10 +311,12 @@ public sealed partial class BarStore
 
     // The minutes of the dirty hours within [lo, hi): one index range scan per dirty range (the
     // lateral join keeps the planner from scanning the whole range and filtering).
+    // Only the ranges that meet [lo, hi) are read: a backfill stored day by day leaves one range a day.
     private static string DirtyMinutes(bool sessionFiltered, string lo, string hi) => $"""
         SELECT m.* FROM dirty d CROSS JOIN LATERAL (
             {MinuteRows} {SessionJoin(sessionFiltered, "b.ts")}
             WHERE b.symbol = @symbol AND b.ts >= greatest(lower(d.hours), {lo}) AND b.ts < least(upper(d.hours), {hi})) m
+        WHERE d.hours && tstzrange({lo}, {hi})
         """;
 
     // Composable sums of a group of source rows (the aggregates' columns).

@@ -90,6 +90,7 @@ export function create(element, legend, dotnet, dark, daily) {
 async function loadEarlier(state) {
   state.loading = true;
   state.element.dataset.loading = 'true';
+  state.element.dataset.loadStartedAt = String(performance.now());
   try {
     const older = await state.dotnet.invokeMethodAsync('LoadEarlierAsync', state.bars[0].time);
     const fresh = (older || []).filter(b => b.time < state.bars[0].time);
@@ -117,7 +118,9 @@ export function setBars(id, bars, daily) {
   state.exhausted = false;
   state.chart.applyOptions({ timeScale: { timeVisible: !daily } });
   apply(state, bars);
-  state.chart.timeScale().fitContent();
+  // The latest bars fill the view; panning left past the first loads earlier ones.
+  const shown = Math.min(bars.length, 150);
+  if (shown > 0) state.chart.timeScale().setVisibleLogicalRange({ from: bars.length - shown, to: bars.length + 3 });
 }
 
 export function setTheme(id, dark) {

@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using StockPlatform.IntegrationTests.EndToEnd;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.Storage.Bars;
+using Xunit.Abstractions;
+
+namespace StockPlatform.IntegrationTests.Browser;
+
+/// <summary>
+/// The dashboard in a real browser against the real stack with MarketSim: queue an ingest from the
+/// UI and watch it succeed, read the chart, switch interval, backfill a hole from the coverage
+/// strip, phone width, no console errors; and the chart's timings (Performance API).
+/// </summary>
+public sealed class DashboardBrowserTests(ITestOutputHelper output)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    [Fact]
+    public async Task Ingest_from_the_ui_then_chart_switch_interval_and_backfill_the_holes_without_a_console_error()
+    {
+        await using var session = await DashboardSession.StartAsync();
+        var page = await session.OpenAsync();
+
+        // Five recent sessions, two symbols, typed into the form (dates come in the link, as the coverage strip sends them).
+        var today = NewYorkTime.DateOf(DateTimeOffset.UtcNow);
+        var days = NyseCalendar.GetTradingDays(today.AddDays(-30), today.AddDays(-8)).Select(d => d.Date).ToList();
+        var (start, end) = (days[^5], days[^1]);
+        await DashboardSession.GoAsync(page, "/");
+        await DashboardSession.ScreenshotAsync(page, "overview-empty");
+        await Assertions.Expect(page.Locator(".simulated-banner")).ToBeVisibleAsync();
+
+        await DashboardSession.GoAsync(page, $"ingest?start={start:yyyy-MM-dd}&end={end:yyyy-MM-dd}");
+        await page.Locator(".tickers textarea").FillAsync("spy, S&P");
+        await Assertions.Expect(page.Locator(".tickers")).ToContainTextAsync("contains '&'");
+        await Assertions.Expect(page.Locator("button.submit-ingest")).ToBeDisabledAsync();
+        await page.Locator(".tickers textarea").FillAsync("spy, qqq");
+        await DashboardSession.ScreenshotAsync(page, "ingest");
+        await page.Locator("button.submit-ingest").ClickAsync();
+
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/jobs/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page.Locator("h4 + .status-chip, .status-chip").First).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 90_000 });
+        await Assertions.Expect(page.Locator(".windows-table .window-row")).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".window-failed")).ToHaveCountAsync(0);
+        await DashboardSession.ScreenshotAsync(page, "job");
+
+        // The symbol page draws what the API returns: a year of daily bars (here five), then the latest minutes.
+        await DashboardSession.GoAsync(page, "symbols/SPY");
+        var daily = await ApiCountAsync(session, "/bars/SPY?interval=1d&session=regular&limit=260");
+        Assert.Equal(5, daily);
+        await WaitForDrawAsync(page, draws: 1);
+        Assert.Equal(daily, int.Parse(await page.Locator("#chart").GetAttributeAsync("data-bars") ?? "-1", CultureInfo.InvariantCulture));
+        Assert.True(await PaintedPixelsAsync(page) > 500, "the chart's canvas is blank");
+        await page.Locator("#chart").HoverAsync();
+        await Assertions.Expect(page.Locator(".bar-chart-legend")).ToContainTextAsync(" O ");
+        await DashboardSession.ScreenshotAsync(page, "symbol-1d");
+
+        await page.Locator(".interval-switch button", new() { HasText = "1m" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-interval", "1m");
+        await WaitForDrawAsync(page, draws: 2);
+        var minutes = await ApiCountAsync(session, "/bars/SPY?interval=1m&session=regular&limit=2000");
+        Assert.True(minutes > 1000, $"{minutes} minutes in five sessions");
+        Assert.Equal(minutes, int.Parse(await page.Locator("#chart").GetAttributeAsync("data-bars") ?? "-1", CultureInfo.InvariantCulture));
+        Assert.True(await PaintedPixelsAsync(page) > 500, "the 1m chart's canvas is blank");
+        await DashboardSession.ScreenshotAsync(page, "symbol-1m");
+
+        // The coverage strip shows the holes around the five sessions; one click backfills them all.
+        var coverage = page.Locator(".coverage");
+        var missing = int.Parse(await coverage.GetAttributeAsync("data-missing") ?? "0", CultureInfo.InvariantCulture);
+        Assert.True(missing > 0, "the coverage strip shows no hole");
+        await page.Locator("button.backfill-holes").ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/jobs/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page.Locator(".status-chip").First).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 120_000 });
+        await DashboardSession.GoAsync(page, "symbols/SPY");
+        await page.Locator(".coverage").WaitForAsync();
+        Assert.True(await page.Locator(".coverage").GetAttributeAsync("data-missing") == "0", await page.Locator(".coverage-cells").GetAttributeAsync("aria-label"));
+        await DashboardSession.ScreenshotAsync(page, "symbol-backfilled");
+
+        await DashboardSession.GoAsync(page, "/");
+        await Assertions.Expect(page.Locator(".job-row[data-status=succeeded]")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator(".symbols-table")).ToContainTextAsync("QQQ");
+        await DashboardSession.ScreenshotAsync(page, "overview");
+        await DashboardSession.GoAsync(page, "jobs");
+        await DashboardSession.ScreenshotAsync(page, "jobs");
+
+        // Phone width: nothing wider than the screen, the chart still drawn.
+        var phone = await session.OpenAsync(390, 844, phone: true);
+        foreach (var (path, name) in new[] { ("/", "phone-overview"), ("symbols/SPY", "phone-symbol"), ("ingest", "phone-ingest") })
+        {
+            await DashboardSession.GoAsync(phone, path);
+            if (path.StartsWith("symbols", StringComparison.Ordinal)) await WaitForDrawAsync(phone, draws: 1);
+            Assert.True(await phone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{path} is wider than a phone");
+            await DashboardSession.ScreenshotAsync(phone, name);
+        }
+
+        // Keyboard: the ingest form's fields and its button are reachable with Tab.
+        await DashboardSession.GoAsync(page, "ingest?symbols=SPY");
+        var reached = new HashSet<string>();
+        for (var i = 0; i < 25; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            reached.Add(await page.EvaluateAsync<string>("() => (document.activeElement.closest('.tickers, .range, .feed, .submit-ingest') || {}).className || ''"));
+        }
+        Assert.Contains(reached, c => c.Contains("tickers", StringComparison.Ordinal));
+        Assert.Contains(reached, c => c.Contains("submit-ingest", StringComparison.Ordinal));
+
+        lock (session.Errors) Assert.True(session.Errors.Count == 0, string.Join("\n", session.Errors));
+    }
+
+    [Fact]
+    public async Task The_symbol_page_draws_a_year_of_daily_bars_quickly_and_loads_an_earlier_year_on_pan()
+    {
+        await using var session = await DashboardSession.StartAsync();
+        // Two years of regular-session minutes, stored straight from MarketSim's ground truth (faster than a backfill).
+        var today = NewYorkTime.DateOf(DateTimeOffset.UtcNow);
+        var store = session.Stack.Gateway.Services.GetRequiredService<BarStore>();
+        var symbol = Symbol.Parse("PERF");
+        foreach (var day in NyseCalendar.GetTradingDays(today.AddYears(-2), today.AddDays(-1)))
+        {
+            var bars = session.Stack.Market.GetBars("PERF", "iex", BarInterval.OneMinute, day.OpenUtc, day.CloseUtc).ToList();
+            await store.UpsertAsync(symbol, "iex", bars);
+        }
+
+        var page = await session.OpenAsync();
+        var firstChart = new List<double>();
+        var earlierYear = new List<double>();
+        for (var run = 0; run < 5; run++)
+        {
+            await DashboardSession.GoAsync(page, "symbols/PERF");
+            await WaitForDrawAsync(page, draws: 1);
+            firstChart.Add(double.Parse(await page.Locator("#chart").GetAttributeAsync("data-drawn-at") ?? "0", CultureInfo.InvariantCulture));
+            Assert.Equal(260, int.Parse(await page.Locator("#chart").GetAttributeAsync("data-bars") ?? "0", CultureInfo.InvariantCulture));
+
+            // Drag the chart right and scroll back in time until the first bar comes near: the script loads the year before.
+            var box = (await page.Locator("#chart").BoundingBoxAsync())!;
+            await page.Mouse.MoveAsync(box.X + box.Width * 0.2f, box.Y + box.Height * 0.4f);
+            await page.Mouse.DownAsync();
+            await page.Mouse.MoveAsync(box.X + box.Width * 0.95f, box.Y + box.Height * 0.4f, new() { Steps = 10 });
+            await page.Mouse.UpAsync();
+            await page.Mouse.WheelAsync(-3000, 0);
+            await WaitForDrawAsync(page, draws: 2);
+            var bars = int.Parse(await page.Locator("#chart").GetAttributeAsync("data-bars") ?? "0", CultureInfo.InvariantCulture);
+            Assert.True(bars > 260, $"no earlier bars were loaded ({bars})");
+            var startedAt = double.Parse(await page.Locator("#chart").GetAttributeAsync("data-load-started-at") ?? "0", CultureInfo.InvariantCulture);
+            var drawnAt = double.Parse(await page.Locator("#chart").GetAttributeAsync("data-drawn-at") ?? "0", CultureInfo.InvariantCulture);
+            earlierYear.Add(drawnAt - startedAt);
+        }
+
+        var first = Median(firstChart);
+        var earlier = Median(earlierYear);
+        output.WriteLine($"symbol page, a year of daily bars: navigation to drawn chart p50 {first:0} ms (runs: {string.Join(", ", firstChart.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))}); " +
+            $"an earlier year on pan: p50 {earlier:0} ms (runs: {string.Join(", ", earlierYear.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))}); goals 1000 ms and 300 ms");
+        Console.WriteLine($"[dashboard timing] first chart p50 {first:0} ms, earlier year p50 {earlier:0} ms");
+        Assert.True(first < 1000, $"the first chart took {first:0} ms (goal: under 1 s)");
+        Assert.True(earlier < 300, $"an earlier year took {earlier:0} ms (goal: under 300 ms)");
+        lock (session.Errors) Assert.True(session.Errors.Count == 0, string.Join("\n", session.Errors));
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    private static async Task WaitForDrawAsync(IPage page, int draws)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync($"() => Number(document.querySelector('#chart')?.dataset.draws || 0) >= {draws}", null, new() { Timeout = 30_000 });
+        }
+        catch (TimeoutException)
+        {
+            var state = await page.EvaluateAsync<string>("() => JSON.stringify(document.querySelector('#chart')?.dataset ?? null)");
+            throw new TimeoutException($"the chart did not draw {draws} time(s) in 30 s; its state: {state}");
+        }
+    }
+
+    /// <summary>Pixels of the chart's largest canvas that differ from its background.</summary>
+    private static Task<int> PaintedPixelsAsync(IPage page) => page.EvaluateAsync<int>("""
+        () => {
+          const canvases = [...document.querySelectorAll('#chart canvas')];
+          const c = canvases.reduce((a, b) => a.width * a.height >= b.width * b.height ? a : b);
+          const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          const [r, g, b] = [data[0], data[1], data[2]];
+          let painted = 0;
+          for (let i = 0; i < data.length; i += 4)
+            if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) > 30) painted++;
+          return painted;
+        }
+        """);
+
+    private static async Task<int> ApiCountAsync(DashboardSession session, string url)
+    {
+        using var http = new HttpClient { BaseAddress = session.Gateway.Url };
+        using var json = JsonDocument.Parse(await http.GetStringAsync(url));
+        return json.RootElement.GetProperty("bars").GetArrayLength();
+    }
+}
