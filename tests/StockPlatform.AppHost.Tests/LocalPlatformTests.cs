@@ -1,7 +1,7 @@
-using Aspire.Hosting.Testing;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StockPlatform.AppHost.Tests.Support;
 using StockPlatform.MarketData.Calendar;

@@ -16,17 +16,7 @@ public sealed class GatewayClient(HttpClient http, IOptions<GatewayClientOptions
     /// <summary>The gateway's JSON: snake_case, like Alpaca's.</summary>
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    /// <summary>Most bars one chart load asks for (pages of 10,000 are followed up to this).</summary>
-    public const int MaxChartBars = 50_000;
-
     public Task<VersionInfo> GetVersionAsync(CancellationToken cancellationToken = default) => GetAsync<VersionInfo>("/version", cancellationToken);
-
-    /// <summary>The gateway's own health (<c>Healthy</c> when it reaches its database and broker).</summary>
-    public async Task<string> GetHealthAsync(CancellationToken cancellationToken = default)
-    {
-        using var response = await http.GetAsync("/health", cancellationToken);
-        return (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
-    }
 
     public Task<JobList> ListJobsAsync(int limit = 20, CancellationToken cancellationToken = default) =>
         GetAsync<JobList>($"/jobs?limit={limit}", cancellationToken);
@@ -40,32 +30,14 @@ public sealed class GatewayClient(HttpClient http, IOptions<GatewayClientOptions
     public Task<Coverage> GetCoverageAsync(string symbol, DateOnly start, DateOnly end, CancellationToken cancellationToken = default) =>
         GetAsync<Coverage>(string.Create(CultureInfo.InvariantCulture, $"/coverage/{Uri.EscapeDataString(symbol)}?start={start:yyyy-MM-dd}&end={end:yyyy-MM-dd}"), cancellationToken);
 
-    /// <summary>
-    /// Bars of a symbol: with <paramref name="end"/> and no start, the latest <paramref name="count"/>
-    /// bars before it (newest last); pages are followed until the range or the count is done.
-    /// </summary>
-    public async Task<IReadOnlyList<Bar>> GetBarsAsync(
-        string symbol, string interval, string session, DateTimeOffset? start, DateTimeOffset? end, int count, CancellationToken cancellationToken = default)
+    /// <summary>The latest <paramref name="count"/> bars (at most 10,000) before <paramref name="before"/>, or the latest of all; oldest first.</summary>
+    public async Task<IReadOnlyList<Bar>> GetLatestBarsAsync(
+        string symbol, string interval, string session, DateTimeOffset? before, int count, CancellationToken cancellationToken = default)
     {
-        var bars = new List<Bar>();
         var query = string.Create(CultureInfo.InvariantCulture,
-            $"/bars/{Uri.EscapeDataString(symbol)}?interval={interval}&session={session}&limit={Math.Min(count, 10_000)}");
-        if (start is { } s) query += $"&start={Uri.EscapeDataString(s.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))}";
-        if (end is { } e) query += $"&end={Uri.EscapeDataString(e.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))}";
-        if (start is null)
-        {
-            // The latest bars before 'end': one page, newest last.
-            return (await GetAsync<BarPage>(query, cancellationToken)).Bars;
-        }
-        string? token = null;
-        do
-        {
-            var page = await GetAsync<BarPage>(token is null ? query : $"{query}&page_token={Uri.EscapeDataString(token)}", cancellationToken);
-            bars.AddRange(page.Bars);
-            token = page.NextPageToken;
-        }
-        while (token is not null && bars.Count < Math.Min(count, MaxChartBars));
-        return bars;
+            $"/bars/{Uri.EscapeDataString(symbol)}?interval={interval}&session={session}&limit={Math.Clamp(count, 1, 10_000)}");
+        if (before is { } end) query += $"&end={Uri.EscapeDataString(end.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))}";
+        return (await GetAsync<BarPage>(query, cancellationToken)).Bars;
     }
 
     /// <summary>Queues a backfill of <paramref name="symbols"/>; field errors come back as a <see cref="GatewayProblemException"/>.</summary>
