@@ -57,6 +57,9 @@ public static class EventsApi
     {
         var cursor = after;
         var first = true;
+        // At once, so the response starts (headers and all) before the first event: a quiet feed
+        // would otherwise leave a client waiting for a heartbeat to learn it is connected.
+        yield return new SseItem<object>(new { at = time.GetUtcNow() }, "heartbeat");
         while (!cancellationToken.IsCancellationRequested)
         {
             var (events, gap, next) = feed.After(cursor);

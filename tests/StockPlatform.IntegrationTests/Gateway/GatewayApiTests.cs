@@ -173,6 +173,18 @@ public sealed class GatewayApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_event_stream_starts_at_once_with_a_heartbeat_however_quiet_the_feed()
+    {
+        // Within 5 s, well before the 15 s heartbeat: a client knows at once that it is connected.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var response = await _client.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var first = await System.Net.ServerSentEvents.SseParser.Create(await response.Content.ReadAsStreamAsync(timeout.Token))
+            .EnumerateAsync(timeout.Token).FirstAsync(timeout.Token);
+        Assert.Equal("heartbeat", first.EventType);
+    }
+
+    [Fact]
     public async Task Tracked_symbols_are_flagged_and_listed_before_their_first_bar()
     {
         // The live-streaming agent's table: QQQ has bars, IWM none yet.
