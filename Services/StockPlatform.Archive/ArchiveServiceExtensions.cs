@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StockPlatform.Archive.Catalog;
+using StockPlatform.Archive.Partitions;
+using StockPlatform.Archive.Query;
+
+namespace StockPlatform.Archive;
+
+public static class ArchiveServiceExtensions
+{
+    /// <summary>The archive under <c>Archive:Root</c> (default <c>data/</c> beside the working directory), its index and its DuckDB catalog.</summary>
+    public static IServiceCollection AddArchive(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(new ArchiveLayout(configuration["Archive:Root"] is { Length: > 0 } root ? root : "data"));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ArchivePartitionStore>();
+        services.TryAddSingleton<ArchiveCatalog>();
+        services.TryAddSingleton<SessionArchiver>();
+        return services;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace StockPlatform.Archive.Partitions;
+
+/// <summary>
+/// Where the archive's files live: <c>{root}/parquet/bars/symbol=SPY/dt=2024-01-02/part-0.parquet</c>
+/// (Hive layout, so DuckDB, Polars and PyArrow read the tree as one partitioned dataset) and the
+/// DuckDB catalog of views at <c>{root}/duckdb/stockplatform.duckdb</c>.
+/// </summary>
+public sealed class ArchiveLayout(string root)
+{
+    /// <summary>The archive's root directory (the platform's <c>data/</c>).</summary>
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string ParquetRoot => Path.Combine(Root, "parquet");
+
+    public string CatalogPath => Path.Combine(Root, "duckdb", "stockplatform.duckdb");
+
+    /// <summary>Every bars partition file: the glob the <c>bars</c> view reads.</summary>
+    public string BarsGlob => Path.Combine(ParquetRoot, "bars", "symbol=*", "dt=*", "*.parquet");
+
+    /// <summary>The file of one symbol's session.</summary>
+    public string BarsPartition(string symbol, DateOnly session) =>
+        Path.Combine(ParquetRoot, "bars", $"symbol={symbol}", string.Create(CultureInfo.InvariantCulture, $"dt={session:yyyy-MM-dd}"), "part-0.parquet");
+
+    /// <summary>A partition's path relative to the root, as <c>archive_partitions</c> records it.</summary>
+    public string Relative(string path) => Path.GetRelativePath(Root, path);
+
+    /// <summary>
+    /// A temporary name beside <paramref name="final"/> that no reader's glob matches (it does not
+    /// end in <c>.parquet</c>): a writer killed mid-file leaves only this behind.
+    /// </summary>
+    public static string TemporaryFor(string final) =>
+        Path.Combine(Path.GetDirectoryName(final)!, $".{Path.GetFileNameWithoutExtension(final)}.{Guid.NewGuid():N}.tmp");
+}

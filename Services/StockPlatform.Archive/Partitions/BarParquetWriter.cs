@@ -1,0 +1,88 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Parquet;
+using Parquet.Schema;
+using StockPlatform.Storage.Bars;
+
+namespace StockPlatform.Archive.Partitions;
+
+/// <summary>What a written partition holds.</summary>
+public sealed record WrittenPartition(string Path, int Rows, DateTimeOffset? First, DateTimeOffset? Last, long Bytes, string Sha256);
+
+/// <summary>
+/// Writes one symbol's session of 1-minute bars as a Parquet file: ZSTD at
+/// <see cref="CompressionLevel.Optimal"/> (the library's default level is many times slower for a
+/// few percent), timestamps as INT64 microseconds adjusted to UTC (read as <c>TIMESTAMP WITH TIME
+/// ZONE</c> by DuckDB, Polars and PyArrow; never legacy INT96), prices as DECIMAL(18, 8). The file
+/// is written under a temporary name and renamed over the old one, so a reader sees the old
+/// partition or the new one, never half of either.
+/// </summary>
+public static class BarParquetWriter
+{
+    /// <summary>Decimal places the archive keeps; a price with more is refused, never truncated.</summary>
+    public const int PriceScale = 8;
+
+    private const int PricePrecision = 18;
+
+    private static readonly DataField<string> Symbol = new("symbol");
+    private static readonly DateTimeDataField Timestamp = new("ts", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros);
+    private static readonly DecimalDataField Open = new("open", PricePrecision, PriceScale);
+    private static readonly DecimalDataField High = new("high", PricePrecision, PriceScale);
+    private static readonly DecimalDataField Low = new("low", PricePrecision, PriceScale);
+    private static readonly DecimalDataField Close = new("close", PricePrecision, PriceScale);
+    private static readonly DataField<long> Volume = new("volume");
+    private static readonly DataField<long> TradeCount = new("trade_count");
+    private static readonly DecimalDataField Vwap = new("vwap", PricePrecision, PriceScale);
+    private static readonly ParquetSchema Schema = new(Symbol, Timestamp, Open, High, Low, Close, Volume, TradeCount, Vwap);
+
+    private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = CompressionLevel.Optimal };
+
+    /// <summary>Writes <paramref name="bars"/> (one symbol, in time order) to <paramref name="path"/>, replacing what was there.</summary>
+    public static async Task<WrittenPartition> WriteAsync(string path, string symbol, IReadOnlyList<StoredBar> bars, CancellationToken cancellationToken = default)
+    {
+        foreach (var bar in bars) CheckScale(bar);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = ArchiveLayout.TemporaryFor(path);
+        try
+        {
+            // The writer writes the footer when disposed: everything is closed before the rename.
+            await using (var file = File.Create(temporary))
+            await using (var writer = await ParquetWriter.CreateAsync(Schema, file, Options, cancellationToken: cancellationToken))
+            using (var group = writer.CreateRowGroup())
+            {
+                await group.WriteAsync(Symbol, [.. bars.Select(_ => symbol)], null);
+                await group.WriteAsync<DateTime>(Timestamp, bars.Select(b => b.Timestamp.UtcDateTime).ToArray(), cancellationToken: cancellationToken);
+                await group.WriteAsync<decimal>(Open, bars.Select(b => b.Open).ToArray(), cancellationToken: cancellationToken);
+                await group.WriteAsync<decimal>(High, bars.Select(b => b.High).ToArray(), cancellationToken: cancellationToken);
+                await group.WriteAsync<decimal>(Low, bars.Select(b => b.Low).ToArray(), cancellationToken: cancellationToken);
+                await group.WriteAsync<decimal>(Close, bars.Select(b => b.Close).ToArray(), cancellationToken: cancellationToken);
+                await group.WriteAsync<long>(Volume, bars.Select(b => b.Volume).ToArray(), cancellationToken: cancellationToken);
+                await group.WriteAsync<long>(TradeCount, bars.Select(b => b.TradeCount).ToArray(), cancellationToken: cancellationToken);
+                await group.WriteAsync<decimal>(Vwap, bars.Select(b => b.Vwap).ToArray(), cancellationToken: cancellationToken);
+            }
+            var (bytes, sha256) = await HashAsync(temporary, cancellationToken);
+            File.Move(temporary, path, overwrite: true);
+            return new WrittenPartition(path, bars.Count, bars.Count > 0 ? bars[0].Timestamp : null, bars.Count > 0 ? bars[^1].Timestamp : null, bytes, sha256);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    private static void CheckScale(StoredBar bar)
+    {
+        foreach (var (name, value) in new[] { ("open", bar.Open), ("high", bar.High), ("low", bar.Low), ("close", bar.Close), ("vwap", bar.Vwap) })
+        {
+            if (decimal.Round(value, PriceScale) != value || Math.Abs(value) >= 10_000_000_000m)
+                throw new ArgumentException($"{name} {value} at {bar.Timestamp:O} does not fit DECIMAL({PricePrecision}, {PriceScale}); the archive never rounds a stored value");
+        }
+    }
+
+    private static async Task<(long Bytes, string Sha256)> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        var hash = await SHA256.HashDataAsync(file, cancellationToken);
+        return (file.Length, Convert.ToHexStringLower(hash));
+    }
+}
