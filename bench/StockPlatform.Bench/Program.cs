@@ -1,3 +1,4 @@
+using StockPlatform.Bench.Archive;
 using StockPlatform.Bench.Gateway;
 using StockPlatform.Bench.Ingest;
 using StockPlatform.Bench.Platform;
@@ -12,6 +13,7 @@ return args.FirstOrDefault() switch
     "read" => await ReadBenchmark.RunAsync(args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "gateway-read" => await GatewayReadBenchmark.RunAsync(args[1..]),
+    "archive" => await ArchiveBenchmark.RunAsync(args[1..]),
     "startup" when !OperatingSystem.IsWindows() => await StartupBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
@@ -22,6 +24,7 @@ static int Usage()
         usage: StockPlatform.Bench throttle [--pages N] [--limit L] [--window-seconds W]
                StockPlatform.Bench upsert [--rows 1000000] [--batch 50000] [--connection CS]
                StockPlatform.Bench read [--rows 1050000] [--runs 7] [--connection CS]
+               StockPlatform.Bench archive [--symbols 10] [--days 252] [--runs 5] [--path plain|timescale] [--connection CS]
                StockPlatform.Bench ingest [--shape weeks|year|all] [--limit 60] [--window-seconds 60] [--concurrency 4] [--window-days 91] [--path plain|timescale] [--connection CS] [--messaging AMQP]
                StockPlatform.Bench gateway-read [--reads 64] [--rows 245000] [--path plain|timescale] [--connection CS] [--messaging AMQP]
                StockPlatform.Bench startup [--runs 3] [--idle-seconds 20]

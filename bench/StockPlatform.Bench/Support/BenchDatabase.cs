@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using StockPlatform.Storage.Aggregates;
 using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.Infrastructure;
 using StockPlatform.Storage.Extensions;
 using StockPlatform.Storage.Schema;
 using StockPlatform.Testing;
@@ -37,6 +39,10 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     /// <summary>The stores' own data source.</summary>
     public NpgsqlDataSource DataSource => _host.Services.GetRequiredService<NpgsqlDataSource>();
+
+    public CalendarStore Calendar => _host.Services.GetRequiredService<CalendarStore>();
+
+    public DbRetry Retry => _host.Services.GetRequiredService<DbRetry>();
 
     public AggregateRefresher Refresher => _host.Services.GetRequiredService<AggregateRefresher>();
 
@@ -100,6 +106,23 @@ internal sealed class BenchDatabase : IAsyncDisposable
     {
         await using var command = DataSource.CreateCommand($"SELECT count(*) FROM {table}");
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Runs a query to its end and counts its rows.</summary>
+    public async Task<int> CountRowsAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = 0;
+        while (await reader.ReadAsync()) rows++;
+        return rows;
     }
 
     public async ValueTask DisposeAsync()
