@@ -93,12 +93,16 @@ public sealed partial class BarStore
 
     private async Task<TimeSpan> FirstWindowAsync(BarQuery query, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var minutesPerBucket = query.Interval.IsDaily ? 0 : query.Interval.Minutes;
+        // Daily bars: a session per weekday, less about ten holidays a year. Every session in the
+        // window is composed before the page is cut, so a window twice too wide costs twice the work.
+        if (query.Interval.IsDaily) return TimeSpan.FromDays(((query.Limit + 1) * 1.45) + 10);
+
+        var minutesPerBucket = query.Interval.Minutes;
         var reach = (long)(query.Limit + 2) * minutesPerBucket;
-        if (minutesPerBucket == 0 || reach > 500_000)
+        if (reach > 500_000)
         {
-            // Daily bars (or huge pages): a generous guess; nights and weekends have no minutes.
-            return TimeSpan.FromMinutes(Math.Max(query.Interval.Minutes, 1) * (double)query.Limit * 3) + TimeSpan.FromDays(5);
+            // Huge pages: a generous guess; nights and weekends have no minutes.
+            return TimeSpan.FromMinutes(minutesPerBucket * (double)query.Limit * 3) + TimeSpan.FromDays(5);
         }
 
         var order = query.Latest ? "DESC" : "ASC";
