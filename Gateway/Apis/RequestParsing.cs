@@ -50,11 +50,7 @@ internal static class RequestParsing
     {
         if (string.IsNullOrWhiteSpace(text)) return fallback;
         if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            if (date >= MinDate && date <= MaxDate) return date;
-            problems.Add(parameter, $"{date:yyyy-MM-dd} is out of range; dates must be {Bounds}.");
-            return null;
-        }
+            return InBounds(date, parameter, $"{date:yyyy-MM-dd}", "dates", problems) ? date : null;
         problems.Add(parameter, $"'{Shorten(text)}' is not a date; use YYYY-MM-DD.");
         return null;
     }
@@ -69,20 +65,20 @@ internal static class RequestParsing
         if (string.IsNullOrWhiteSpace(text)) return null;
         text = text.Trim();
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            if (date >= MinDate && date <= MaxDate) return NewYorkTime.StartOfDay(isEnd ? date.AddDays(1) : date);
-            problems.Add(parameter, $"{date:yyyy-MM-dd} is out of range; dates must be {Bounds}.");
-            return null;
-        }
+            return InBounds(date, parameter, $"{date:yyyy-MM-dd}", "dates", problems) ? NewYorkTime.StartOfDay(isEnd ? date.AddDays(1) : date) : null;
         if (text.Contains('T', StringComparison.Ordinal)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
-        {
-            if (DateOnly.FromDateTime(instant.UtcDateTime) >= MinDate && DateOnly.FromDateTime(instant.UtcDateTime) <= MaxDate) return isEnd ? instant.AddTicks(1) : instant;
-            problems.Add(parameter, $"{instant:O} is out of range; times must be {Bounds}.");
-            return null;
-        }
+            return InBounds(DateOnly.FromDateTime(instant.UtcDateTime), parameter, $"{instant:O}", "times", problems) ? (isEnd ? instant.AddTicks(1) : instant) : null;
         problems.Add(parameter, $"'{Shorten(text)}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time (2024-01-02T14:30:00Z).");
         return null;
+    }
+
+    // Every date and time parameter shares one range, so date arithmetic can never overflow.
+    private static bool InBounds(DateOnly date, string parameter, string shown, string what, ApiProblems problems)
+    {
+        if (date >= MinDate && date <= MaxDate) return true;
+        problems.Add(parameter, $"{shown} is out of range; {what} must be {Bounds}.");
+        return false;
     }
 
     /// <summary>An integer within [min, max], or <paramref name="fallback"/> when absent.</summary>

@@ -27,6 +27,13 @@ public sealed class GatewayClient(HttpClient http, IOptions<GatewayClientOptions
 
     public Task<SymbolList> ListSymbolsAsync(CancellationToken cancellationToken = default) => GetAsync<SymbolList>("/symbols", cancellationToken);
 
+    /// <summary>One symbol's coverage, or null when nothing of it is stored, tracked or asked for.</summary>
+    public async Task<SymbolInfo?> GetSymbolAsync(string symbol, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"/symbols/{Uri.EscapeDataString(symbol)}", cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<SymbolInfo>(response, cancellationToken);
+    }
+
     public Task<Coverage> GetCoverageAsync(string symbol, DateOnly start, DateOnly end, CancellationToken cancellationToken = default) =>
         GetAsync<Coverage>(string.Create(CultureInfo.InvariantCulture, $"/coverage/{Uri.EscapeDataString(symbol)}?start={start:yyyy-MM-dd}&end={end:yyyy-MM-dd}"), cancellationToken);
 

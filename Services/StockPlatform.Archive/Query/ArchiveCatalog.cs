@@ -13,20 +13,26 @@ public sealed class ArchiveCatalog(ArchiveLayout layout)
     // One writer of the catalog file at a time in this process (DuckDB shares one instance per file).
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>(Re)creates the views; DuckDB refuses a view over a glob that matches nothing, so only datasets with files get one.</summary>
+    // The view reads a glob, so it never changes once made: made once per process, not per partition.
+    private volatile bool _barsView;
+
+    /// <summary>Creates the views; DuckDB refuses a view over a glob that matches nothing, so only datasets with files get one.</summary>
     public async Task EnsureViewsAsync(CancellationToken cancellationToken = default)
     {
+        if (_barsView) return;
         var bars = Path.Combine(layout.ParquetRoot, "bars");
         if (!Directory.Exists(bars) || !Directory.EnumerateFiles(bars, "*.parquet", SearchOption.AllDirectories).Any()) return;
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            if (_barsView) return;
             Directory.CreateDirectory(Path.GetDirectoryName(layout.CatalogPath)!);
             await using var connection = new DuckDBConnection($"Data Source={layout.CatalogPath}");
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = $"CREATE OR REPLACE VIEW bars AS SELECT * FROM read_parquet('{Quote(layout.BarsGlob)}', hive_partitioning = true)";
             await command.ExecuteNonQueryAsync(cancellationToken);
+            _barsView = true;
         }
         finally
         {

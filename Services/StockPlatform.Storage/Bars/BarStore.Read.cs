@@ -26,6 +26,9 @@ public sealed partial class BarStore
         coalesce(round(sum(x.vwap_volume) / nullif(sum(x.volume), 0), 8), round(sum(x.vwap_sum) / sum(x.minutes), 8)) AS vwap
         """;
 
+    // An aggregate's buckets as the same composable rows (the alias a names the aggregate).
+    private const string AggregateRows = "a.bucket AS t, a.open, a.high, a.low, a.close, a.volume, a.trade_count, a.vwap_volume, a.vwap_sum, a.minutes";
+
     private const string MinuteRows = """
         SELECT b.ts AS t, b.open, b.high, b.low, b.close, b.volume, b.trade_count,
                b.vwap * b.volume AS vwap_volume, b.vwap AS vwap_sum, 1 AS minutes
@@ -202,7 +205,7 @@ public sealed partial class BarStore
                 SELECT s.label AS bucket, {Composed}, max(s.end_ts) AS bucket_end
                 FROM sessions s
                 JOIN LATERAL (
-                    SELECT a.bucket AS t, a.open, a.high, a.low, a.close, a.volume, a.trade_count, a.vwap_volume, a.vwap_sum, a.minutes
+                    SELECT {AggregateRows}
                     FROM {aggregate} a
                     WHERE NOT s.stale AND a.symbol = @symbol AND a.bucket >= s.start_ts AND a.bucket < s.end_ts
                     UNION ALL
@@ -298,13 +301,13 @@ public sealed partial class BarStore
         if (!withDirty)
         {
             return $"""
-                SELECT a.bucket AS t, a.open, a.high, a.low, a.close, a.volume, a.trade_count, a.vwap_volume, a.vwap_sum, a.minutes
+                SELECT {AggregateRows}
                 FROM {aggregate} a {SessionJoin(sessionFiltered, "a.bucket")}
                 WHERE a.symbol = @symbol AND a.bucket >= {lo} AND a.bucket < {hi}
                 """;
         }
         return $"""
-            SELECT a.bucket AS t, a.open, a.high, a.low, a.close, a.volume, a.trade_count, a.vwap_volume, a.vwap_sum, a.minutes
+            SELECT {AggregateRows}
             FROM {aggregate} a {SessionJoin(sessionFiltered, "a.bucket")}
             WHERE a.symbol = @symbol AND a.bucket >= {lo} AND a.bucket < {hi}
               AND NOT EXISTS (SELECT 1 FROM dirty d WHERE d.hours @> a.bucket)
