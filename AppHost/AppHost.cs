@@ -17,6 +17,16 @@ var ingestion = builder.AddProject<Projects.StockPlatform_Ingestion>("ingestion"
     .WithInfrastructure(infrastructure)
     .WithMarketData(marketData);
 
+// The Parquet archive (and its DuckDB catalog) lives in the data directory: the feature agent
+// writes it, the gateway reads it.
+var dataDirectory = DataDirectory.Resolve(builder);
+
+// The feature builder and archiver: recomputes features as bars arrive, archives completed sessions.
+var features = builder.AddProject<Projects.StockPlatform_Features>("features")
+    .WithHttpHealthCheck("/health")
+    .WithInfrastructure(infrastructure)
+    .WithEnvironment("Archive__Root", dataDirectory);
+
 // The query gateway: the API key it requires for changes is a secret parameter.
 var gatewayApiKey = builder.AddGatewayApiKey();
 var gateway = builder.AddProject<Projects.StockPlatform_Gateway>("gateway")
@@ -24,6 +34,7 @@ var gateway = builder.AddProject<Projects.StockPlatform_Gateway>("gateway")
     .WithInfrastructure(infrastructure)
     .WithEnvironment("GATEWAY_API_KEY", gatewayApiKey)
     .WithEnvironment("STOCKPLATFORM_MARKET_DATA", marketData.Description)
+    .WithEnvironment("Archive__Root", dataDirectory)
     .WithExternalHttpEndpoints();
 
 // The dashboard: talks only to the gateway (with its key, server-side), and asks each service for its health.
@@ -31,10 +42,11 @@ var dashboard = builder.AddProject<Projects.StockPlatform_Frontend>("frontend")
     .WithHttpHealthCheck("/health")
     .WithReference(gateway).WaitFor(gateway)
     .WithReference(ingestion)
+    .WithReference(features)
     .WithEnvironment("GATEWAY_API_KEY", gatewayApiKey)
     .WithExternalHttpEndpoints();
 if (marketData.MarketSim is { } marketSim) dashboard.WithReference(marketSim);
 
-builder.AddResourceStatusFile(DataDirectory.Resolve(builder));
+builder.AddResourceStatusFile(dataDirectory);
 
 builder.Build().Run();

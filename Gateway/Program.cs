@@ -22,6 +22,8 @@ app.MapIngestApi();
 app.MapJobsApi();
 app.MapBarsApi();
 app.MapSymbolsApi();
+app.MapArchiveApi();
+app.MapFeaturesApi();
 app.MapEventsApi();
 
 app.Run();

@@ -68,6 +68,23 @@ free_port() {
 
 new_secret() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
 
+# Prints each failed test of a .trx file (label, name, first lines of its message), one block each.
+# perl is in every Debian (perl-base); the .trx is one XML file per test project and run.
+print_failures() {
+  FAILURE_LABEL="$2" perl -0777 -ne '
+    while (/<UnitTestResult\b([^>]*)>(.*?)<\/UnitTestResult>/gs) {
+      my ($attributes, $body) = ($1, $2);
+      next unless $attributes =~ /outcome="Failed"/;
+      my ($name) = $attributes =~ /testName="([^"]*)"/;
+      my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;
+      $message //= "";
+      for ($name, $message) { s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&apos;/\x27/g; s/&amp;/&/g; }
+      my @lines = grep { length } split /\n/, $message;
+      print "[FAILED] [$ENV{FAILURE_LABEL}] $name\n";
+      print "    $_\n" for @lines[0 .. ($#lines < 5 ? $#lines : 5)];
+    }' "$1"
+}
+
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
 # Waits for a process to exit; escalates to SIGKILL after the timeout.

@@ -82,5 +82,13 @@ if [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   log "dotnet test exited with $test_status without a failed test (build or test host error)"
   failed=1
 fi
+# The failed tests again, last, with their first message lines: CI shows the end of the output,
+# and the runner's own report of a failure is buried in thousands of log lines above.
+if [ "$failed" -gt 0 ]; then
+  for trx in "$RESULTS"/*/*.trx; do
+    [ -f "$trx" ] || continue
+    print_failures "$trx" "$(basename "$(dirname "$trx")")"
+  done
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$test_status"

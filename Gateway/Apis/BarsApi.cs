@@ -24,7 +24,7 @@ public static class BarsApi
     /// <summary>Most symbols one multi-symbol read may name.</summary>
     public const int MaxSymbols = 100;
 
-    private const string CsvType = "text/csv";
+    private const string CsvType = RequestParsing.CsvType;
 
     /// <summary>Maps the bars endpoints.</summary>
     public static IEndpointRouteBuilder MapBarsApi(this IEndpointRouteBuilder app)
@@ -95,7 +95,7 @@ public static class BarsApi
         string? session, string? anchor, string? pageToken, string? format, HttpContext context, BarStore bars, PageTokens tokens, CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
-        var csv = Negotiate(format, context.Request, problems);
+        var csv = RequestParsing.WantsCsv(format, context.Request, problems);
         if (csv is null && !problems.Any)
         {
             // The client accepts no JSON, so the problem-details service stands aside: name the trace here.
@@ -116,26 +116,6 @@ public static class BarsApi
         return single
             ? TypedResults.Ok(new BarsResponse(read.Symbols[0].Value, name, bySymbol.GetValueOrDefault(read.Symbols[0].Value) ?? [], next))
             : TypedResults.Ok(new MultiBarsResponse(name, bySymbol, next));
-    }
-
-    /// <summary>True for CSV, false for JSON, null when the client accepts neither.</summary>
-    private static bool? Negotiate(string? format, HttpRequest request, ApiProblems problems)
-    {
-        if (!string.IsNullOrWhiteSpace(format))
-        {
-            var chosen = RequestParsing.OneOf(format, "format", null, problems, "json", "csv");
-            return chosen is null ? false : chosen == "csv";
-        }
-        var accept = request.GetTypedHeaders().Accept;
-        if (accept is not { Count: > 0 }) return false;
-        // The client's most preferred type we serve, JSON on a tie.
-        foreach (var type in accept.Where(t => (t.Quality ?? 1) > 0).OrderByDescending(t => t.Quality ?? 1))
-        {
-            var media = type.MediaType.Value?.ToLowerInvariant();
-            if (media is "application/json" or "application/*" or "*/*") return false;
-            if (media is CsvType or "text/*") return true;
-        }
-        return null;
     }
 
     private static Read? Validate(

@@ -21,7 +21,7 @@ namespace StockPlatform.Gateway.Apis;
 public static partial class IngestApi
 {
     /// <summary>The job kind of a historical backfill.</summary>
-    public const string BackfillKind = "backfill";
+    public const string BackfillKind = JobKinds.Backfill;
 
     /// <summary>Most symbols one job may name.</summary>
     public const int MaxSymbolsPerJob = 1000;
@@ -140,7 +140,7 @@ public static partial class IngestApi
         {
             foreach (var task in tasks)
             {
-                await bus.Publish(new BackfillWindow(job.Id, task.Id, task.Symbol, task.Start, task.End, task.Feed), cancellationToken);
+                await bus.Publish(MessageFor(job, task), cancellationToken);
                 sent.Add(task.Id);
             }
         }
@@ -159,6 +159,14 @@ public static partial class IngestApi
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} is stored but its tasks could not be published ({Reason}); the ingestion agent will pick them up")]
+    // Each kind of job goes to its own agent; a rebuild task's "feed" names the feature set and version ("core:1").
+    private static object MessageFor(Job job, JobTask task)
+    {
+        if (job.Kind != JobKinds.FeatureRebuild) return new BackfillWindow(job.Id, task.Id, task.Symbol, task.Start, task.End, task.Feed);
+        var (featureSet, version) = JobKinds.ParseFeatureTarget(task.Feed);
+        return new RebuildFeatures(job.Id, task.Id, task.Symbol, featureSet, version, task.Start, task.End);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} is stored but its tasks could not be published ({Reason}); its agent's sweeper sends them")]
     private static partial void LogPublishFailed(ILogger logger, Guid jobId, string reason);
 }

@@ -30,7 +30,11 @@ public static partial class JobsApi
     /// <summary>Sessions and bars done so far, and the windows that failed for good.</summary>
     public sealed record JobProgress(int SessionsDone, int SessionsTotal, long BarsInserted, long BarsCorrected, int FailedWindows);
 
-    /// <summary>A job as the API shows it: <c>symbol</c> is its display name (the tickers joined by commas), <c>symbols</c> the list.</summary>
+    /// <summary>
+    /// A job as the API shows it: <c>symbol</c> is its display name (the tickers joined by commas),
+    /// <c>symbols</c> the list; <c>kind</c> is <c>backfill</c> or <c>feature-rebuild</c> (whose
+    /// <c>feed</c> names the feature set and version, e.g. <c>core:1</c>).
+    /// </summary>
     public sealed record JobResponse(
         Guid JobId,
         string Symbol,
@@ -42,7 +46,8 @@ public static partial class JobsApi
         JobProgress Progress,
         string? Error,
         DateTime CreatedAt,
-        DateTime UpdatedAt);
+        DateTime UpdatedAt,
+        string Kind);
 
     /// <summary>
     /// One window of a job: <c>status</c> is pending, running, done or failed (for good, after its
@@ -130,5 +135,6 @@ public static partial class JobsApi
         new JobProgress(job.SessionsDone, job.SessionsTotal, job.BarsInserted, job.BarsCorrected, job.FailedWindows),
         job.Error,
         job.CreatedAt.UtcDateTime,
-        job.UpdatedAt.UtcDateTime);
+        job.UpdatedAt.UtcDateTime,
+        job.Kind);
 }

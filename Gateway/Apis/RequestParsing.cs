@@ -102,4 +102,27 @@ internal static class RequestParsing
 
     /// <summary>A client's text as an error message quotes it: at most 40 characters, so a huge value is not echoed back whole.</summary>
     public static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    /// <summary>The media type of CSV answers.</summary>
+    public const string CsvType = "text/csv";
+
+    /// <summary>True for CSV, false for JSON, null when the client accepts neither.</summary>
+    public static bool? WantsCsv(string? format, HttpRequest request, ApiProblems problems)
+    {
+        if (!string.IsNullOrWhiteSpace(format))
+        {
+            var chosen = OneOf(format, "format", null, problems, "json", "csv");
+            return chosen is null ? false : chosen == "csv";
+        }
+        var accept = request.GetTypedHeaders().Accept;
+        if (accept is not { Count: > 0 }) return false;
+        // The client's most preferred type we serve, JSON on a tie.
+        foreach (var type in accept.Where(t => (t.Quality ?? 1) > 0).OrderByDescending(t => t.Quality ?? 1))
+        {
+            var media = type.MediaType.Value?.ToLowerInvariant();
+            if (media is "application/json" or "application/*" or "*/*") return false;
+            if (media is CsvType or "text/*") return true;
+        }
+        return null;
+    }
 }

@@ -20,7 +20,7 @@ internal static class ApiExamples
         new(Open.AddMinutes(minute), open, open + 0.12m, open - 0.05m, open + 0.07m, 41_250, 312, open + 0.04m, true);
 
     private static JobsApi.JobResponse Job => new(JobId, "SPY,QQQ", ["QQQ", "SPY"], new(2024, 1, 2), new(2024, 3, 28), "iex", "running",
-        new JobsApi.JobProgress(61, 122, 47_580, 0, 0), null, Open.AddDays(90), Open.AddDays(90).AddMinutes(2));
+        new JobsApi.JobProgress(61, 122, 47_580, 0, 0), null, Open.AddDays(90), Open.AddDays(90).AddMinutes(2), "backfill");
 
     private static readonly Dictionary<Type, Func<object>> Examples = new()
     {

@@ -26,4 +26,16 @@ public sealed class GatewayOptions
     /// and gateway instances. Without one, a random key per process: tokens die with it.
     /// </summary>
     public string? PageTokenKey { get; set; }
+
+    /// <summary>Rows <c>POST /archive/sql</c> returns at most (a request may ask for fewer).</summary>
+    [Range(1, 1_000_000)]
+    public int SqlMaxRows { get; set; } = 10_000;
+
+    /// <summary>Bytes of values <c>POST /archive/sql</c> returns at most.</summary>
+    [Range(1024, 1L << 30)]
+    public long SqlMaxBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Seconds a query of <c>POST /archive/sql</c> may run before it is stopped.</summary>
+    [Range(1, 3600)]
+    public int SqlTimeoutSeconds { get; set; } = 10;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MassTransit;
+using StockPlatform.Archive;
 using StockPlatform.Gateway.Events;
 using StockPlatform.Gateway.Security;
 using StockPlatform.ServiceDefaults.Messaging;
@@ -12,6 +13,7 @@ internal static class GatewayServiceExtensions
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
         builder.AddStorage();
+        builder.Services.AddArchive(builder.Configuration);
         builder.Services.AddSingleton(new EventFeed());
         builder.AddMessageBus(bus => bus.AddConsumer<JobEventsConsumer, JobEventsConsumerDefinition>());
 

@@ -71,6 +71,29 @@ public class LocalPlatformTests(LocalPlatform platform) : IClassFixture<LocalPla
 
         var stored = GatewayBars.Parse(await platform.Gateway.GetStringAsync($"/bars/SPY?interval=1m&start={from}&end={to}&limit=10000"));
         Assert.Equal(truth, stored);
+
+        // The feature agent hears the bars arrive: the three sessions are archived (and agree with
+        // the hot store) and the core features of every stored daily bar are computed.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        JsonDocument verify;
+        while (true)
+        {
+            verify = JsonDocument.Parse(await platform.Gateway.GetStringAsync("/archive/verify?symbol=SPY"));
+            if (verify.RootElement.GetProperty("ok").GetInt32() >= 3 || DateTime.UtcNow > deadline) break;
+            verify.Dispose();
+            await Task.Delay(500);
+        }
+        using (verify)
+        {
+            Assert.True(verify.RootElement.GetProperty("consistent").GetBoolean(), verify.RootElement.ToString());
+            Assert.Equal(3, verify.RootElement.GetProperty("ok").GetInt32());
+        }
+        using var features = JsonDocument.Parse(await platform.Gateway.GetStringAsync($"/features/SPY?interval=1d&start={from}&end=2025-03-12"));
+        var rows = features.RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(3, rows.Count);
+        var daily = GatewayBars.Parse(await platform.Gateway.GetStringAsync($"/bars/SPY?interval=1d&start={from}&end={to}"));
+        Assert.Equal((double)(daily[1].Close / daily[0].Close) - 1, rows[1].GetProperty("return_1").GetDouble(), 12);
+        Assert.Equal(JsonValueKind.Null, rows[0].GetProperty("return_1").ValueKind);
     }
 
     [Fact]

@@ -5,10 +5,10 @@ namespace StockPlatform.Frontend.Gateway;
 /// <summary>Sessions and bars done so far, and the windows that failed for good.</summary>
 public sealed record JobProgress(int SessionsDone, int SessionsTotal, long BarsInserted, long BarsCorrected, int FailedWindows);
 
-/// <summary>A backfill job.</summary>
+/// <summary>A job: a backfill, or a feature rebuild (whose feed names the feature set and version).</summary>
 public sealed record Job(
     Guid JobId, string Symbol, IReadOnlyList<string> Symbols, DateOnly Start, DateOnly End, string Feed, string Status,
-    JobProgress Progress, string? Error, DateTime CreatedAt, DateTime UpdatedAt)
+    JobProgress Progress, string? Error, DateTime CreatedAt, DateTime UpdatedAt, string Kind = "backfill")
 {
     /// <summary>Queued or running: progress may still change.</summary>
     public bool IsActive => Status is "queued" or "running";

@@ -36,7 +36,7 @@ public sealed class ArchivePartitionStore(NpgsqlDataSource dataSource, StorageSc
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A symbol's partitions of a dataset (every symbol's when null), by symbol and session.</summary>
+    /// <summary>A symbol's partitions of a dataset (every symbol's when null; <c>features</c> takes in every set and version), by symbol and session.</summary>
     public async Task<IReadOnlyList<ArchivedPartition>> ListAsync(string dataset, string? symbol = null, CancellationToken cancellationToken = default)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
@@ -44,8 +44,8 @@ public sealed class ArchivePartitionStore(NpgsqlDataSource dataSource, StorageSc
         {
             await using var command = dataSource.CreateCommand("""
                 SELECT dataset, symbol, session_date, path, row_count, first_ts, last_ts, bytes, sha256, written_at
-                FROM archive_partitions WHERE dataset = @dataset AND (@symbol::text IS NULL OR symbol = @symbol)
-                ORDER BY symbol, session_date
+                FROM archive_partitions WHERE (dataset = @dataset OR dataset LIKE @dataset || ':%') AND (@symbol::text IS NULL OR symbol = @symbol)
+                ORDER BY dataset, symbol, session_date
                 """);
             command.Parameters.AddWithValue("dataset", dataset);
             command.Parameters.AddWithValue("symbol", (object?)symbol ?? DBNull.Value);

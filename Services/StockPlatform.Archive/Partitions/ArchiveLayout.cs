@@ -16,15 +16,28 @@ public sealed class ArchiveLayout(string root)
 
     public string CatalogPath => Path.Combine(Root, "duckdb", "stockplatform.duckdb");
 
+    public string BarsRoot => Path.Combine(ParquetRoot, "bars");
+
+    public string FeaturesRoot => Path.Combine(ParquetRoot, "features");
+
     /// <summary>Every bars partition file: the glob the <c>bars</c> view reads.</summary>
-    public string BarsGlob => Path.Combine(ParquetRoot, "bars", "symbol=*", "dt=*", "*.parquet");
+    public string BarsGlob => Path.Combine(BarsRoot, "symbol=*", "dt=*", "*.parquet");
+
+    /// <summary>Every features partition file, of every set and version: the glob the <c>features</c> view reads.</summary>
+    public string FeaturesGlob => Path.Combine(FeaturesRoot, "feature_set=*", "version=*", "symbol=*", "dt=*", "*.parquet");
 
     /// <summary>The file of one symbol's session.</summary>
     public string BarsPartition(string symbol, DateOnly session) =>
-        Path.Combine(ParquetRoot, "bars", $"symbol={symbol}", string.Create(CultureInfo.InvariantCulture, $"dt={session:yyyy-MM-dd}"), "part-0.parquet");
+        Path.Combine(BarsRoot, $"symbol={symbol}", Day(session), "part-0.parquet");
+
+    /// <summary>The file of one symbol's session of a feature set's version (every interval in one file).</summary>
+    public string FeaturesPartition(string featureSet, int version, string symbol, DateOnly session) =>
+        Path.Combine(FeaturesRoot, $"feature_set={featureSet}", string.Create(CultureInfo.InvariantCulture, $"version={version}"), $"symbol={symbol}", Day(session), "part-0.parquet");
 
     /// <summary>A partition's path relative to the root, as <c>archive_partitions</c> records it.</summary>
     public string Relative(string path) => Path.GetRelativePath(Root, path);
+
+    private static string Day(DateOnly session) => string.Create(CultureInfo.InvariantCulture, $"dt={session:yyyy-MM-dd}");
 
     /// <summary>
     /// A temporary name beside <paramref name="final"/> that no reader's glob matches (it does not

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
 using Parquet;
 using Parquet.Schema;
 using StockPlatform.Storage.Bars;
@@ -41,33 +40,20 @@ public static class BarParquetWriter
     public static async Task<WrittenPartition> WriteAsync(string path, string symbol, IReadOnlyList<StoredBar> bars, CancellationToken cancellationToken = default)
     {
         foreach (var bar in bars) CheckScale(bar);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = ArchiveLayout.TemporaryFor(path);
-        try
+        return await ParquetFiles.WriteAtomicallyAsync(path, async file =>
         {
-            // The writer writes the footer when disposed: everything is closed before the rename.
-            await using (var file = File.Create(temporary))
-            await using (var writer = await ParquetWriter.CreateAsync(Schema, file, Options, cancellationToken: cancellationToken))
-            using (var group = writer.CreateRowGroup())
-            {
-                await group.WriteAsync(Symbol, [.. bars.Select(_ => symbol)], null);
-                await group.WriteAsync<DateTime>(Timestamp, bars.Select(b => b.Timestamp.UtcDateTime).ToArray(), cancellationToken: cancellationToken);
-                await group.WriteAsync<decimal>(Open, bars.Select(b => b.Open).ToArray(), cancellationToken: cancellationToken);
-                await group.WriteAsync<decimal>(High, bars.Select(b => b.High).ToArray(), cancellationToken: cancellationToken);
-                await group.WriteAsync<decimal>(Low, bars.Select(b => b.Low).ToArray(), cancellationToken: cancellationToken);
-                await group.WriteAsync<decimal>(Close, bars.Select(b => b.Close).ToArray(), cancellationToken: cancellationToken);
-                await group.WriteAsync<long>(Volume, bars.Select(b => b.Volume).ToArray(), cancellationToken: cancellationToken);
-                await group.WriteAsync<long>(TradeCount, bars.Select(b => b.TradeCount).ToArray(), cancellationToken: cancellationToken);
-                await group.WriteAsync<decimal>(Vwap, bars.Select(b => b.Vwap).ToArray(), cancellationToken: cancellationToken);
-            }
-            var (bytes, sha256) = await HashAsync(temporary, cancellationToken);
-            File.Move(temporary, path, overwrite: true);
-            return new WrittenPartition(path, bars.Count, bars.Count > 0 ? bars[0].Timestamp : null, bars.Count > 0 ? bars[^1].Timestamp : null, bytes, sha256);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+            await using var writer = await ParquetWriter.CreateAsync(Schema, file, Options, cancellationToken: cancellationToken);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(Symbol, [.. bars.Select(_ => symbol)], null);
+            await group.WriteAsync<DateTime>(Timestamp, bars.Select(b => b.Timestamp.UtcDateTime).ToArray(), cancellationToken: cancellationToken);
+            await group.WriteAsync<decimal>(Open, bars.Select(b => b.Open).ToArray(), cancellationToken: cancellationToken);
+            await group.WriteAsync<decimal>(High, bars.Select(b => b.High).ToArray(), cancellationToken: cancellationToken);
+            await group.WriteAsync<decimal>(Low, bars.Select(b => b.Low).ToArray(), cancellationToken: cancellationToken);
+            await group.WriteAsync<decimal>(Close, bars.Select(b => b.Close).ToArray(), cancellationToken: cancellationToken);
+            await group.WriteAsync<long>(Volume, bars.Select(b => b.Volume).ToArray(), cancellationToken: cancellationToken);
+            await group.WriteAsync<long>(TradeCount, bars.Select(b => b.TradeCount).ToArray(), cancellationToken: cancellationToken);
+            await group.WriteAsync<decimal>(Vwap, bars.Select(b => b.Vwap).ToArray(), cancellationToken: cancellationToken);
+        }, bars.Count, bars.Count > 0 ? bars[0].Timestamp : null, bars.Count > 0 ? bars[^1].Timestamp : null, cancellationToken);
     }
 
     private static void CheckScale(StoredBar bar)
@@ -77,12 +63,5 @@ public static class BarParquetWriter
             if (decimal.Round(value, PriceScale) != value || Math.Abs(value) >= 10_000_000_000m)
                 throw new ArgumentException($"{name} {value} at {bar.Timestamp:O} does not fit DECIMAL({PricePrecision}, {PriceScale}); the archive never rounds a stored value");
         }
-    }
-
-    private static async Task<(long Bytes, string Sha256)> HashAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var file = File.OpenRead(path);
-        var hash = await SHA256.HashDataAsync(file, cancellationToken);
-        return (file.Length, Convert.ToHexStringLower(hash));
     }
 }

@@ -1,15 +1,34 @@
+using MassTransit;
 using StockPlatform.Archive;
+using StockPlatform.Features.Building;
+using StockPlatform.ServiceDefaults.Messaging;
 using StockPlatform.Storage.Extensions;
 
 namespace StockPlatform.Features.Extensions;
 
 internal static class FeaturesServiceExtensions
 {
-    /// <summary>The hot store, the archive, the feature builder and the session archiver.</summary>
+    /// <summary>The hot store, the archive, the feature builder, and the consumers that keep both current.</summary>
     public static WebApplicationBuilder AddFeatures(this WebApplicationBuilder builder)
     {
         builder.AddStorage();
         builder.Services.AddArchive(builder.Configuration);
+        builder.Services.AddOptions<FeaturesOptions>()
+            .BindConfiguration(FeaturesOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<FeatureRegistry>();
+        builder.Services.AddSingleton<FeatureBuilder>();
+        builder.Services.AddSingleton<SymbolLocks>();
+        builder.Services.AddScoped<SymbolRefresher>();
+        builder.AddMessageBus(bus =>
+        {
+            bus.AddConsumer<BarsIngestedConsumer, BarsIngestedConsumerDefinition>();
+            bus.AddConsumer<RebuildFeaturesConsumer>();
+        });
+        builder.Services.AddHostedService<FeatureSetRegistration>();
+        builder.Services.AddHostedService<RebuildSweeper>();
         return builder;
     }
 }

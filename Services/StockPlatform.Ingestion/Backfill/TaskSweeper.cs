@@ -38,7 +38,7 @@ internal sealed partial class TaskSweeper(
 
     internal async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var due = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, cancellationToken);
+        var due = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, JobKinds.Backfill, cancellationToken);
         foreach (var task in due)
         {
             await bus.Publish(new BackfillWindow(task.JobId, task.Id, task.Symbol, task.Start, task.End, task.Feed), cancellationToken);

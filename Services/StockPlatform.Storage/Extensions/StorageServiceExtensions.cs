@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using StockPlatform.Storage.Aggregates;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.Features;
 using StockPlatform.Storage.Infrastructure;
 using StockPlatform.Storage.Jobs;
 using StockPlatform.Storage.Ledger;
@@ -45,6 +46,7 @@ public static class StorageServiceExtensions
         services.TryAddSingleton<IngestLedger>();
         services.TryAddSingleton<BarStore>();
         services.TryAddSingleton<JobStore>();
+        services.TryAddSingleton<FeatureStore>();
         services.AddOptions<AggregateRefreshOptions>()
             .BindConfiguration(AggregateRefreshOptions.SectionName)
             .ValidateDataAnnotations()

@@ -355,34 +355,36 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
     /// which become pending again. One sweeper at a time across every agent: a concurrent caller
     /// gets nothing. Tasks waiting in the queue behind busy workers are never sent twice.
     /// </summary>
-    public async Task<IReadOnlyList<JobTask>> TakeDueTasksAsync(TimeSpan unsentGrace, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<JobTask>> TakeDueTasksAsync(TimeSpan unsentGrace, string kind = JobKinds.Backfill, CancellationToken cancellationToken = default)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         return await retry.ExecuteAsync<IReadOnlyList<JobTask>>(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
-            await using (var gate = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@key)", connection, transaction))
+            // One sweeper per kind of job: each kind has its own agent and its own messages.
+            await using (var gate = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@key, hashtext(@kind))", connection, transaction))
             {
                 gate.Parameters.AddWithValue("key", SweeperLockKey);
+                gate.Parameters.AddWithValue("kind", kind);
                 if (!(bool)(await gate.ExecuteScalarAsync(token).ConfigureAwait(false))!) return [];
             }
             var due = await QueryTasksAsync(connection, transaction, $"""
                 UPDATE job_tasks t SET status = 'pending', lease_owner = NULL, lease_expires = NULL, retry_at = NULL, published_at = now()
                 FROM jobs j
-                WHERE j.id = t.job_id AND j.status IN ('queued', 'running') AND (
+                WHERE j.id = t.job_id AND j.kind = @kind AND j.status IN ('queued', 'running') AND (
                     (t.status = 'pending' AND t.published_at IS NULL AND t.retry_at IS NULL AND t.updated_at < now() - @grace)
                     OR (t.status = 'pending' AND t.retry_at <= now())
                     OR (t.status = 'running' AND t.lease_expires < now()))
                 RETURNING {Prefixed(TaskColumns, "t.")}
-                """, token, ("grace", unsentGrace)).ConfigureAwait(false);
+                """, token, ("grace", unsentGrace), ("kind", kind)).ConfigureAwait(false);
             await transaction.CommitAsync(token).ConfigureAwait(false);
             return due.OrderBy(t => t.JobId).ThenBy(t => t.Seq).ToList();
         }, cancellationToken).ConfigureAwait(false);
     }
 
     // Any constant will do, as long as nothing else in the database uses it.
-    private const long SweeperLockKey = 0x5354_4F43_4B53_5750; // "STOCKSWP"
+    private const int SweeperLockKey = 0x5357_5050; // "SWPP"
 
     /// <summary>
     /// Serializes changes to one job's tasks. Without it, the last two tasks finishing at once

@@ -53,7 +53,7 @@ internal static class ArchiveBenchmark
                 // Archive every session (progress on the console).
                 var layout = new ArchiveLayout(root);
                 var catalog = new ArchiveCatalog(layout);
-                var archiver = new SessionArchiver(db.Bars, db.Calendar, new ArchivePartitionStore(db.DataSource, db.Schema, db.Retry), catalog, layout,
+                var archiver = new SessionArchiver(db.Bars, db.Features, db.Calendar, new ArchivePartitionStore(db.DataSource, db.Schema, db.Retry), catalog, layout,
                     TimeProvider.System);
                 var watch = Stopwatch.StartNew();
                 long parquetBytes = 0;

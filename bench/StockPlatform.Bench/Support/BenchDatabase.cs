@@ -6,6 +6,7 @@ using Npgsql;
 using StockPlatform.Storage.Aggregates;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.Features;
 using StockPlatform.Storage.Infrastructure;
 using StockPlatform.Storage.Extensions;
 using StockPlatform.Storage.Schema;
@@ -41,6 +42,8 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public NpgsqlDataSource DataSource => _host.Services.GetRequiredService<NpgsqlDataSource>();
 
     public CalendarStore Calendar => _host.Services.GetRequiredService<CalendarStore>();
+
+    public FeatureStore Features => _host.Services.GetRequiredService<FeatureStore>();
 
     public DbRetry Retry => _host.Services.GetRequiredService<DbRetry>();
 

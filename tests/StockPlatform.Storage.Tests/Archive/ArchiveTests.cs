@@ -8,6 +8,7 @@ using StockPlatform.Archive.Query;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.Features;
 using StockPlatform.Storage.Infrastructure;
 using StockPlatform.Storage.Tests.Support;
 
@@ -33,7 +34,7 @@ public sealed class ArchiveTests : IAsyncLifetime
         _layout = new ArchiveLayout(_root);
         _partitions = new ArchivePartitionStore(_host.DataSource, _host.Schema, _host.Services.GetRequiredService<DbRetry>());
         _catalog = new ArchiveCatalog(_layout);
-        _archiver = new SessionArchiver(_host.Bars, _host.Calendar, _partitions, _catalog, _layout, TimeProvider.System);
+        _archiver = new SessionArchiver(_host.Bars, _host.Services.GetRequiredService<FeatureStore>(), _host.Calendar, _partitions, _catalog, _layout, TimeProvider.System);
     }
 
     public async Task DisposeAsync()

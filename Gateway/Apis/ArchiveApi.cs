@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using StockPlatform.Archive;
+using StockPlatform.Archive.Catalog;
+using StockPlatform.Archive.Query;
+using StockPlatform.Archive.Verification;
+using StockPlatform.Gateway.Extensions;
+
+namespace StockPlatform.Gateway.Apis;
+
+/// <summary>
+/// The Parquet archive: <c>GET /archive/partitions</c> (what is archived), <c>GET /archive/verify</c>
+/// (a symbol's archive checked row by row against the hot store) and <c>POST /archive/sql</c> (one
+/// read-only DuckDB query over the <c>bars</c> and <c>features</c> views, sandboxed to the archive,
+/// within row, byte and time limits; JSON or CSV).
+/// </summary>
+public static class ArchiveApi
+{
+    /// <summary>Maps the archive endpoints.</summary>
+    public static IEndpointRouteBuilder MapArchiveApi(this IEndpointRouteBuilder app)
+    {
+        var archive = app.MapGroup("/archive").WithTags("Archive");
+        archive.MapGet("/partitions", ListPartitionsAsync).WithName("ListArchivePartitions")
+            .WithSummary("Archived partitions (a symbol's session each), with rows, time range, size and checksum");
+        archive.MapGet("/verify", VerifyAsync).WithName("VerifyArchive")
+            .WithSummary("A symbol's archived partitions compared with the hot store, row by row");
+        archive.MapPost("/sql", RunSqlAsync).WithName("QueryArchive")
+            .WithSummary("One read-only DuckDB query over the archive's bars and features views (API key)")
+            .Accepts<SqlRequest>("application/json")
+            .Produces<SqlResponse>(StatusCodes.Status200OK, "application/json", RequestParsing.CsvType);
+        return app;
+    }
+
+    /// <summary>One archived partition.</summary>
+    public sealed record PartitionResponse(string Dataset, string Symbol, DateOnly Session, string Path, int Rows, DateTime? First, DateTime? Last, long Bytes, string Sha256, DateTime WrittenAt);
+
+    /// <summary>The body of <c>GET /archive/partitions</c>, with totals.</summary>
+    public sealed record PartitionList(int Count, long Rows, long Bytes, IReadOnlyList<PartitionResponse> Partitions);
+
+    /// <summary>The body of <c>POST /archive/sql</c>: the query, the answer's format (<c>json</c> or <c>csv</c>, else the Accept header) and a lower row limit.</summary>
+    public sealed record SqlRequest(
+        [property: JsonPropertyName("sql")] string? Sql,
+        [property: JsonPropertyName("format")] string? Format,
+        [property: JsonPropertyName("max_rows")] int? MaxRows);
+
+    /// <summary>The JSON answer of <c>POST /archive/sql</c>; <c>truncated</c> names the limit that cut the rows, null when all are here.</summary>
+    public sealed record SqlResponse(IReadOnlyList<SqlColumn> Columns, IReadOnlyList<object?[]> Rows, int RowCount, string? Truncated, double ElapsedMs);
+
+    internal static async Task<Results<Ok<PartitionList>, ValidationProblem>> ListPartitionsAsync(
+        string? symbol, string? dataset, ArchivePartitionStore partitions, CancellationToken cancellationToken)
+    {
+        var problems = new ApiProblems();
+        var ticker = symbol is null ? null : RequestParsing.Symbol(symbol, problems);
+        var name = RequestParsing.OneOf(dataset, "dataset", SessionArchiver.BarsDataset, problems, SessionArchiver.BarsDataset, SessionArchiver.FeaturesDataset);
+        if (problems.Any) return problems.ToResult();
+
+        var list = await partitions.ListAsync(name!, ticker?.Value, cancellationToken);
+        return TypedResults.Ok(new PartitionList(list.Count, list.Sum(p => (long)p.Rows), list.Sum(p => p.Bytes),
+            [.. list.Select(p => new PartitionResponse(p.Dataset, p.Symbol, p.Session, p.Path, p.Rows, p.First?.UtcDateTime, p.Last?.UtcDateTime, p.Bytes, p.Sha256, p.WrittenAt.UtcDateTime))]));
+    }
+
+    internal static async Task<Results<Ok<ArchiveVerification>, ValidationProblem>> VerifyAsync(
+        string? symbol, ArchiveVerifier verifier, CancellationToken cancellationToken)
+    {
+        var problems = new ApiProblems();
+        if (string.IsNullOrWhiteSpace(symbol)) problems.Add("symbol", "is required: the symbol whose archive to check, e.g. symbol=SPY.");
+        var ticker = problems.Any ? null : RequestParsing.Symbol(symbol, problems);
+        if (problems.Any) return problems.ToResult();
+        return TypedResults.Ok(await verifier.VerifyAsync(ticker!.Value, cancellationToken));
+    }
+
+    internal static async Task<IResult> RunSqlAsync(HttpRequest request, ArchiveSql archive, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+    {
+        var problems = new ApiProblems();
+        SqlRequest? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync<SqlRequest>(cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            problems.Add("body", $"is not the JSON this endpoint takes ({{\"sql\": \"SELECT ...\"}}): {ex.Message}");
+            return problems.ToResult();
+        }
+
+        var settings = options.Value;
+        if (string.IsNullOrWhiteSpace(body?.Sql)) problems.Add("sql", "is required: one read-only query, e.g. SELECT symbol, count(*) FROM bars GROUP BY symbol.");
+        else if (body.Sql.Length > 100_000) problems.Add("sql", "is longer than 100,000 characters.");
+        if (body?.MaxRows is < 1 || body?.MaxRows > settings.SqlMaxRows) problems.Add("max_rows", $"must be between 1 and {settings.SqlMaxRows}.");
+        var csv = RequestParsing.WantsCsv(body?.Format, request, problems);
+        if (csv is null && !problems.Any) problems.Add("format", $"the request accepts neither application/json nor {RequestParsing.CsvType}; send format=json or csv.");
+        if (problems.Any) return problems.ToResult();
+
+        SqlResult result;
+        try
+        {
+            result = await archive.RunAsync(body!.Sql!, new SqlLimits(body.MaxRows ?? settings.SqlMaxRows, settings.SqlMaxBytes, TimeSpan.FromSeconds(settings.SqlTimeoutSeconds)), cancellationToken);
+        }
+        catch (ArchiveSqlException refused)
+        {
+            problems.Add("sql", refused.Message);
+            return problems.ToResult();
+        }
+        return csv == true
+            ? TypedResults.Text(ToCsv(result), $"{RequestParsing.CsvType}; charset=utf-8")
+            : TypedResults.Ok(new SqlResponse(result.Columns, [.. result.Rows.Select(row => row.Select(ToJsonValue).ToArray())], result.Rows.Count, result.Truncated, Math.Round(result.Elapsed.TotalMilliseconds, 1)));
+    }
+
+    // DuckDB hands back CLR values System.Text.Json cannot all write (HUGEINT as BigInteger, NaN):
+    // each becomes the JSON a client expects (a number, an ISO timestamp in UTC, null).
+    private static object? ToJsonValue(object? value) => value switch
+    {
+        null => null,
+        BigInteger big => JsonDocument.Parse(big.ToString(CultureInfo.InvariantCulture)).RootElement.Clone(),
+        double d when !double.IsFinite(d) => null,
+        float f when !float.IsFinite(f) => null,
+        DateTime time => DateTime.SpecifyKind(time, DateTimeKind.Utc),
+        string or bool or byte or sbyte or short or ushort or int or uint or long or ulong or decimal or double or float or DateOnly or TimeOnly or Guid => value,
+        _ => Text(value),
+    };
+
+    private static string ToCsv(SqlResult result)
+    {
+        var csv = new StringBuilder();
+        csv.AppendJoin(',', result.Columns.Select(column => Field(column.Name))).Append('\n');
+        foreach (var row in result.Rows)
+            csv.AppendJoin(',', row.Select(value => Field(value is null ? "" : Text(value)))).Append('\n');
+        return csv.ToString();
+    }
+
+    private static string Text(object value) => value switch
+    {
+        DateTime time => DateTime.SpecifyKind(time, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture),
+        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    // RFC 4180: quote a field holding a separator, a quote or a line break, doubling its quotes.
+    private static string Field(string text) =>
+        text.AsSpan().IndexOfAny(",\"\n\r") < 0 ? text : $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+}

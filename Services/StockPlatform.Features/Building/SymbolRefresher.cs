@@ -1,0 +1,102 @@
+using MassTransit;
+using StockPlatform.Archive;
+using StockPlatform.Contracts;
+using StockPlatform.Features.Calculation;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.Storage.Calendar;
+
+namespace StockPlatform.Features.Building;
+
+/// <summary>What a refresh of one symbol did.</summary>
+public sealed record RefreshResult(int FeatureRows, int BarPartitions, int FeaturePartitions);
+
+/// <summary>
+/// Brings one symbol's derived data up to date after its bars changed: recomputes each feature
+/// set from the first changed bar on, then archives the completed sessions that changed (the bars
+/// of the sessions stored, the features of every session recomputed), announcing each step.
+/// </summary>
+public sealed partial class SymbolRefresher(
+    FeatureBuilder builder,
+    SessionArchiver archiver,
+    SymbolLocks locks,
+    CalendarStore calendar,
+    IPublishEndpoint bus,
+    TimeProvider time,
+    ILogger<SymbolRefresher> logger)
+{
+    /// <summary>
+    /// Recomputes <paramref name="sets"/> for <paramref name="symbol"/> from <paramref name="changedFrom"/>
+    /// (everything when null) and archives <paramref name="barSessions"/> and the recomputed sessions.
+    /// <paramref name="progress"/> hears the fraction done.
+    /// </summary>
+    public async Task<RefreshResult> RefreshAsync(Symbol symbol, IReadOnlyList<FeatureSetDefinition> sets, DateTimeOffset? changedFrom,
+        IReadOnlyCollection<DateOnly> barSessions, Func<double, Task>? progress = null, CancellationToken cancellationToken = default)
+    {
+        using var held = await locks.AcquireAsync(symbol.Value, cancellationToken);
+        var now = time.GetUtcNow();
+        var rows = 0;
+        var recomputed = new HashSet<DateOnly>();
+        var steps = sets.Count * FeatureBuilder.Intervals.Length + 1;
+        var done = 0;
+        var featureSessions = new Dictionary<FeatureSetDefinition, (DateOnly First, DateOnly Last)?>();
+        foreach (var set in sets)
+        {
+            DateOnly? first = null, last = null;
+            await builder.BuildAsync(symbol, set, changedFrom, async built =>
+            {
+                rows += built.Rows;
+                if (built is { From: { } from, To: { } to })
+                {
+                    await bus.Publish(new FeaturesBuilt(symbol.Value, set.Name, set.Version, built.Interval, from, to, built.Rows), cancellationToken);
+                    // Daily bars start at midnight; minutes tell the sessions touched.
+                    var (a, b) = (NewYorkTime.DateOf(from), NewYorkTime.DateOf(to));
+                    first = first is { } f && f < a ? f : a;
+                    last = last is { } l && l > b ? l : b;
+                }
+                if (progress is not null) await progress(++done / (double)steps);
+            }, cancellationToken);
+            featureSessions[set] = first is { } s && last is { } e ? (s, e) : null;
+            LogBuilt(symbol.Value, set.Name, set.Version, changedFrom, first, last);
+        }
+
+        var barPartitions = 0;
+        foreach (var session in barSessions.Order())
+        {
+            if (!await IsCompletedAsync(session, now, cancellationToken)) continue;
+            if (await archiver.ArchiveAsync(symbol, session, cancellationToken) is { } written)
+            {
+                barPartitions++;
+                await bus.Publish(new ArchiveWritten(SessionArchiver.BarsDataset, symbol.Value, session, written.Path, written.Rows, written.Bytes), cancellationToken);
+            }
+        }
+
+        var featurePartitions = 0;
+        foreach (var (set, range) in featureSessions)
+        {
+            if (range is not { } r) continue;
+            var intervals = FeatureBuilder.Intervals.Select(i => i.ToString()).ToList();
+            foreach (var day in await calendar.GetTradingDaysAsync(r.First, r.Last, cancellationToken))
+            {
+                if (day.SessionCloseUtc > now) continue;
+                if (await archiver.ArchiveFeaturesAsync(symbol, day.Date, set.Name, set.Version, set.Columns, intervals, cancellationToken) is { } written)
+                {
+                    featurePartitions++;
+                    await bus.Publish(new ArchiveWritten(SessionArchiver.FeaturesDatasetOf(set.Name, set.Version), symbol.Value, day.Date, written.Path, written.Rows, written.Bytes), cancellationToken);
+                }
+            }
+        }
+        if (progress is not null) await progress(1);
+        LogArchived(symbol.Value, barPartitions, featurePartitions);
+        return new RefreshResult(rows, barPartitions, featurePartitions);
+    }
+
+    private async Task<bool> IsCompletedAsync(DateOnly session, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await calendar.GetTradingDaysAsync(session, session, cancellationToken)).SingleOrDefault() is { } day && day.SessionCloseUtc <= now;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Features {FeatureSet} v{Version} of {Symbol} recomputed from {ChangedFrom} (sessions {First} to {Last})")]
+    private partial void LogBuilt(string symbol, string featureSet, int version, DateTimeOffset? changedFrom, DateOnly? first, DateOnly? last);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Archived {Symbol}: {BarPartitions} bar partitions, {FeaturePartitions} feature partitions")]
+    private partial void LogArchived(string symbol, int barPartitions, int featurePartitions);
+}
