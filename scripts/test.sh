@@ -4,7 +4,7 @@
 # StockPlatform.sln with their connection strings, always stops them, and exits with the
 # tests' status. The last line is the summary: "N passed, N failed, N skipped".
 # Where TimescaleDB is installed, that run is on the TimescaleDB path, and the suites that touch
-# storage (storage, integration, AppHost) run a second time on plain tables
+# storage (storage, features, integration, AppHost) run a second time on plain tables
 # (STOCKPLATFORM_TIMESCALE=off): users run either. STOCKPLATFORM_TIMESCALE=off runs plain only.
 # Arguments are passed to dotnet test (e.g. --filter "FullyQualifiedName~Messaging").
 set -euo pipefail
@@ -60,8 +60,8 @@ dotnet test "$ROOT/StockPlatform.sln" -c "$CONFIGURATION" --no-build --nologo \
   --results-directory "$RESULTS/first" -p:StockPlatformTestReport=true "$@"
 test_status=$?
 if [ -n "$timescale" ]; then
-  log "dotnet test: the storage, integration and AppHost suites again on the plain PostgreSQL path"
-  for project in StockPlatform.Storage.Tests StockPlatform.IntegrationTests StockPlatform.AppHost.Tests; do
+  log "dotnet test: the storage, features, integration and AppHost suites again on the plain PostgreSQL path"
+  for project in StockPlatform.Storage.Tests StockPlatform.Features.Tests StockPlatform.IntegrationTests StockPlatform.AppHost.Tests; do
     STOCKPLATFORM_TIMESCALE=off dotnet test "$ROOT/tests/$project/$project.csproj" -c "$CONFIGURATION" --no-build --nologo \
       --results-directory "$RESULTS/plain" -p:StockPlatformTestReport=true "$@" || test_status=$?
   done
