@@ -52,13 +52,16 @@ public static class FeaturesApi
     /// <summary>The body of <c>GET /features</c>.</summary>
     public sealed record FeatureSetList(IReadOnlyList<FeatureSetResponse> FeatureSets);
 
-    /// <summary>The body of <c>POST /features/rebuild</c>; dates are New York trading dates (default: everything stored).</summary>
+    /// <summary>
+    /// The body of <c>POST /features/rebuild</c>: the symbols, the set and version (default the
+    /// newest), and the first New York trading date to recompute (default: everything stored).
+    /// A rebuild always runs to the last stored bar: every later value depends on the earlier ones.
+    /// </summary>
     public sealed record RebuildRequest(
         [property: JsonPropertyName("symbols")] IReadOnlyList<string?>? Symbols,
         [property: JsonPropertyName("feature_set")] string? FeatureSet,
         [property: JsonPropertyName("version")] int? Version,
-        [property: JsonPropertyName("start")] string? Start,
-        [property: JsonPropertyName("end")] string? End);
+        [property: JsonPropertyName("start")] string? Start);
 
     internal static async Task<Ok<FeatureSetList>> ListFeatureSetsAsync(FeatureStore features, CancellationToken cancellationToken) =>
         TypedResults.Ok(new FeatureSetList(Group(await features.ListMetadataAsync(cancellationToken))));
@@ -71,7 +74,12 @@ public static class FeaturesApi
         var ticker = RequestParsing.Symbol(symbol, problems);
         var set = RequestParsing.OneOf(featureSet, "feature_set", "core", problems, [.. (await features.ListMetadataAsync(cancellationToken)).Select(m => m.FeatureSet).Distinct().DefaultIfEmpty("core")]);
         var number = RequestParsing.Int(version, "version", 0, 1, 10_000, problems);
-        var bars = RequestParsing.OneOf(interval, "interval", "1m", problems, Intervals);
+        string? bars = null;
+        if (!BarInterval.TryParse(string.IsNullOrWhiteSpace(interval) ? "1m" : interval, out var parsed))
+            problems.Add("interval", $"'{RequestParsing.Shorten(interval!)}' is not an interval; {BarInterval.Rule}.");
+        else if (!Intervals.Contains(parsed.ToString()))
+            problems.Add("interval", $"features are computed for {string.Join(", ", Intervals)}; not for {parsed}.");
+        else bars = parsed.ToString();
         var from = RequestParsing.Instant(start, "start", isEnd: false, problems);
         var to = RequestParsing.Instant(end, "end", isEnd: true, problems);
         var count = RequestParsing.Int(limit, "limit", 1000, 1, MaxLimit, problems);
@@ -122,15 +130,16 @@ public static class FeaturesApi
             problems.Add("version", $"feature set {set} has versions {string.Join(", ", known.Where(m => m.FeatureSet == set).Select(m => m.Version).Distinct())}.");
         var today = NewYorkTime.DateOf(time.GetUtcNow());
         var from = RequestParsing.Date(body?.Start, "start", new DateOnly(NyseCalendar.FirstYear, 1, 1), problems);
-        var to = RequestParsing.Date(body?.End, "end", today, problems);
-        if (from > to) problems.Add("start", $"start {from:yyyy-MM-dd} is after end {to:yyyy-MM-dd}.");
+        if (from > today) problems.Add("start", $"start {from:yyyy-MM-dd} is in the future (today in New York is {today:yyyy-MM-dd}).");
+        if (from?.Year < NyseCalendar.FirstYear) problems.Add("start", $"start must be {NyseCalendar.FirstYear}-01-01 or later.");
         if (problems.Any) return problems.ToResult();
+        var to = today;
 
         // One task per symbol: a rebuild reads a symbol's whole range in one pass.
         var target = JobKinds.FeatureTarget(set!, version);
-        var sessions = NyseCalendar.GetTradingDays(from!.Value, to!.Value).Count();
-        var (job, tasks, created) = await jobs.CreateOrGetActiveAsync(JobKinds.FeatureRebuild, symbols.Select(s => s.Value).ToArray(), from.Value, to.Value, target,
-            [new JobWindow(from.Value, to.Value, sessions)], cancellationToken);
+        var sessions = NyseCalendar.GetTradingDays(from!.Value, to).Count();
+        var (job, tasks, created) = await jobs.CreateOrGetActiveAsync(JobKinds.FeatureRebuild, symbols.Select(s => s.Value).ToArray(), from.Value, to, target,
+            [new JobWindow(from.Value, to, sessions)], cancellationToken);
         if (created) await IngestApi.PublishAsync(job, tasks, jobs, bus, logger, cancellationToken);
         var response = JobsApi.ToResponse(job);
         return created ? TypedResults.Accepted($"/jobs/{job.Id}", response) : TypedResults.Ok(response);

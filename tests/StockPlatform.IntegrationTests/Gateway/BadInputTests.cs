@@ -89,7 +89,11 @@ public sealed class BadInputTests : IAsyncLifetime
                 yield return new(HttpMethod.Get, $"/symbols/{E(symbol)}", "symbol");
                 yield return new(HttpMethod.Get, $"/coverage/{E(symbol)}", "symbol");
                 yield return new(HttpMethod.Post, $"/ingest/{E(symbol)}", "symbol");
+                yield return new(HttpMethod.Get, $"/features/{E(symbol)}", "symbol");
             }
+            yield return new(HttpMethod.Get, $"/archive/partitions?symbol={E(symbol)}", "symbol");
+            yield return new(HttpMethod.Get, $"/archive/verify?symbol={E(symbol)}", "symbol");
+            yield return new(HttpMethod.Post, "/features/rebuild", "symbols[1]", Json(new { symbols = new[] { "SPY", symbol } }));
             yield return new(HttpMethod.Get, $"/bars?symbols=SPY,{E(symbol)}", "symbols");
             yield return new(HttpMethod.Get, $"/events?symbol={E(symbol)}", "symbol");
             yield return new(HttpMethod.Get, $"/jobs?symbol={E(symbol)}", "symbol");
@@ -105,18 +109,21 @@ public sealed class BadInputTests : IAsyncLifetime
                 yield return new(HttpMethod.Post, $"/ingest/SPY?{parameter}={E(date)}", parameter);
                 yield return new(HttpMethod.Post, "/jobs", parameter, Json(new Dictionary<string, object> { ["symbols"] = new[] { "SPY" }, [parameter] = date }));
                 yield return new(HttpMethod.Get, $"/bars/SPY?interval=1d&format=csv&{parameter}={E(date)}", parameter);
+                yield return new(HttpMethod.Get, $"/features/SPY?{parameter}={E(date)}", parameter);
             }
         }
         foreach (var interval in BadIntervals)
         {
             yield return new(HttpMethod.Get, $"/bars/SPY?interval={E(interval)}", "interval");
             yield return new(HttpMethod.Get, $"/bars?symbols=SPY,QQQ&interval={E(interval)}&start=2024-03-04", "interval");
+            yield return new(HttpMethod.Get, $"/features/SPY?interval={E(interval)}", "interval");
         }
         foreach (var limit in BadLimits)
         {
             yield return new(HttpMethod.Get, $"/bars/SPY?limit={E(limit)}", "limit");
             yield return new(HttpMethod.Get, $"/bars?symbols=SPY&limit={E(limit)}", "limit");
             yield return new(HttpMethod.Get, $"/jobs?limit={E(limit)}", "limit");
+            yield return new(HttpMethod.Get, $"/features/SPY?limit={E(limit)}", "limit");
         }
         foreach (var word in BadWords)
         {
@@ -130,6 +137,10 @@ public sealed class BadInputTests : IAsyncLifetime
             // (A kind of lower-case letters is a valid filter that matches nothing: the stream would just stay open.)
             if (!word.All(char.IsAsciiLetterLower)) yield return new(HttpMethod.Get, $"/events?kind={E(word)}", "kind");
             yield return new(HttpMethod.Post, "/jobs", "feed", Json(new { symbols = new[] { "SPY" }, feed = word }));
+            yield return new(HttpMethod.Get, $"/features/SPY?feature_set={E(word)}", "feature_set");
+            yield return new(HttpMethod.Get, $"/features/SPY?format={E(word)}", "format");
+            yield return new(HttpMethod.Get, $"/archive/partitions?dataset={E(word)}", "dataset");
+            yield return new(HttpMethod.Post, "/features/rebuild", "feature_set", Json(new { symbols = new[] { "SPY" }, feature_set = word }));
         }
         foreach (var token in new[] { "abc", "A", new string('A', 200), "djE6MTIzNDU2Nzg5", "%FF%FE", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "'--" })
         {
@@ -146,6 +157,21 @@ public sealed class BadInputTests : IAsyncLifetime
         {
             yield return new(HttpMethod.Post, "/jobs", null, new StringContent(body, Encoding.UTF8, "application/json"));
         }
+        // The archive's SQL box: nothing but one read-only query over the archive, and here the archive is empty.
+        foreach (var sql in new[]
+        {
+            "SELECT 1", "DROP TABLE bars_1m", "COPY (SELECT 1) TO '/tmp/x'", "ATTACH 'x.db'", "SELECT * FROM read_csv('/etc/passwd')", "'; DROP TABLE jobs; --",
+            "SELECT 1; SELECT 2", "PRAGMA version", "INSTALL httpfs", "SET threads = 1", "💥", new string('(', 5000), "SELECT " + new string('9', 400),
+        })
+        {
+            yield return new(HttpMethod.Post, "/archive/sql", "sql", Json(new { sql }));
+        }
+        foreach (var body in new[] { "", "{", "[]", "null", "42", """{"sql": 1}""", """{"sql": ["SELECT 1"]}""", """{"sql": "SELECT 1", "max_rows": -5}""", """{"sql": "SELECT 1", "format": "xml"}""" })
+        {
+            yield return new(HttpMethod.Post, "/archive/sql", null, new StringContent(body, Encoding.UTF8, "application/json"));
+            yield return new(HttpMethod.Post, "/features/rebuild", null, new StringContent(body, Encoding.UTF8, "application/json"));
+        }
+        yield return new(HttpMethod.Post, "/features/rebuild", "start", Json(new { symbols = new[] { "SPY" }, start = "2200-01-01" }));
         yield return new(HttpMethod.Post, "/jobs", null, new StringContent("{}", Encoding.UTF8, "text/plain"));
         yield return new(HttpMethod.Post, "/jobs", null, new ByteArrayContent(new byte[2 * 1024 * 1024]) { Headers = { ContentType = new("application/json") } });
         foreach (var (method, url) in new[]
@@ -154,6 +180,7 @@ public sealed class BadInputTests : IAsyncLifetime
             (HttpMethod.Post, "/coverage/SPY"), (HttpMethod.Delete, "/jobs"), (HttpMethod.Get, "/ingest/SPY"), (HttpMethod.Post, "/events"),
             (HttpMethod.Get, "/nowhere"), (HttpMethod.Get, "/jobs/not-a-guid"), (HttpMethod.Delete, $"/jobs/{Guid.NewGuid()}"),
             (HttpMethod.Post, $"/jobs/{Guid.NewGuid()}/retry"), (HttpMethod.Get, $"/jobs/{Guid.NewGuid()}"), (HttpMethod.Get, "/symbols/ZZZZ"),
+            (HttpMethod.Get, "/archive/sql"), (HttpMethod.Delete, "/archive/partitions"), (HttpMethod.Get, "/features/rebuild/x"), (HttpMethod.Get, "/archive/verify"),
         })
         {
             yield return new(method, url, null);
