@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -94,6 +95,14 @@ public class LocalPlatformTests(LocalPlatform platform) : IClassFixture<LocalPla
         var daily = GatewayBars.Parse(await platform.Gateway.GetStringAsync($"/bars/SPY?interval=1d&start={from}&end={to}"));
         Assert.Equal((double)(daily[1].Close / daily[0].Close) - 1, rows[1].GetProperty("return_1").GetDouble(), 12);
         Assert.Equal(JsonValueKind.Null, rows[0].GetProperty("return_1").ValueKind);
+
+        // A rebuild job through the gateway and the agent recomputes the same values.
+        var minutes = await platform.Gateway.GetStringAsync($"/features/SPY?interval=1m&start={from}&end=2025-03-12&limit=10000");
+        using var rebuild = await platform.Gateway.PostAsJsonAsync("/features/rebuild", new { symbols = new[] { "SPY" }, start = from });
+        var rebuilt = await WaitForJobAsync(rebuild, "POST /features/rebuild");
+        Assert.Equal("succeeded", rebuilt.GetProperty("status").GetString());
+        Assert.Equal("feature-rebuild", rebuilt.GetProperty("kind").GetString());
+        Assert.Equal(minutes, await platform.Gateway.GetStringAsync($"/features/SPY?interval=1m&start={from}&end=2025-03-12&limit=10000"));
     }
 
     [Fact]
@@ -156,8 +165,13 @@ public class LocalPlatformTests(LocalPlatform platform) : IClassFixture<LocalPla
     private async Task<JsonElement> BackfillAsync(string symbol, string from, string to)
     {
         using var response = await platform.Gateway.PostAsync($"/ingest/{symbol}?start={from}&end={to}&feed=iex", null);
+        return await WaitForJobAsync(response, $"POST /ingest/{symbol}");
+    }
+
+    private async Task<JsonElement> WaitForJobAsync(HttpResponseMessage response, string request)
+    {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, $"POST /ingest/{symbol}: {(int)response.StatusCode} {body}");
+        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, $"{request}: {(int)response.StatusCode} {body}");
         var id = JsonDocument.Parse(body).RootElement.GetProperty("job_id").GetGuid();
 
         var deadline = DateTime.UtcNow + JobTimeout;
