@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
+using StockPlatform.Archive.Tiering;
 using StockPlatform.Gateway.Security;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.Bars;
@@ -80,19 +81,19 @@ public static class BarsApi
     internal static Task<IResult> GetBarsAsync(
         string symbol, string? interval, string? start, string? end, string? limit, string? session, string? anchor,
         [FromQuery(Name = "page_token")] string? pageToken, string? format,
-        HttpContext context, BarStore bars, PageTokens tokens, CancellationToken cancellationToken) =>
+        HttpContext context, TieredBarReader bars, PageTokens tokens, CancellationToken cancellationToken) =>
         ServeAsync([symbol], "symbol", single: true, interval, start, end, limit, session, anchor, pageToken, format, context, bars, tokens, cancellationToken);
 
     internal static Task<IResult> GetManyAsync(
         string? symbols, string? interval, string? start, string? end, string? limit, string? session, string? anchor,
         [FromQuery(Name = "page_token")] string? pageToken, string? format,
-        HttpContext context, BarStore bars, PageTokens tokens, CancellationToken cancellationToken) =>
+        HttpContext context, TieredBarReader bars, PageTokens tokens, CancellationToken cancellationToken) =>
         ServeAsync((symbols ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), "symbols", single: false,
             interval, start, end, limit, session, anchor, pageToken, format, context, bars, tokens, cancellationToken);
 
     private static async Task<IResult> ServeAsync(
         IReadOnlyList<string> names, string symbolParameter, bool single, string? interval, string? start, string? end, string? limit,
-        string? session, string? anchor, string? pageToken, string? format, HttpContext context, BarStore bars, PageTokens tokens, CancellationToken cancellationToken)
+        string? session, string? anchor, string? pageToken, string? format, HttpContext context, TieredBarReader bars, PageTokens tokens, CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
         var csv = RequestParsing.WantsCsv(format, context.Request, problems);
@@ -168,7 +169,7 @@ public static class BarsApi
     /// Paging continues just after the last bar returned (one microsecond on, not one tick:
     /// PostgreSQL keeps microseconds, so a tick would round back onto the last bar).
     /// </summary>
-    private static async Task<(Dictionary<string, IReadOnlyList<BarResponse>> Bars, string? Next)> ReadPageAsync(Read read, BarStore bars, PageTokens tokens, CancellationToken cancellationToken)
+    private static async Task<(Dictionary<string, IReadOnlyList<BarResponse>> Bars, string? Next)> ReadPageAsync(Read read, TieredBarReader bars, PageTokens tokens, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, IReadOnlyList<BarResponse>>(StringComparer.Ordinal);
         var left = read.Shape.Limit;
@@ -196,7 +197,7 @@ public static class BarsApi
     }
 
     /// <summary>Streams CSV: a header, then every bar of each symbol in the range, a page of the store at a time.</summary>
-    private static async Task WriteCsvAsync(Stream body, Read read, BarStore bars, CancellationToken cancellationToken)
+    private static async Task WriteCsvAsync(Stream body, Read read, TieredBarReader bars, CancellationToken cancellationToken)
     {
         await using var writer = new StreamWriter(body, new UTF8Encoding(false), bufferSize: 64 * 1024);
         await writer.WriteAsync("symbol,timestamp,open,high,low,close,volume,trade_count,vwap,complete\n");

@@ -34,4 +34,8 @@ public sealed class FeaturesOptions
     /// <summary>Attempts a rebuild task gets before it fails for good.</summary>
     [Range(1, 100)]
     public int MaxTaskAttempts { get; set; } = 3;
+
+    /// <summary>How often the hot store's retention (<c>Archive:HotRetentionDays</c>) is applied.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -45,6 +45,14 @@ public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCat
         return new ArchiveVerification(symbol.Value, checks.Count, ok, archiveOnly, checks.Count - ok - archiveOnly, checks);
     }
 
+    /// <summary>One partition compared with the hot store (<c>ok</c> when they hold the same minutes).</summary>
+    public async Task<PartitionCheck> VerifyPartitionAsync(Symbol symbol, ArchivedPartition partition, CancellationToken cancellationToken = default)
+    {
+        var day = (await calendar.GetTradingDaysAsync(partition.Session, partition.Session, cancellationToken)).SingleOrDefault();
+        await using var duck = await catalog.OpenSandboxedAsync(cancellationToken);
+        return await CheckAsync(symbol, partition, day, duck, cancellationToken);
+    }
+
     private async Task<PartitionCheck> CheckAsync(Symbol symbol, ArchivedPartition partition, TradingDay? day, DuckDBConnection duck, CancellationToken cancellationToken)
     {
         var path = Path.Combine(layout.Root, partition.Path);

@@ -1,3 +1,4 @@
+using StockPlatform.Archive.Tiering;
 using StockPlatform.Features.Calculation;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.Bars;
@@ -12,11 +13,12 @@ public sealed record IntervalBuild(string Interval, DateTimeOffset? From, DateTi
 
 /// <summary>
 /// Computes a feature set for a symbol and stores it, interval by interval (1m, 5m and 1d of the
-/// regular session). Given the first bar that changed, it resumes from the stored row just
+/// regular session), over the bars of both tiers (sessions past the hot store's retention come
+/// from the archive). Given the first bar that changed, it resumes from the stored row just
 /// before it with the set's look-back of bars, which equals a full rebuild bit for bit (the
 /// calculator's contract); without a usable stored row it rebuilds the whole series.
 /// </summary>
-public sealed class FeatureBuilder(BarStore bars, FeatureStore features, FeatureRegistry registry)
+public sealed class FeatureBuilder(TieredBarReader bars, FeatureStore features, FeatureRegistry registry)
 {
     /// <summary>The intervals every feature set is computed for.</summary>
     public static readonly BarInterval[] Intervals = [BarInterval.OneMinute, BarInterval.FiveMinutes, BarInterval.OneDay];

@@ -1,5 +1,6 @@
 using MassTransit;
 using StockPlatform.Archive;
+using StockPlatform.Features.Archiving;
 using StockPlatform.Features.Building;
 using StockPlatform.ServiceDefaults.Messaging;
 using StockPlatform.Storage.Extensions;
@@ -8,7 +9,7 @@ namespace StockPlatform.Features.Extensions;
 
 internal static class FeaturesServiceExtensions
 {
-    /// <summary>The hot store, the archive, the feature builder, and the consumers that keep both current.</summary>
+    /// <summary>The hot store, the archive, the feature builder, the consumers that keep both current, and the hot store's retention.</summary>
     public static WebApplicationBuilder AddFeatures(this WebApplicationBuilder builder)
     {
         builder.AddStorage();
@@ -29,6 +30,7 @@ internal static class FeaturesServiceExtensions
         });
         builder.Services.AddHostedService<FeatureSetRegistration>();
         builder.Services.AddHostedService<RebuildSweeper>();
+        builder.Services.AddHostedService<RetentionService>();
         return builder;
     }
 }

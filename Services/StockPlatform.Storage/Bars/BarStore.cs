@@ -290,4 +290,22 @@ public sealed partial class BarStore(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Upserted {Count} bars: {Inserted} inserted, {Corrected} corrected, {Unchanged} unchanged")]
     private partial void LogUpserted(int count, int inserted, int corrected, int unchanged);
+
+    /// <summary>
+    /// Deletes a symbol's minutes in [<paramref name="from"/>, <paramref name="to"/>) (one
+    /// statement: all or none) and returns how many: the hot store's retention, once the archive
+    /// holds the session. The derived intervals follow through the aggregates' refresh.
+    /// </summary>
+    public async Task<int> DeleteMinutesAsync(Symbol symbol, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        return await retry.ExecuteAsync(async token =>
+        {
+            await using var command = dataSource.CreateCommand("DELETE FROM bars_1m WHERE symbol = @symbol AND ts >= @from AND ts < @to");
+            command.Parameters.AddWithValue("symbol", symbol.Value);
+            command.Parameters.AddWithValue("from", from.UtcDateTime);
+            command.Parameters.AddWithValue("to", to.UtcDateTime);
+            return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
 }
