@@ -39,8 +39,18 @@ public sealed class SessionArchiver(BarStore bars, FeatureStore features, Calend
             Session = SessionFilter.Extended,
         }, cancellationToken);
 
+        // Past the hot store's retention the session may live on in its partition only, with a
+        // correction or two in the hot store since: write the two merged, never the hot part alone.
+        var minutes = slice.Bars;
         var path = layout.BarsPartition(symbol.Value, session);
-        var written = await BarParquetWriter.WriteAsync(path, symbol.Value, slice.Bars, cancellationToken);
+        var existing = (await partitions.ListAsync(BarsDataset, symbol.Value, cancellationToken)).FirstOrDefault(p => p.Session == session);
+        if (existing is not null && existing.Rows > minutes.Count && File.Exists(path))
+        {
+            await using var duck = await catalog.OpenSandboxedAsync(cancellationToken);
+            var archived = await ArchivedMinutes.ReadByDayAsync(duck, [path], cancellationToken);
+            minutes = ArchivedMinutes.Merge(archived.GetValueOrDefault(session) ?? [], minutes);
+        }
+        var written = await BarParquetWriter.WriteAsync(path, symbol.Value, minutes, cancellationToken);
         await partitions.RecordAsync(BarsDataset, symbol.Value, session, layout.Relative(path), written, cancellationToken);
         await catalog.EnsureViewsAsync(cancellationToken);
         return written;

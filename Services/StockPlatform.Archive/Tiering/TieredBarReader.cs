@@ -107,13 +107,13 @@ public sealed class TieredBarReader(
     }
 
     /// <summary>
-    /// The minutes of each day: the hot store's where it still holds the session (it is the newest
-    /// truth), else the archived partition's. Retention deletes whole archived sessions, so a day
-    /// is wholly in one tier.
+    /// The minutes of each day over both tiers: the archived partition's, with the hot store's
+    /// minutes of that day over them (corrections since, or the whole session while it has not
+    /// been archived and deleted yet).
     /// </summary>
     private async Task<Dictionary<DateOnly, List<StoredBar>>> ReadMinutesAsync(Symbol symbol, List<TradingDay> days, Dictionary<DateOnly, ArchivedPartition> archived, CancellationToken cancellationToken)
     {
-        var byDay = new Dictionary<DateOnly, List<StoredBar>>();
+        var hotByDay = new Dictionary<DateOnly, List<StoredBar>>();
         var minute = new BarQuery(symbol, BarInterval.OneMinute) { Start = days[0].SessionOpenUtc, End = days[^1].SessionCloseUtc, Limit = BarStore.MaxLimit, Session = SessionFilter.Extended };
         while (true)
         {
@@ -121,35 +121,21 @@ public sealed class TieredBarReader(
             foreach (var bar in slice.Bars)
             {
                 var date = NewYorkTime.DateOf(bar.Timestamp);
-                if (!byDay.TryGetValue(date, out var list)) byDay[date] = list = [];
+                if (!hotByDay.TryGetValue(date, out var list)) hotByDay[date] = list = [];
                 list.Add(bar);
             }
             if (!slice.HasMore || slice.Bars.Count == 0) break;
             minute = minute with { Start = slice.Bars[^1].Timestamp.AddMicroseconds(1) };
         }
 
-        var files = days.Where(day => !byDay.ContainsKey(day.Date) && archived.ContainsKey(day.Date))
+        // A session still whole in the hot store needs no archive read.
+        var files = days.Where(day => archived.TryGetValue(day.Date, out var partition) && hotByDay.GetValueOrDefault(day.Date)?.Count != partition.Rows)
             .Select(day => Path.Combine(layout.Root, archived[day.Date].Path)).Where(File.Exists).ToList();
-        if (files.Count == 0) return byDay;
+        if (files.Count == 0) return hotByDay;
         await using var duck = await catalog.OpenSandboxedAsync(cancellationToken);
-        await using var command = duck.CreateCommand();
-        var paths = string.Join(", ", files.Select(file => $"'{file.Replace("'", "''", StringComparison.Ordinal)}'"));
-        command.CommandText = $"SELECT ts, open, high, low, close, volume, trade_count, vwap FROM read_parquet([{paths}]) ORDER BY ts";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var ts = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc));
-            var bar = new StoredBar(ts, Trim(reader.GetDecimal(1)), Trim(reader.GetDecimal(2)), Trim(reader.GetDecimal(3)), Trim(reader.GetDecimal(4)),
-                reader.GetInt64(5), reader.GetInt64(6), Trim(reader.GetDecimal(7)), IsComplete: true);
-            var date = NewYorkTime.DateOf(ts);
-            if (!byDay.TryGetValue(date, out var day)) byDay[date] = day = [];
-            day.Add(bar);
-        }
-        return byDay;
+        var archivedByDay = await ArchivedMinutes.ReadByDayAsync(duck, files, cancellationToken);
+        return days.ToDictionary(day => day.Date, day => ArchivedMinutes.Merge(archivedByDay.GetValueOrDefault(day.Date) ?? [], hotByDay.GetValueOrDefault(day.Date) ?? []));
     }
-
-    // The archive stores DECIMAL(18, 8): drop the padding zeros it adds (500.12000000 is 500.12).
-    private static decimal Trim(decimal value) => value / 1.0000000000000000000000000000m;
 
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
 }

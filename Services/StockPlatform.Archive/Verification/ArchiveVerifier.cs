@@ -63,7 +63,7 @@ public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCat
             if (sha != partition.Sha256) return new(partition.Session, "checksum-mismatch", partition.Rows, 0, $"the file's SHA-256 is {sha}, the index recorded {partition.Sha256}");
         }
 
-        var archived = await ReadPartitionAsync(duck, path, cancellationToken);
+        var archived = (await ArchivedMinutes.ReadByDayAsync(duck, [path], cancellationToken)).Values.SelectMany(day => day).ToList();
         var hot = day is null ? [] : (await bars.GetBarsAsync(new BarQuery(symbol, BarInterval.OneMinute)
         {
             Start = day.SessionOpenUtc,
@@ -94,20 +94,4 @@ public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCat
 
     private static string Describe(StoredBar bar) =>
         $"{bar.Timestamp:HH:mm}Z o={bar.Open} h={bar.High} l={bar.Low} c={bar.Close} v={bar.Volume} n={bar.TradeCount} vwap={bar.Vwap}";
-
-    private static async Task<List<StoredBar>> ReadPartitionAsync(DuckDBConnection duck, string path, CancellationToken cancellationToken)
-    {
-        await using var command = duck.CreateCommand();
-        command.CommandText = "SELECT ts, open, high, low, close, volume, trade_count, vwap FROM read_parquet($path) ORDER BY ts";
-        command.Parameters.Add(new DuckDBParameter("path", path));
-        var rows = new List<StoredBar>(960);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new StoredBar(new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc)),
-                reader.GetDecimal(1), reader.GetDecimal(2), reader.GetDecimal(3), reader.GetDecimal(4),
-                reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7), IsComplete: true));
-        }
-        return rows;
-    }
 }
