@@ -61,6 +61,71 @@ public sealed class GatewayClient(HttpClient http, IOptions<GatewayClientOptions
 
     public Task<Job> RetryJobAsync(Guid id, CancellationToken cancellationToken = default) => SendAsync<Job>(HttpMethod.Post, $"/jobs/{id}/retry", null, cancellationToken);
 
+    /// <summary>The archived partitions of one dataset (<c>bars</c> or <c>features</c>), of one symbol or of all, with totals.</summary>
+    public Task<ArchivePartitionList> ListArchivePartitionsAsync(string? symbol, string dataset = "bars", CancellationToken cancellationToken = default) =>
+        GetAsync<ArchivePartitionList>(symbol is null
+            ? $"/archive/partitions?dataset={Uri.EscapeDataString(dataset)}"
+            : $"/archive/partitions?symbol={Uri.EscapeDataString(symbol)}&dataset={Uri.EscapeDataString(dataset)}", cancellationToken);
+
+    /// <summary>A symbol's archived partitions checked row by row against the hot store.</summary>
+    public Task<ArchiveVerification> VerifyArchiveAsync(string symbol, CancellationToken cancellationToken = default) =>
+        GetAsync<ArchiveVerification>($"/archive/verify?symbol={Uri.EscapeDataString(symbol)}", cancellationToken);
+
+    /// <summary>
+    /// Runs one read-only query over the archive. A refusal (not read-only, a permission error, the
+    /// time limit) is a <see cref="GatewayProblemException"/> whose <c>sql</c> error holds the reason.
+    /// </summary>
+    public Task<SqlResult> RunArchiveSqlAsync(string sql, int? maxRows = null, CancellationToken cancellationToken = default) =>
+        SendAsync<SqlResult>(HttpMethod.Post, "/archive/sql", SqlBody(sql, "json", maxRows), cancellationToken);
+
+    /// <summary>The same query's answer as CSV (RFC 4180, a header line first), for a download.</summary>
+    public async Task<byte[]> GetArchiveSqlCsvAsync(string sql, int? maxRows = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Post, "/archive/sql", SqlBody(sql, "csv", maxRows), cancellationToken);
+        if (!response.IsSuccessStatusCode) throw await GatewayProblemException.FromAsync(response, cancellationToken);
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+
+    /// <summary>Every feature set version, newest build first.</summary>
+    public Task<FeatureSetList> ListFeatureSetsAsync(CancellationToken cancellationToken = default) => GetAsync<FeatureSetList>("/features", cancellationToken);
+
+    /// <summary>
+    /// A symbol's features from <paramref name="start"/> on (oldest first, at most <paramref name="limit"/>);
+    /// <paramref name="version"/> null is the set's newest version.
+    /// </summary>
+    public async Task<FeaturePage> GetFeaturesAsync(
+        string symbol, string featureSet, int? version, string interval, DateTimeOffset? start, int limit, CancellationToken cancellationToken = default)
+    {
+        var query = string.Create(CultureInfo.InvariantCulture,
+            $"/features/{Uri.EscapeDataString(symbol)}?feature_set={Uri.EscapeDataString(featureSet)}&interval={Uri.EscapeDataString(interval)}&limit={Math.Clamp(limit, 1, 10_000)}");
+        if (version is { } v) query += string.Create(CultureInfo.InvariantCulture, $"&version={v}");
+        if (start is { } from) query += $"&start={Uri.EscapeDataString(from.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))}";
+        var page = await GetAsync<FeaturePageJson>(query, cancellationToken);
+        return new FeaturePage(page.Symbol, page.FeatureSet, page.Version, page.Interval, page.Columns,
+            [.. page.Rows.Select(row => ToFeatureRow(row, page.Columns))], page.NextStart);
+    }
+
+    /// <summary>Queues a recomputation of a feature set version for <paramref name="symbols"/> (from <paramref name="start"/>, else everything stored).</summary>
+    public Task<Job> RebuildFeaturesAsync(
+        IReadOnlyList<string> symbols, string featureSet, int version, DateOnly? start = null, CancellationToken cancellationToken = default) =>
+        SendAsync<Job>(HttpMethod.Post, "/features/rebuild", JsonContent.Create(new
+        {
+            symbols,
+            feature_set = featureSet,
+            version,
+            start = start?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        }), cancellationToken);
+
+    private static JsonContent SqlBody(string sql, string format, int? maxRows) => JsonContent.Create(new { sql, format, max_rows = maxRows });
+
+    /// <summary>Rows arrive as objects keyed by column (values null during warm-up); the timestamp is its own key.</summary>
+    private static FeatureRow ToFeatureRow(Dictionary<string, JsonElement> row, IReadOnlyList<string> columns) =>
+        new(row["timestamp"].GetDateTime().ToUniversalTime(),
+            columns.ToDictionary(c => c, c => row.TryGetValue(c, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : (double?)null));
+
+    private sealed record FeaturePageJson(
+        string Symbol, string FeatureSet, int Version, string Interval, IReadOnlyList<string> Columns, IReadOnlyList<Dictionary<string, JsonElement>> Rows, DateTime? NextStart);
+
     private async Task<T> GetAsync<T>(string url, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(url, cancellationToken);
@@ -69,10 +134,15 @@ public sealed class GatewayClient(HttpClient http, IOptions<GatewayClientOptions
 
     private async Task<T> SendAsync<T>(HttpMethod method, string url, HttpContent? body, CancellationToken cancellationToken)
     {
+        using var response = await SendRawAsync(method, url, body, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string url, HttpContent? body, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(method, url) { Content = body };
         if (options.Value.ApiKey is { Length: > 0 } key) request.Headers.Add("X-Api-Key", key);
-        using var response = await http.SendAsync(request, cancellationToken);
-        return await ReadAsync<T>(response, cancellationToken);
+        return await http.SendAsync(request, cancellationToken);
     }
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 // Our wrapper around TradingView's lightweight-charts (the standalone build, window.LightweightCharts):
 // candlesticks over a volume pane, a legend with the exact numbers of the bar under the cursor, and
-// earlier bars fetched from .NET (LoadEarlierAsync) when the view nears the left edge.
+// earlier bars fetched from .NET (LoadEarlierAsync) when the view nears the left edge; feature lines
+// (moving averages, VWAP) over the candles and an RSI pane below the volumes (setOverlays).
 // Times arrive as Unix seconds of New York wall-clock time, so the axis reads in market time.
 
 const charts = new Map();
@@ -74,7 +75,7 @@ export function create(element, legend, dotnet, dark, daily) {
   chart.panes()[1].setStretchFactor(0.25);
 
   const id = nextId++;
-  const state = { id, chart, candles, volumes, element, legend, dotnet, dark, daily, bars: [], byTime: new Map(), loading: false, exhausted: false };
+  const state = { id, chart, candles, volumes, element, legend, dotnet, dark, daily, bars: [], byTime: new Map(), loading: false, exhausted: false, overlays: [] };
   charts.set(id, state);
 
   chart.subscribeCrosshairMove(param => {
@@ -121,6 +122,33 @@ export function setBars(id, bars, daily) {
   // The latest bars fill the view; panning left past the first loads earlier ones.
   const shown = Math.min(bars.length, 150);
   if (shown > 0) state.chart.timeScale().setVisibleLogicalRange({ from: bars.length - shown, to: bars.length + 3 });
+}
+
+// Replaces the feature lines: lines [{ name, color, points: [{ time, value }] }] on the price pane,
+// rsi (the same shape, or null) in a pane of its own with its 30 and 70 levels. Points at times the
+// candles lack (another session's minutes) are left out, so they never add gaps to the time axis.
+export function setOverlays(id, lines, rsi) {
+  const state = charts.get(id);
+  if (!state) return;
+  const LC = window.LightweightCharts;
+  for (const series of state.overlays) state.chart.removeSeries(series);
+  state.overlays = [];
+  const line = (spec, pane) => {
+    const series = state.chart.addSeries(LC.LineSeries, {
+      color: spec.color, lineWidth: pane === 0 ? 1 : 2, title: spec.name, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false,
+    }, pane);
+    series.setData(spec.points.filter(p => state.byTime.has(p.time)));
+    state.overlays.push(series);
+    return series;
+  };
+  for (const spec of lines) line(spec, 0);
+  if (rsi) {
+    // A pane is removed with its last series, so the RSI pane comes and goes with its line.
+    const series = line(rsi, 2);
+    for (const level of [30, 70]) series.createPriceLine({ price: level, color: '#9ca3af', lineWidth: 1, lineStyle: LC.LineStyle.Dashed, axisLabelVisible: true });
+    state.chart.panes()[2]?.setStretchFactor(0.3);
+  }
+  state.element.dataset.overlays = lines.map(l => l.name).concat(rsi ? [rsi.name] : []).join(',');
 }
 
 export function setTheme(id, dark) {

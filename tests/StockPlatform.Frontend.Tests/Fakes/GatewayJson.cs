@@ -1,0 +1,45 @@
+namespace StockPlatform.Frontend.Tests.Fakes;
+
+/// <summary>Answers in the real gateway's shapes (snake_case), for the pages under test.</summary>
+internal static class GatewayJson
+{
+    public static readonly string[] CoreColumns =
+    [
+        "return_1", "log_return_1", "sma_5", "sma_20", "sma_50", "ema_12", "ema_26", "ema_50", "rsi_14", "rsi_14_avg_gain", "rsi_14_avg_loss",
+        "atr_14", "volatility_20", "vwap_session", "vwap_session_pv", "vwap_session_volume", "volume_zscore_20", "range_pct",
+    ];
+
+    public static string FeatureSets => $$"""
+        {"feature_sets":[{"feature_set":"core","version":1,
+          "columns":[{{string.Join(",", CoreColumns.Select(c => $"\"{c}\""))}}],
+          "params":{"sma":[5,20,50],"ema":[12,26,50],"rsi":14},
+          "params_hash":"9f2c4be1a07d55e3c6a1f0b2d4e8a9c7",
+          "intervals":["1m","5m","1d"],
+          "builds":[{"id":2,"code_ref":"0.1.0+6190e07","created_at":"2026-01-05T10:00:00Z"}]}]}
+        """;
+
+    public static string Symbol(string symbol, string lastBar) => $$"""
+        {"symbol":"{{symbol}}","first_bar":"2025-06-02T13:30:00Z","last_bar":"{{lastBar}}","bar_count":1200,"sessions_fetched":150,"last_ingest":null,"tracked":false}
+        """;
+
+    /// <summary>A <c>GET /features/{symbol}</c> page whose rows are (timestamp, sma_20, rsi_14), every other column null.</summary>
+    public static string Features(string symbol, string interval, params (string Timestamp, double? Sma20, double? Rsi14)[] rows) => $$"""
+        {"symbol":"{{symbol}}","feature_set":"core","version":1,"interval":"{{interval}}",
+         "columns":[{{string.Join(",", CoreColumns.Select(c => $"\"{c}\""))}}],
+         "rows":[{{string.Join(",", rows.Select(r => "{\"timestamp\":\"" + r.Timestamp + "\"," + string.Join(",", CoreColumns.Select(c => $"\"{c}\":" + c switch
+         {
+             "sma_20" => Number(r.Sma20),
+             "rsi_14" => Number(r.Rsi14),
+             _ => "null",
+         })) + "}"))}}],
+         "next_start":null}
+        """;
+
+    public static string Job(Guid id, string symbol, string kind, string feed) => $$"""
+        {"job_id":"{{id}}","symbol":"{{symbol}}","symbols":["{{symbol}}"],"start":"2016-01-04","end":"2026-01-09","feed":"{{feed}}","status":"queued",
+         "progress":{"sessions_done":0,"sessions_total":0,"bars_inserted":0,"bars_corrected":0,"failed_windows":0},
+         "error":null,"created_at":"2026-01-09T22:00:00Z","updated_at":"2026-01-09T22:00:00Z","kind":"{{kind}}"}
+        """;
+
+    private static string Number(double? value) => value is { } v ? v.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "null";
+}

@@ -1,0 +1,57 @@
+using Bunit;
+using Bunit.Rendering;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
+using StockPlatform.Frontend.Gateway;
+
+namespace StockPlatform.Frontend.Tests.Fakes;
+
+/// <summary>
+/// A page rendered against a <see cref="FakeGateway"/>, inside the providers the layout gives it
+/// (popovers for selects, dialogs for confirmations, snackbars).
+/// </summary>
+public abstract class PageTestContext : BunitContext, IAsyncLifetime
+{
+    internal const string ApiKey = "test-key";
+
+    internal FakeGateway Gateway { get; } = new();
+
+    protected PageTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(new GatewayClient(new HttpClient(Gateway) { BaseAddress = new Uri("http://gateway") },
+            Options.Create(new GatewayClientOptions { ApiKey = ApiKey })));
+    }
+
+    // MudBlazor's services dispose only asynchronously.
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
+
+    /// <summary>Where the page navigated to, relative to the base address.</summary>
+    protected string CurrentPath
+    {
+        get
+        {
+            var navigation = Services.GetRequiredService<NavigationManager>();
+            return "/" + navigation.ToBaseRelativePath(navigation.Uri);
+        }
+    }
+
+    protected IRenderedComponent<ContainerFragment> RenderPage<TPage>() where TPage : IComponent =>
+        Render(builder =>
+        {
+            builder.OpenComponent<MudPopoverProvider>(0);
+            builder.CloseComponent();
+            builder.OpenComponent<MudDialogProvider>(1);
+            builder.CloseComponent();
+            builder.OpenComponent<MudSnackbarProvider>(2);
+            builder.CloseComponent();
+            builder.OpenComponent<TPage>(3);
+            builder.CloseComponent();
+        });
+}
