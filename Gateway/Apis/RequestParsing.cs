@@ -58,7 +58,8 @@ internal static class RequestParsing
     /// <summary>
     /// A range bound given as a date (a whole New York trading date) or an RFC 3339 time.
     /// Returned as an instant: a start is inclusive; an end is turned exclusive, so a date end
-    /// includes that whole day and a time end includes a bar starting exactly then.
+    /// includes that whole day and a time end includes a bar starting exactly then (one
+    /// microsecond later: PostgreSQL keeps microseconds, so a tick would round away).
     /// </summary>
     public static DateTimeOffset? Instant(string? text, string parameter, bool isEnd, ApiProblems problems)
     {
@@ -68,7 +69,7 @@ internal static class RequestParsing
             return InBounds(date, parameter, $"{date:yyyy-MM-dd}", "dates", problems) ? NewYorkTime.StartOfDay(isEnd ? date.AddDays(1) : date) : null;
         if (text.Contains('T', StringComparison.Ordinal)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
-            return InBounds(DateOnly.FromDateTime(instant.UtcDateTime), parameter, $"{instant:O}", "times", problems) ? (isEnd ? instant.AddTicks(1) : instant) : null;
+            return InBounds(DateOnly.FromDateTime(instant.UtcDateTime), parameter, $"{instant:O}", "times", problems) ? (isEnd ? instant.AddMicroseconds(1) : instant) : null;
         problems.Add(parameter, $"'{Shorten(text)}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time (2024-01-02T14:30:00Z).");
         return null;
     }

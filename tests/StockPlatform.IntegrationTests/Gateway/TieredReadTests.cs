@@ -1,0 +1,187 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using StockPlatform.Archive;
+using StockPlatform.Archive.Tiering;
+using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.Calendar;
+using StockPlatform.Testing;
+
+namespace StockPlatform.IntegrationTests.Gateway;
+
+/// <summary>
+/// Reads past the hot store's retention: once archived sessions leave PostgreSQL, GET /bars answers
+/// every interval, session, anchor and page exactly as it did when they were hot, a correction
+/// made afterwards shows through, and a session never archived is never deleted.
+/// </summary>
+public sealed class TieredReadTests : IAsyncLifetime
+{
+    private const string Key = "tiered-test-key";
+    private static readonly string TokenKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+    // Across the spring clock change; 2024-03-12 stays hot (not archived).
+    private static readonly DateOnly[] Days = [.. NyseCalendar.GetTradingDays(new(2024, 3, 6), new(2024, 3, 12)).Select(d => d.Date)];
+    private static readonly DateOnly Cutoff = new(2024, 3, 13);
+
+    private static readonly string[] Reads =
+    [
+        "/bars/SPY?interval=1m&start=2024-03-06&end=2024-03-13&limit=700",
+        "/bars/SPY?interval=1m&session=regular&start=2024-03-06&end=2024-03-13&limit=1000",
+        "/bars/SPY?interval=5m&start=2024-03-06&end=2024-03-13&limit=333",
+        "/bars/SPY?interval=15m&session=regular&start=2024-03-07T15:00:00Z&end=2024-03-12T16:00:00Z",
+        "/bars/SPY?interval=1h&anchor=session&start=2024-03-06&end=2024-03-13",
+        "/bars/SPY?interval=90m&start=2024-03-06&end=2024-03-13",
+        "/bars/SPY?interval=1d&start=2024-03-01&end=2024-03-20",
+        "/bars/SPY?interval=1d&session=extended&start=2024-03-01&end=2024-03-20&limit=2",
+        "/bars/SPY?interval=1d",
+        "/bars?symbols=SPY,QQQ&interval=30m&start=2024-03-08&end=2024-03-12&limit=50",
+    ];
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sp-tiered-" + Guid.NewGuid().ToString("N"));
+    private ThrowawayDatabase _database = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await ThrowawayDatabase.CreateAsync(TestServers.PostgresConnectionString, "tiered_", TestServers.Hint);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    private WebApplicationFactory<Program> CreateGateway(int retentionDays) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:stockplatform", _database.ConnectionString);
+            web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
+            web.UseSetting("Messaging:EndpointPrefix", "tiered" + Guid.NewGuid().ToString("N")[..8]);
+            web.UseSetting("GATEWAY_API_KEY", Key);
+            web.UseSetting("Gateway:PageTokenKey", TokenKey);
+            web.UseSetting("Archive:Root", _root);
+            web.UseSetting("Archive:HotRetentionDays", retentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
+
+    [Fact]
+    public async Task Sessions_past_retention_read_from_the_archive_exactly_as_they_read_from_the_hot_store()
+    {
+        // Every read, every page, while everything is hot.
+        await using (var hot = CreateGateway(retentionDays: 0))
+        {
+            await SeedAsync(hot.Services);
+        }
+        Dictionary<string, List<JsonElement>> before;
+        await using (var hot = CreateGateway(retentionDays: 0))
+        {
+            before = await ReadAllPagesAsync(hot.CreateClient());
+        }
+
+        // Retention up to 2024-03-13: the archived sessions leave PostgreSQL, 2024-03-12 (never archived) stays.
+        var retentionDays = NewYorkTime.DateOf(DateTimeOffset.UtcNow).DayNumber - Cutoff.DayNumber;
+        await using var tiered = CreateGateway(retentionDays);
+        var result = await tiered.Services.GetRequiredService<HotStoreRetention>().ApplyAsync();
+        Assert.Equal(2 * (Days.Length - 1), result.SessionsDeleted);
+        Assert.Equal(0, result.SessionsKept); // every archived session agreed with the hot store
+        Assert.Equal(await CountMinutesAsync(new DateOnly(2024, 3, 12)), await CountMinutesAsync(null));
+
+        var after = await ReadAllPagesAsync(tiered.CreateClient());
+        foreach (var read in Reads) AssertSameBars(before[read], after[read], read);
+
+        // A correction after the session left the hot store shows through, and archiving it again keeps the rest.
+        var day = Days[1];
+        var open = before[Reads[0]].Select(b => b.GetProperty("timestamp").GetDateTimeOffset()).First(t => t >= NyseCalendar.GetTradingDay(day)!.OpenUtc.AddMinutes(17));
+        var corrected = new Bar(open, 250m, 260m, 240m, 255m, 77_777, 7, 251m);
+        await tiered.Services.GetRequiredService<BarStore>().UpsertAsync(Symbol.Parse("SPY"), "iex", [corrected]);
+        await tiered.Services.GetRequiredService<SessionArchiver>().ArchiveAsync(Symbol.Parse("SPY"), day);
+        using var client = tiered.CreateClient();
+        var minutes = await ReadAllPagesAsync(client, $"/bars/SPY?interval=1m&start={day:yyyy-MM-dd}&end={day:yyyy-MM-dd}&limit=10000");
+        Assert.Equal(before[Reads[0]].Count(b => NewYorkTime.DateOf(b.GetProperty("timestamp").GetDateTimeOffset()) == day), minutes.Count);
+        var changed = Assert.Single(minutes, b => b.GetProperty("timestamp").GetDateTimeOffset() == open);
+        Assert.Equal(77_777, changed.GetProperty("volume").GetInt64());
+    }
+
+    // Three symbols' worth of random minutes over the days (extended hours, gaps, zero volumes), every session but the last archived.
+    private static async Task SeedAsync(IServiceProvider services)
+    {
+        await services.GetRequiredService<CalendarStore>().SaveRangeAsync(new(2024, 3, 1), new(2024, 3, 31), [.. NyseCalendar.GetTradingDays(new(2024, 3, 1), new(2024, 3, 31))]);
+        var bars = services.GetRequiredService<BarStore>();
+        var archiver = services.GetRequiredService<SessionArchiver>();
+        foreach (var (symbol, seed) in new[] { ("SPY", 7), ("QQQ", 11) })
+        {
+            var random = new Random(seed);
+            var price = 400m;
+            var minutes = new List<Bar>();
+            foreach (var day in Days.Select(d => NyseCalendar.GetTradingDay(d)!))
+            {
+                for (var t = day.SessionOpenUtc; t < day.SessionCloseUtc; t = t.AddMinutes(1))
+                {
+                    if (random.NextDouble() < 0.3) continue;
+                    var open = price;
+                    price = Math.Max(1m, open + random.Next(-40, 41) / 100m);
+                    var high = Math.Max(open, price) + random.Next(0, 20) / 100m;
+                    var low = Math.Min(open, price) - random.Next(0, 20) / 100m;
+                    var volume = random.Next(15) == 0 ? 0 : random.Next(1, 9_000);
+                    minutes.Add(new Bar(t, open, high, low, price, volume, volume == 0 ? 0 : random.Next(1, 90), Math.Round(low + (high - low) * (decimal)random.NextDouble(), 6)));
+                }
+            }
+            await bars.UpsertAsync(Symbol.Parse(symbol), "iex", minutes);
+            foreach (var day in Days[..^1]) await archiver.ArchiveAsync(Symbol.Parse(symbol), day);
+        }
+    }
+
+    private static async Task<Dictionary<string, List<JsonElement>>> ReadAllPagesAsync(HttpClient client)
+    {
+        var all = new Dictionary<string, List<JsonElement>>();
+        foreach (var read in Reads) all[read] = await ReadAllPagesAsync(client, read);
+        return all;
+    }
+
+    // Follows next_page_token to the end; a multi-symbol page's bars are flattened symbol by symbol.
+    private static async Task<List<JsonElement>> ReadAllPagesAsync(HttpClient client, string read)
+    {
+        var bars = new List<JsonElement>();
+        string? token = null;
+        do
+        {
+            using var page = JsonDocument.Parse(await client.GetStringAsync(read + (token is null ? "" : $"&page_token={token}")));
+            var body = page.RootElement.GetProperty("bars");
+            bars.AddRange(body.ValueKind == JsonValueKind.Array
+                ? body.EnumerateArray().Select(b => b.Clone())
+                : body.EnumerateObject().SelectMany(symbol => symbol.Value.EnumerateArray().Select(b => b.Clone())));
+            token = page.RootElement.GetProperty("next_page_token").GetString();
+        }
+        while (token is not null);
+        return bars;
+    }
+
+    // Equal values field by field (prices compared as numbers: the archive keeps 8 decimals, not the text's trailing zeros).
+    private static void AssertSameBars(List<JsonElement> expected, List<JsonElement> actual, string read)
+    {
+        Assert.True(expected.Count > 0, $"{read}: nothing to compare");
+        var (times, actualTimes) = (expected.Select(b => b.GetProperty("timestamp").GetString()).ToList(), actual.Select(b => b.GetProperty("timestamp").GetString()).ToList());
+        Assert.True(expected.Count == actual.Count,
+            $"{read}: {actual.Count} bars, expected {expected.Count}; extra {string.Join(", ", actualTimes.Except(times))}; missing {string.Join(", ", times.Except(actualTimes))}");
+        for (var i = 0; i < expected.Count; i++)
+        {
+            foreach (var field in new[] { "open", "high", "low", "close", "vwap" })
+                Assert.True(expected[i].GetProperty(field).GetDecimal() == actual[i].GetProperty(field).GetDecimal(), $"{read} #{i} {field}: {actual[i]} expected {expected[i]}");
+            foreach (var field in new[] { "timestamp", "volume", "trade_count", "complete" })
+                Assert.True(expected[i].GetProperty(field).ToString() == actual[i].GetProperty(field).ToString(), $"{read} #{i} {field}: {actual[i]} expected {expected[i]}");
+        }
+    }
+
+    private async Task<long> CountMinutesAsync(DateOnly? day)
+    {
+        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(day is null
+            ? "SELECT count(*) FROM bars_1m WHERE symbol = 'SPY'"
+            : "SELECT count(*) FROM bars_1m WHERE symbol = 'SPY' AND (ts AT TIME ZONE 'America/New_York')::date = @day", connection);
+        if (day is { } d) command.Parameters.AddWithValue("day", d);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
