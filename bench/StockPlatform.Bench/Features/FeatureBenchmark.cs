@@ -117,7 +117,7 @@ internal static class FeatureBenchmark
         var computeInto = Best(s =>
         {
             FeatureCalculator.ComputeInto(Set, prepared[s], 0, default, buffer);
-            checksum += buffer[0];
+            checksum += buffer[(prepared[s].Count * Set.Columns.Count) - 1];
         });
 
         var perSecond = (double ms) => bars / (ms / 1000);
