@@ -1,4 +1,5 @@
 using StockPlatform.Bench.Archive;
+using StockPlatform.Bench.Features;
 using StockPlatform.Bench.Gateway;
 using StockPlatform.Bench.Ingest;
 using StockPlatform.Bench.Platform;
@@ -14,6 +15,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "gateway-read" => await GatewayReadBenchmark.RunAsync(args[1..]),
     "archive" => await ArchiveBenchmark.RunAsync(args[1..]),
+    "features" => await FeatureBenchmark.RunAsync(args[1..]),
     "startup" when !OperatingSystem.IsWindows() => await StartupBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
@@ -25,10 +27,11 @@ static int Usage()
                StockPlatform.Bench upsert [--rows 1000000] [--batch 50000] [--connection CS]
                StockPlatform.Bench read [--rows 1050000] [--runs 7] [--connection CS]
                StockPlatform.Bench archive [--symbols 10] [--days 252] [--runs 5] [--path plain|timescale] [--connection CS]
+               StockPlatform.Bench features [--symbols 10] [--days 252] [--runs 5] [--path plain|timescale] [--connection CS]
                StockPlatform.Bench ingest [--shape weeks|year|all] [--limit 60] [--window-seconds 60] [--concurrency 4] [--window-days 91] [--path plain|timescale] [--connection CS] [--messaging AMQP]
                StockPlatform.Bench gateway-read [--reads 64] [--rows 245000] [--path plain|timescale] [--connection CS] [--messaging AMQP]
                StockPlatform.Bench startup [--runs 3] [--idle-seconds 20]
-        upsert, read and ingest create (and drop) a temporary database on the server of --connection or ConnectionStrings__stockplatform;
+        upsert, read, archive, features and ingest create (and drop) a temporary database on the server of --connection or ConnectionStrings__stockplatform;
         ingest also needs RabbitMQ (--messaging or ConnectionStrings__messaging) and runs the built gateway and agent;
         startup runs the built AppHost with this machine's PostgreSQL and RabbitMQ (Infrastructure=local).
         """);

@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.IO.Compression;
 using DuckDB.NET.Data;
+using Parquet;
+using Parquet.Schema;
 using StockPlatform.Archive;
 using StockPlatform.Archive.Catalog;
 using StockPlatform.Archive.Partitions;
@@ -22,6 +25,11 @@ namespace StockPlatform.Bench.Archive;
 /// and day over all of it, DuckDB over the archive against the same query on PostgreSQL, in the
 /// same run (medians of several runs after a warm-up). Goals: the archive at least 20x smaller
 /// than CSV; DuckDB at least 5x faster.
+/// The same rows are also written as month partitions (<c>symbol=S00/month=2024-01/part-0.parquet</c>:
+/// as the archive writes them, without the redundant symbol column, and with DOUBLE prices) and as
+/// one file per symbol, and the same grouping (the New York day taken from <c>ts</c>) is timed over
+/// each, with the day partitions too, against the same PostgreSQL median; <c>count(*)</c> over each
+/// layout (Parquet footers only) shows what opening the files costs.
 /// </summary>
 internal static class ArchiveBenchmark
 {
@@ -105,9 +113,19 @@ internal static class ArchiveBenchmark
 
                 var smaller = csvBytes / (double)parquetBytes;
                 var faster = postgres.Median / duckdb.Median;
+
+                // The same rows in other granularities and encodings, each queried by DuckDB (same run, same PostgreSQL median).
+                var layouts = await MeasureLayoutsAsync(name, root, layout, bars, symbols.Count * sessions.Count, runs, postgres.Median, csvBytes);
+                layouts.Insert(0, new LayoutFigures("day_view", "day partitions (archive view, dt from path)", files, parquetBytes, archiveSeconds, double.NaN, duckdb.Median));
                 Console.WriteLine($"[{name}] archive: {files:N0} files, {parquetBytes * perMillion / 1e6:0.00} MB per million bars (written in {archiveSeconds:0.0} s); " +
                     $"CSV {csvBytes * perMillion / 1e6:0.00} MB ({smaller:0.0}x larger); PostgreSQL table with indexes {tableBytes * perMillion / 1e6:0.00} MB ({tableBytes / (double)parquetBytes:0.0}x larger)");
                 Console.WriteLine($"[{name}] volume by symbol and day ({duckdb.Rows:N0} groups): PostgreSQL p50 {postgres.Median:0} ms, DuckDB over {files:N0} files p50 {duckdb.Median:0} ms ({faster:0.00}x faster)");
+                Console.WriteLine($"[{name}] the same rows by layout ({bars.Length:N0} bars)           files   MB/M bars  CSV x   count(*) ms  query p50 ms  x faster than PostgreSQL");
+                Console.WriteLine($"[{name}]   PostgreSQL bars_1m (table with indexes)     {"-",6} {tableBytes * perMillion / 1e6,10:0.00} {csvBytes / (double)tableBytes,6:0.0} {"-",12} {postgres.Median,13:0} {1.0,8:0.00}");
+                foreach (var l in layouts)
+                {
+                    Console.WriteLine($"[{name}]   {l.Name,-43} {l.Files,6:N0} {l.Bytes * perMillion / 1e6,10:0.00} {csvBytes / (double)l.Bytes,6:0.0} {(double.IsNaN(l.CountMs) ? "-" : l.CountMs.ToString("0", CultureInfo.InvariantCulture)),12} {l.QueryMs,13:0} {postgres.Median / l.QueryMs,8:0.00}");
+                }
                 ok &= smaller >= 20 && faster >= 5;
                 results.Add(new
                 {
@@ -115,6 +133,12 @@ internal static class ArchiveBenchmark
                     parquet_mb_per_million = Math.Round(parquetBytes * perMillion / 1e6, 2), csv_ratio = Math.Round(smaller, 1),
                     table_ratio = Math.Round(tableBytes / (double)parquetBytes, 1), archive_seconds = Math.Round(archiveSeconds, 1),
                     postgres_p50_ms = Math.Round(postgres.Median, 1), duckdb_p50_ms = Math.Round(duckdb.Median, 1), duckdb_speedup = Math.Round(faster, 2),
+                    layouts = layouts.Select(l => new
+                    {
+                        layout = l.Key, files = l.Files, bytes = l.Bytes, mb_per_million = Math.Round(l.Bytes * perMillion / 1e6, 2),
+                        csv_ratio = Math.Round(csvBytes / (double)l.Bytes, 1), write_seconds = double.IsNaN(l.WriteSeconds) ? (double?)null : Math.Round(l.WriteSeconds, 1),
+                        count_p50_ms = double.IsNaN(l.CountMs) ? (double?)null : Math.Round(l.CountMs, 1), query_p50_ms = Math.Round(l.QueryMs, 1), speedup = Math.Round(postgres.Median / l.QueryMs, 2),
+                    }),
                 });
             }
             finally
@@ -125,6 +149,115 @@ internal static class ArchiveBenchmark
         Console.WriteLine("goals: the archive >= 20x smaller than CSV; DuckDB >= 5x faster than PostgreSQL");
         Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "archive", results }));
         return ok ? 0 : 1;
+    }
+
+    private sealed record LayoutFigures(string Key, string Name, int Files, long Bytes, double WriteSeconds, double CountMs, double QueryMs);
+
+    // What a variant writes: with or without the symbol column (the path names it), prices as DECIMAL(18, 8) or DOUBLE.
+    private sealed record Variant(string Key, string Name, Func<DateOnly, string> Partition, bool SymbolColumn, bool DoublePrices, bool ArchiveWriter, bool DateColumn = false);
+
+    private static async Task<List<LayoutFigures>> MeasureLayoutsAsync(string name, string root, ArchiveLayout layout, SymbolBar[] bars, int groups, int runs, double postgresMs, long csvBytes)
+    {
+        static string Month(DateOnly day) => string.Create(CultureInfo.InvariantCulture, $"month={day:yyyy-MM}");
+        Variant[] variants =
+        [
+            new("month", "month partitions", Month, SymbolColumn: true, DoublePrices: false, ArchiveWriter: true),
+            new("month_no_symbol", "month, no symbol column", Month, SymbolColumn: false, DoublePrices: false, ArchiveWriter: false),
+            new("month_no_symbol_double", "month, no symbol column, DOUBLE prices", Month, SymbolColumn: false, DoublePrices: true, ArchiveWriter: false),
+            // The New York session date as a column (it compresses to almost nothing): the grouping reads it instead of converting ts.
+            new("month_dt", "month, + dt column (query groups by dt)", Month, SymbolColumn: true, DoublePrices: false, ArchiveWriter: false, DateColumn: true),
+            new("symbol_file", "one file per symbol", _ => "", SymbolColumn: true, DoublePrices: false, ArchiveWriter: true),
+        ];
+
+        // DuckDB in memory, no sandbox (the variants live outside the archive), the archive connection's time zone.
+        await using var duck = new DuckDBConnection("Data Source=:memory:");
+        await duck.OpenAsync();
+        await using (var setup = duck.CreateCommand())
+        {
+            setup.CommandText = "SET TimeZone = 'UTC'";
+            await setup.ExecuteNonQueryAsync();
+        }
+
+        var figures = new List<LayoutFigures>();
+        async Task MeasureAsync(string key, string label, string folder, string glob, double writeSeconds, bool dateColumn = false)
+        {
+            var files = Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).ToList();
+            var bytes = files.Sum(f => new FileInfo(f).Length);
+            var source = $"read_parquet('{glob.Replace("'", "''", StringComparison.Ordinal)}', hive_partitioning = true)";
+            // The same grouping as on PostgreSQL: the New York day of each bar's ts.
+            var day = dateColumn ? "dt" : "(ts AT TIME ZONE 'America/New_York')::date";
+            var query = await TimeAsync(runs, () => CountAsync(duck, $"SELECT symbol, {day} AS day, sum(volume) FROM {source} GROUP BY 1, 2"));
+            // Only the files' footers: what opening and planning over this many files costs.
+            var count = await TimeAsync(runs, () => CountAsync(duck, $"SELECT count(*) FROM {source}"));
+            if (query.Rows != groups) throw new InvalidOperationException($"[{name}] {label}: DuckDB returned {query.Rows} groups, expected {groups}");
+            figures.Add(new LayoutFigures(key, label, files.Count, bytes, writeSeconds, count.Median, query.Median));
+            Console.WriteLine($"[{name}] {label}: {files.Count:N0} files, {bytes / 1e6:0.0} MB, count(*) p50 {count.Median:0} ms, " +
+                $"volume by symbol and day p50 {query.Median:0} ms ({postgresMs / query.Median:0.00}x faster than PostgreSQL)");
+        }
+
+        await MeasureAsync("day", "day partitions (archive files, day from ts)", layout.BarsRoot, layout.BarsGlob, double.NaN);
+        foreach (var variant in variants)
+        {
+            var folder = Path.Combine(root, "layouts", variant.Key);
+            var watch = Stopwatch.StartNew();
+            foreach (var chunk in bars.GroupBy(b => (b.Symbol.Value, variant.Partition(NewYorkTime.DateOf(b.Bar.Timestamp)))))
+            {
+                var (symbol, partition) = chunk.Key;
+                var file = Path.Combine(folder, $"symbol={symbol}", partition, "part-0.parquet");
+                var stored = chunk.Select(b => new StoredBar(b.Bar.Timestamp, b.Bar.Open, b.Bar.High, b.Bar.Low, b.Bar.Close, b.Bar.Volume, b.Bar.TradeCount, b.Bar.Vwap, true)).ToList();
+                if (variant.ArchiveWriter) await BarParquetWriter.WriteAsync(file, symbol, stored);
+                else await WriteVariantAsync(file, symbol, stored, variant);
+            }
+            var glob = variant.Partition(default) == "" ? Path.Combine(folder, "symbol=*", "*.parquet") : Path.Combine(folder, "symbol=*", "month=*", "*.parquet");
+            await MeasureAsync(variant.Key, variant.Name, folder, glob, watch.Elapsed.TotalSeconds, variant.DateColumn);
+        }
+        return figures;
+    }
+
+    private static async Task<int> CountAsync(DuckDBConnection duck, string sql)
+    {
+        await using var command = duck.CreateCommand();
+        command.CommandText = sql;
+        var count = 0;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) count++;
+        return count;
+    }
+
+    // BarParquetWriter's format (ZSTD Optimal, INT64 microseconds UTC, one row group), with the variant's columns.
+    private static async Task WriteVariantAsync(string path, string symbol, List<StoredBar> bars, Variant variant)
+    {
+        var symbolField = new DataField<string>("symbol");
+        var ts = new DateTimeDataField("ts", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros);
+        DataField Price(string column) => variant.DoublePrices ? new DataField<double>(column) : new DecimalDataField(column, 18, BarParquetWriter.PriceScale);
+        var (open, high, low, close, vwap) = (Price("open"), Price("high"), Price("low"), Price("close"), Price("vwap"));
+        var (volume, tradeCount) = (new DataField<long>("volume"), new DataField<long>("trade_count"));
+        var date = new DataField<DateOnly>("dt");
+        var fields = new List<Field>();
+        if (variant.SymbolColumn) fields.Add(symbolField);
+        fields.AddRange([ts, open, high, low, close, volume, tradeCount, vwap]);
+        if (variant.DateColumn) fields.Add(date);
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var file = File.Create(path);
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), file,
+            new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = CompressionLevel.Optimal });
+        using var group = writer.CreateRowGroup();
+        async Task PriceAsync(DataField field, Func<StoredBar, decimal> value)
+        {
+            if (variant.DoublePrices) await group.WriteAsync<double>(field, bars.Select(b => (double)value(b)).ToArray());
+            else await group.WriteAsync<decimal>(field, bars.Select(value).ToArray());
+        }
+        if (variant.SymbolColumn) await group.WriteAsync(symbolField, [.. bars.Select(_ => symbol)], null);
+        await group.WriteAsync<DateTime>(ts, bars.Select(b => b.Timestamp.UtcDateTime).ToArray());
+        await PriceAsync(open, b => b.Open);
+        await PriceAsync(high, b => b.High);
+        await PriceAsync(low, b => b.Low);
+        await PriceAsync(close, b => b.Close);
+        await group.WriteAsync<long>(volume, bars.Select(b => b.Volume).ToArray());
+        await group.WriteAsync<long>(tradeCount, bars.Select(b => b.TradeCount).ToArray());
+        await PriceAsync(vwap, b => b.Vwap);
+        if (variant.DateColumn) await group.WriteAsync<DateOnly>(date, bars.Select(b => NewYorkTime.DateOf(b.Timestamp)).ToArray());
     }
 
     private static async Task<(double Median, int Rows)> TimeAsync(int runs, Func<Task<int>> query)

@@ -30,6 +30,26 @@ internal static class MinuteBars
         return bars;
     }
 
+    /// <summary>
+    /// One symbol's regular-session minutes (open to close, half days shorter) of
+    /// <paramref name="sessions"/> consecutive trading days from <paramref name="first"/> on, in time order.
+    /// </summary>
+    public static Bar[] Regular(int symbolIndex, DateOnly first, int sessions, int seed = 7)
+    {
+        var random = new Random(seed + symbolIndex);
+        var bars = new List<Bar>(sessions * 390);
+        var price = 100m + (50m * symbolIndex);
+        var made = 0;
+        for (var date = first; made < sessions; date = date.AddDays(1))
+        {
+            if (NyseCalendar.GetTradingDay(date) is not { } day) continue;
+            for (var t = day.OpenUtc; t < day.CloseUtc; t = t.AddMinutes(1))
+                bars.Add(Next(random, t, ref price));
+            made++;
+        }
+        return [.. bars];
+    }
+
     // A random walk in whole cents with a valid range and a 4-decimal vwap inside it.
     private static Bar Next(Random random, DateTimeOffset timestamp, ref decimal price)
     {
