@@ -72,8 +72,8 @@ new_secret() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
 # perl is in every Debian (perl-base); the .trx is one XML file per test project and run.
 print_failures() {
   FAILURE_LABEL="$2" perl -0777 -ne '
-    while (/<UnitTestResult\b([^>]*)>(.*?)<\/UnitTestResult>/gs) {
-      my ($attributes, $body) = ($1, $2);
+    while (/<UnitTestResult\b([^>]*?)(?:\/>|>(.*?)<\/UnitTestResult>)/gs) {
+      my ($attributes, $body) = ($1, $2 // "");
       next unless $attributes =~ /outcome="Failed"/;
       my ($name) = $attributes =~ /testName="([^"]*)"/;
       my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;

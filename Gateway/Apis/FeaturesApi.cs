@@ -34,7 +34,7 @@ public static class FeaturesApi
         features.MapGet("/", ListFeatureSetsAsync).WithName("ListFeatureSets")
             .WithSummary("Every feature set version: its columns, parameters (and their hash) and the code builds that computed it");
         features.MapGet("/{symbol}", GetFeaturesAsync).WithName("GetFeatures")
-            .WithSummary("A symbol's feature values for one set, version and interval (JSON or CSV)")
+            .WithSummary("A symbol's feature values for one set, version and interval (JSON or CSV); latest=true for the last rows of the range")
             .Produces(StatusCodes.Status200OK, contentType: "application/json", additionalContentTypes: RequestParsing.CsvType)
             .ProducesProblem(StatusCodes.Status404NotFound);
         features.MapPost("/rebuild", RebuildAsync).WithName("RebuildFeatures")
@@ -68,7 +68,7 @@ public static class FeaturesApi
 
     internal static async Task<IResult> GetFeaturesAsync(
         string symbol, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "feature_set")] string? featureSet, string? version, string? interval,
-        string? start, string? end, string? limit, string? format, HttpContext context, FeatureStore features, CancellationToken cancellationToken)
+        string? start, string? end, string? limit, string? latest, string? format, HttpContext context, FeatureStore features, CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
         var ticker = RequestParsing.Symbol(symbol, problems);
@@ -83,6 +83,7 @@ public static class FeaturesApi
         var from = RequestParsing.Instant(start, "start", isEnd: false, problems);
         var to = RequestParsing.Instant(end, "end", isEnd: true, problems);
         var count = RequestParsing.Int(limit, "limit", 1000, 1, MaxLimit, problems);
+        var newest = RequestParsing.OneOf(latest, "latest", "false", problems, "true", "false") == "true";
         var csv = RequestParsing.WantsCsv(format, context.Request, problems);
         if (from is { } f && to is { } t && f >= t) problems.Add("start", "must be before end.");
         if (csv is null && !problems.Any) problems.Add("format", $"the request accepts neither application/json nor {RequestParsing.CsvType}; send format=json or csv.");
@@ -99,9 +100,9 @@ public static class FeaturesApi
         }
 
         var key = new FeatureSeriesKey(ticker!.Value.Value, chosen.FeatureSet, chosen.Version, bars!);
-        // One row more than asked says whether the range continues, and where.
-        var rows = await features.ReadAsync(key, from, to, count!.Value + 1, cancellationToken: cancellationToken);
-        var next = rows.Count > count ? rows[^1].Timestamp.UtcDateTime : (DateTime?)null;
+        // One row more than asked says whether the range continues, and where (latest: the last rows, no continuation).
+        var rows = await features.ReadAsync(key, from, to, count!.Value + (newest ? 0 : 1), newest, cancellationToken);
+        var next = !newest && rows.Count > count ? rows[^1].Timestamp.UtcDateTime : (DateTime?)null;
         var page = rows.Take(count.Value).ToList();
         if (csv == true) return TypedResults.Text(ToCsv(chosen.Columns, page), $"{RequestParsing.CsvType}; charset=utf-8");
         return TypedResults.Stream(body => WriteJsonAsync(body, key, chosen.Columns, page, next), "application/json");

@@ -11,8 +11,7 @@ public sealed class FeaturesPageTests : PageTestContext
 {
     public FeaturesPageTests()
     {
-        Gateway.On(HttpMethod.Get, "/features", GatewayJson.FeatureSets)
-            .On(HttpMethod.Get, "/symbols/SPY", GatewayJson.Symbol("SPY", "2026-01-09T20:59:00Z"));
+        Gateway.On(HttpMethod.Get, "/features", GatewayJson.FeatureSets);
     }
 
     [Fact]
@@ -57,6 +56,7 @@ public sealed class FeaturesPageTests : PageTestContext
         Assert.Contains("interval=1d", read.PathAndQuery, StringComparison.Ordinal);
         Assert.Contains("feature_set=core", read.PathAndQuery, StringComparison.Ordinal);
         Assert.Contains("version=1", read.PathAndQuery, StringComparison.Ordinal);
+        Assert.Contains("latest=true", read.PathAndQuery, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,18 +32,6 @@ public static class FeatureText
     /// <summary>The first 12 characters of a hash: enough to tell versions apart at a glance.</summary>
     public static string ShortHash(string hash) => hash.Length <= 12 ? hash : hash[..12];
 
-    /// <summary>
-    /// Where a preview read starts so that it ends at the symbol's last bar with about
-    /// <see cref="PreviewRows"/> rows: the last session for minutes (390 regular ones), a few for
-    /// 5-minute bars, about a year for days. The gateway reads forward from a start.
-    /// </summary>
-    public static DateTimeOffset PreviewStart(string interval, DateTime lastBarUtc) => new DateTimeOffset(lastBarUtc.Date, TimeSpan.Zero).AddDays(interval switch
-    {
-        "1m" => -1,
-        "5m" => -4,
-        _ => -300,
-    });
-
     /// <summary>A row's time in New York: the date alone for daily rows.</summary>
     public static string Time(DateTime utc, string interval)
     {

@@ -94,10 +94,11 @@ public sealed class GatewayClient(HttpClient http, IOptions<GatewayClientOptions
     /// <paramref name="version"/> null is the set's newest version.
     /// </summary>
     public async Task<FeaturePage> GetFeaturesAsync(
-        string symbol, string featureSet, int? version, string interval, DateTimeOffset? start, int limit, CancellationToken cancellationToken = default)
+        string symbol, string featureSet, int? version, string interval, DateTimeOffset? start, int limit, bool latest = false, CancellationToken cancellationToken = default)
     {
         var query = string.Create(CultureInfo.InvariantCulture,
             $"/features/{Uri.EscapeDataString(symbol)}?feature_set={Uri.EscapeDataString(featureSet)}&interval={Uri.EscapeDataString(interval)}&limit={Math.Clamp(limit, 1, 10_000)}");
+        if (latest) query += "&latest=true";
         if (version is { } v) query += string.Create(CultureInfo.InvariantCulture, $"&version={v}");
         if (start is { } from) query += $"&start={Uri.EscapeDataString(from.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))}";
         var page = await GetAsync<FeaturePageJson>(query, cancellationToken);

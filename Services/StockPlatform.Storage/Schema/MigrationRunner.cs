@@ -21,8 +21,31 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, DbRetry
 
     private static readonly Regex FileName = new(@"Migrations\.(?<version>\d{4})_(?<name>[a-z0-9_]+?)(\.(?<variant>timescale|plain))?\.sql$", RegexOptions.Compiled);
 
+    private const int ConnectionAttempts = 3;
+
     /// <summary>Brings the schema up to date and returns what the store runs on.</summary>
     public async Task<StorageInfo> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        // A migration's connection can break under it (a server restart, a backend terminated):
+        // its transaction rolled back with it, so the whole pass starts over on a new connection.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await MigrateOnceAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < ConnectionAttempts && IsBrokenConnection(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                LogConnectionLost(attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool IsBrokenConnection(Exception exception) =>
+        exception is NpgsqlException { IsTransient: true } || (exception is InvalidOperationException && exception.Message.Contains("Connection is not open", StringComparison.Ordinal));
+
+    private async Task<StorageInfo> MigrateOnceAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", AdvisoryLockKey)).ConfigureAwait(false);
@@ -201,6 +224,9 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, DbRetry
 
     /// <summary>One migration file.</summary>
     internal sealed record Migration(int Version, string Name, string? Variant, string Sql);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The migration's connection was lost (attempt {Attempt}): {Reason}; starting over on a new connection")]
+    private partial void LogConnectionLost(int attempt, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied migration {Version} {Name} ({Variant})")]
     private partial void LogApplied(int version, string name, string variant);

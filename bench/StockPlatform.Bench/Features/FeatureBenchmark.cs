@@ -1,7 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using StockPlatform.Archive.Catalog;
+using StockPlatform.Archive.Partitions;
+using StockPlatform.Archive.Query;
+using StockPlatform.Archive.Tiering;
+using StockPlatform.Archive;
 using StockPlatform.Bench.Support;
 using StockPlatform.Features.Building;
 using StockPlatform.Features.Calculation;
@@ -160,7 +166,11 @@ internal static class FeatureBenchmark
         await db.ExecuteAsync("VACUUM ANALYZE");
         Console.WriteLine($"[{name}] {year.Sum(b => b.Length):N0} minutes stored in {watch.Elapsed.TotalSeconds:0.0} s");
 
-        var builder = new FeatureBuilder(db.Bars, db.Features, new FeatureRegistry(db.Features));
+        // No retention: every bar comes from the hot store, as in a default installation.
+        var layout = new ArchiveLayout(Path.Combine(Path.GetTempPath(), "sp-bench-features-" + Guid.NewGuid().ToString("N")));
+        var tiers = new TieredBarReader(db.Bars, new ArchivePartitionStore(db.DataSource, db.Schema, db.Retry), new ArchiveCatalog(layout), layout, db.Calendar,
+            Options.Create(new ArchiveOptions()), TimeProvider.System);
+        var builder = new FeatureBuilder(tiers, db.Features, new FeatureRegistry(db.Features));
         await builder.BuildAsync(warm, Set, null);
 
         // Full build of every symbol, one after the other as the rebuild job runs them.

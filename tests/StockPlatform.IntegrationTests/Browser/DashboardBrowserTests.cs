@@ -87,6 +87,33 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await DashboardSession.GoAsync(page, "jobs");
         await DashboardSession.ScreenshotAsync(page, "jobs");
 
+        // The feature agent archived the sessions and computed their features as they arrived.
+        await WaitForApiAsync(session, "/archive/partitions?symbol=SPY", json => json.GetProperty("count").GetInt32() >= 5);
+        await DashboardSession.GoAsync(page, "archive");
+        await page.Locator(".archive-symbol input").FillAsync("SPY");
+        await page.Locator("button.archive-list").ClickAsync();
+        await Assertions.Expect(page.Locator(".partitions-table tbody tr")).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".archive-totals")).ToContainTextAsync("partition");
+        await page.Locator("button.archive-verify").ClickAsync();
+        await Assertions.Expect(page.Locator(".verify-check").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".verify-problem")).ToHaveCountAsync(0);
+        await page.Locator(".sql-box textarea").FillAsync("SELECT symbol, count(*) AS minutes FROM bars GROUP BY symbol ORDER BY symbol");
+        await page.Locator("button.sql-run").ClickAsync();
+        await Assertions.Expect(page.Locator(".sql-results tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator(".sql-results")).ToContainTextAsync("QQQ");
+        await page.Locator(".sql-box textarea").FillAsync("SELECT * FROM read_csv('/etc/passwd')");
+        await page.Locator("button.sql-run").ClickAsync();
+        await Assertions.Expect(page.Locator(".sql-refusal")).ToContainTextAsync("Permission Error");
+        await DashboardSession.ScreenshotAsync(page, "archive");
+
+        await WaitForApiAsync(session, "/features/SPY?interval=1d&latest=true&limit=5", json => json.GetProperty("rows").GetArrayLength() == 5);
+        await DashboardSession.GoAsync(page, "features");
+        await Assertions.Expect(page.Locator(".feature-sets-table tbody tr")).Not.ToHaveCountAsync(0);
+        await page.Locator(".feature-symbol input").FillAsync("SPY");
+        await page.Locator("button.show-features").ClickAsync();
+        await Assertions.Expect(page.Locator(".feature-preview tbody tr")).Not.ToHaveCountAsync(0);
+        await DashboardSession.ScreenshotAsync(page, "features");
+
         // Phone width: nothing wider than the screen, the chart still drawn.
         var phone = await session.OpenAsync(390, 844, phone: true);
         foreach (var (path, name) in new[] { ("/", "phone-overview"), ("symbols/SPY", "phone-symbol"), ("ingest", "phone-ingest") })
@@ -207,6 +234,22 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
           return painted;
         }
         """);
+
+    // The agents work in the background: poll the gateway until the condition holds (a minute at most).
+    private static async Task WaitForApiAsync(DashboardSession session, string url, Func<JsonElement, bool> condition)
+    {
+        using var http = new HttpClient { BaseAddress = session.Gateway.Url };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            using (var json = JsonDocument.Parse(await http.GetStringAsync(url)))
+            {
+                if (condition(json.RootElement)) return;
+                if (DateTime.UtcNow > deadline) Assert.Fail($"{url} still answers {json.RootElement}");
+            }
+            await Task.Delay(250);
+        }
+    }
 
     private static async Task<int> ApiCountAsync(DashboardSession session, string url)
     {

@@ -6,7 +6,8 @@ namespace StockPlatform.IntegrationTests.Browser;
 
 /// <summary>
 /// The dashboard as users run it, for browser tests: a <see cref="PlatformStack"/> (MarketSim,
-/// ingestion agent, database, broker), a gateway and the dashboard as processes on real ports, and
+/// ingestion agent, database, broker), the feature agent, a gateway and the dashboard as processes
+/// on real ports (agent and gateway sharing an archive folder of the session's own), and
 /// Debian's Chromium driven by Playwright (no browser download: <c>/usr/bin/chromium</c>, or
 /// <c>CHROMIUM_PATH</c>). Every console error and uncaught page error is collected; screenshots
 /// go under the test output's <c>screenshots/</c>.
@@ -15,14 +16,17 @@ internal sealed class DashboardSession : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _processes;
 
-    private DashboardSession(PlatformStack stack, ServiceProcess gateway, ServiceProcess frontend, IPlaywright playwright, IBrowser browser)
+    private readonly string _archiveRoot;
+
+    private DashboardSession(PlatformStack stack, ServiceProcess features, ServiceProcess gateway, ServiceProcess frontend, IPlaywright playwright, IBrowser browser, string archiveRoot)
     {
         Stack = stack;
         Gateway = gateway;
         Frontend = frontend;
         Playwright = playwright;
         Browser = browser;
-        _processes = [gateway, frontend];
+        _archiveRoot = archiveRoot;
+        _processes = [features, gateway, frontend];
     }
 
     public PlatformStack Stack { get; }
@@ -43,8 +47,20 @@ internal sealed class DashboardSession : IAsyncDisposable
     public static async Task<DashboardSession> StartAsync(int windowDays = 5)
     {
         var stack = await PlatformStack.StartAsync(windowDays: windowDays);
+        var archiveRoot = Path.Combine(Path.GetTempPath(), "sp-browser-archive-" + Guid.NewGuid().ToString("N"));
+        var features = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.Features"), "StockPlatform.Features", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__stockplatform"] = stack.ConnectionString,
+            ["ConnectionStrings__messaging"] = TestServers.MessagingConnectionString,
+            ["Messaging__EndpointPrefix"] = "browserfeatures" + Guid.NewGuid().ToString("N")[..8],
+            ["Archive__Root"] = archiveRoot,
+            ["Features__BatchWait"] = "00:00:00.500",
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
+        await features.WaitHealthyAsync(TimeSpan.FromSeconds(90));
         var gateway = ServiceProcess.Start("Gateway", "StockPlatform.Gateway", new Dictionary<string, string>
         {
+            ["Archive__Root"] = archiveRoot,
             ["ConnectionStrings__stockplatform"] = stack.ConnectionString,
             ["ConnectionStrings__messaging"] = TestServers.MessagingConnectionString,
             ["Messaging__EndpointPrefix"] = "browser" + Guid.NewGuid().ToString("N")[..8],
@@ -58,6 +74,7 @@ internal sealed class DashboardSession : IAsyncDisposable
         {
             ["services__gateway__http__0"] = gateway.Url.ToString(),
             ["services__ingestion__http__0"] = stack.Agent!.Url.ToString(),
+            ["services__features__http__0"] = features.Url.ToString(),
             ["GATEWAY_API_KEY"] = PlatformStack.ApiKey,
             // Development serves the static web assets (MudBlazor, the chart library) from the build, as dotnet run does.
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -73,7 +90,7 @@ internal sealed class DashboardSession : IAsyncDisposable
             Args = ["--no-sandbox"],
         });
         Directory.CreateDirectory(ScreenshotDirectory);
-        return new DashboardSession(stack, gateway, frontend, playwright, browser);
+        return new DashboardSession(stack, features, gateway, frontend, playwright, browser, archiveRoot);
     }
 
     /// <summary>A page at the given size whose errors land in <see cref="Errors"/>.</summary>
@@ -110,5 +127,6 @@ internal sealed class DashboardSession : IAsyncDisposable
         Playwright.Dispose();
         foreach (var process in _processes) await process.DisposeAsync();
         await Stack.DisposeAsync();
+        if (Directory.Exists(_archiveRoot)) Directory.Delete(_archiveRoot, recursive: true);
     }
 }
