@@ -77,16 +77,8 @@ public static class ArchiveApi
     internal static async Task<IResult> RunSqlAsync(HttpRequest request, ArchiveSql archive, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
-        SqlRequest? body;
-        try
-        {
-            body = await request.ReadFromJsonAsync<SqlRequest>(cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            problems.Add("body", $"is not the JSON this endpoint takes ({{\"sql\": \"SELECT ...\"}}): {ex.Message}");
-            return problems.ToResult();
-        }
+        var body = await RequestParsing.JsonBody<SqlRequest>(request, """{"sql": "SELECT ..."}""", problems, cancellationToken);
+        if (problems.Any) return problems.ToResult();
 
         var settings = options.Value;
         if (string.IsNullOrWhiteSpace(body?.Sql)) problems.Add("sql", "is required: one read-only query, e.g. SELECT symbol, count(*) FROM bars GROUP BY symbol.");

@@ -112,16 +112,8 @@ public static class FeaturesApi
         HttpRequest request, FeatureStore features, JobStore jobs, IPublishEndpoint bus, TimeProvider time, ILogger<RebuildRequest> logger, CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
-        RebuildRequest? body;
-        try
-        {
-            body = await request.ReadFromJsonAsync<RebuildRequest>(cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            problems.Add("body", $"is not the JSON this endpoint takes: {ex.Message}");
-            return problems.ToResult();
-        }
+        var body = await RequestParsing.JsonBody<RebuildRequest>(request, """{"symbols": ["SPY"], "feature_set": "core"}""", problems, cancellationToken);
+        if (problems.Any) return problems.ToResult();
 
         var symbols = RequestParsing.Symbols(body?.Symbols, "symbols", IngestApi.MaxSymbolsPerJob, "[\"SPY\", \"QQQ\"]", "per job", indexed: true, problems);
         var known = await features.ListMetadataAsync(cancellationToken);

@@ -83,17 +83,8 @@ public static partial class IngestApi
         CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
-        BackfillRequest? body;
-        // Declared as taking JSON, so other content types are refused with 415 before this runs.
-        try
-        {
-            body = await request.ReadFromJsonAsync<BackfillRequest>(cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            problems.Add("body", $"is not the JSON this endpoint takes: {ex.Message}");
-            return problems.ToResult();
-        }
+        var body = await RequestParsing.JsonBody<BackfillRequest>(request, """{"symbols": ["SPY"], "start": "2024-01-02"}""", problems, cancellationToken);
+        if (problems.Any) return problems.ToResult();
 
         var symbols = RequestParsing.Symbols(body?.Symbols, "symbols", MaxSymbolsPerJob, "[\"SPY\", \"QQQ\"]", "per job; split the list over several jobs", indexed: true, problems);
         var range = ReadRange(body?.Start, body?.End, body?.Feed, time, options.Value, problems);

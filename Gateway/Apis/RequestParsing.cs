@@ -126,4 +126,21 @@ internal static class RequestParsing
         }
         return null;
     }
+
+    /// <summary>
+    /// The request's JSON body as <typeparamref name="T"/>, or null with the reason under <c>body</c>
+    /// (the endpoints declare JSON, so other content types were refused with 415 already).
+    /// </summary>
+    public static async Task<T?> JsonBody<T>(HttpRequest request, string example, ApiProblems problems, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await request.ReadFromJsonAsync<T>(cancellationToken);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            problems.Add("body", $"is not the JSON this endpoint takes ({example}): {ex.Message}");
+            return default;
+        }
+    }
 }

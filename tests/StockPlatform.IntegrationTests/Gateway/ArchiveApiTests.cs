@@ -58,15 +58,7 @@ public sealed class ArchiveApiTests : IAsyncLifetime
     }
 
     private WebApplicationFactory<Program> CreateGateway(params (string Key, string Value)[] settings) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("ConnectionStrings:stockplatform", _database.ConnectionString);
-            web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
-            web.UseSetting("Messaging:EndpointPrefix", "archive" + Guid.NewGuid().ToString("N")[..8]);
-            web.UseSetting("GATEWAY_API_KEY", Key);
-            web.UseSetting("Archive:Root", _root);
-            foreach (var (key, value) in settings) web.UseSetting(key, value);
-        });
+        InProcessGateway.Create(_database.ConnectionString, "archive", Key, [("Archive:Root", _root), .. settings]);
 
     [Fact]
     public async Task The_partitions_of_a_symbol_are_listed_with_what_each_holds()

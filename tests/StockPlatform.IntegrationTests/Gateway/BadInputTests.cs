@@ -48,14 +48,8 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await ThrowawayDatabase.CreateAsync(TestServers.PostgresConnectionString, "bad_", TestServers.Hint);
-        _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("ConnectionStrings:stockplatform", _database.ConnectionString);
-            web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
-            web.UseSetting("Messaging:EndpointPrefix", "bad" + Guid.NewGuid().ToString("N")[..8]);
-            web.UseSetting("GATEWAY_API_KEY", Key);
-            web.UseSetting("Gateway:RequestsPerSecond", "100000"); // the flood here is the point, not the limit
-        });
+        // The flood here is the point, not the rate limit.
+        _gateway = InProcessGateway.Create(_database.ConnectionString, "bad", Key, ("Gateway:RequestsPerSecond", "100000"));
         _client = _gateway.CreateClient();
         _client.DefaultRequestHeaders.Add("X-Api-Key", Key);
 

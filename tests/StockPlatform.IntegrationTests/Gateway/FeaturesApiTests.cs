@@ -28,13 +28,7 @@ public sealed class FeaturesApiTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await ThrowawayDatabase.CreateAsync(TestServers.PostgresConnectionString, "features_api_", TestServers.Hint);
-        _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("ConnectionStrings:stockplatform", _database.ConnectionString);
-            web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
-            web.UseSetting("Messaging:EndpointPrefix", "features" + Guid.NewGuid().ToString("N")[..8]);
-            web.UseSetting("GATEWAY_API_KEY", Key);
-        });
+        _gateway = InProcessGateway.Create(_database.ConnectionString, "features", Key);
         _client = _gateway.CreateClient();
         _client.DefaultRequestHeaders.Add("X-Api-Key", Key);
 

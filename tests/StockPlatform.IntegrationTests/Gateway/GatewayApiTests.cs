@@ -57,14 +57,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
     }
 
     private WebApplicationFactory<Program> CreateGateway(params (string Key, string Value)[] settings) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("ConnectionStrings:stockplatform", _database.ConnectionString);
-            web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
-            web.UseSetting("Messaging:EndpointPrefix", "api" + Guid.NewGuid().ToString("N")[..8]);
-            web.UseSetting("GATEWAY_API_KEY", Key);
-            foreach (var (key, value) in settings) web.UseSetting(key, value);
-        });
+        InProcessGateway.Create(_database.ConnectionString, "api", Key, settings);
 
     [Fact]
     public async Task Paging_a_range_returns_every_bar_once_and_the_csv_export_holds_the_same_bars()

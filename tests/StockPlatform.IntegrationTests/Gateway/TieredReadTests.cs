@@ -55,16 +55,8 @@ public sealed class TieredReadTests : IAsyncLifetime
     }
 
     private WebApplicationFactory<Program> CreateGateway(int retentionDays) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("ConnectionStrings:stockplatform", _database.ConnectionString);
-            web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
-            web.UseSetting("Messaging:EndpointPrefix", "tiered" + Guid.NewGuid().ToString("N")[..8]);
-            web.UseSetting("GATEWAY_API_KEY", Key);
-            web.UseSetting("Gateway:PageTokenKey", TokenKey);
-            web.UseSetting("Archive:Root", _root);
-            web.UseSetting("Archive:HotRetentionDays", retentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        });
+        InProcessGateway.Create(_database.ConnectionString, "tiered", Key, ("Gateway:PageTokenKey", TokenKey), ("Archive:Root", _root),
+            ("Archive:HotRetentionDays", retentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     [Fact]
     public async Task Sessions_past_retention_read_from_the_archive_exactly_as_they_read_from_the_hot_store()
