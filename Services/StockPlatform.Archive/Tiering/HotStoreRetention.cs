@@ -32,11 +32,13 @@ public sealed partial class HotStoreRetention(
         var before = NewYorkTime.DateOf(cutoff);
         int deleted = 0, kept = 0;
         long minutes = 0;
+        // Only the sessions the hot store still holds past the cutoff: the rest left it before.
+        var held = (await bars.GetSessionsBeforeAsync(cutoff, cancellationToken)).ToHashSet();
+        if (held.Count == 0) return new(0, 0, 0);
         foreach (var partition in await partitions.ListAsync(SessionArchiver.BarsDataset, cancellationToken: cancellationToken))
         {
-            if (partition.Session >= before || !Symbol.TryParse(partition.Symbol, out var symbol)) continue;
+            if (partition.Session >= before || !held.Remove((partition.Symbol, partition.Session)) || !Symbol.TryParse(partition.Symbol, out var symbol)) continue;
             var check = await verifier.VerifyPartitionAsync(symbol, partition, cancellationToken);
-            if (check.Status == "archive-only") continue; // already gone from the hot store
             if (check.Status != "ok")
             {
                 kept++;
@@ -47,11 +49,13 @@ public sealed partial class HotStoreRetention(
             minutes += await bars.DeleteMinutesAsync(symbol, day.SessionOpenUtc, day.SessionCloseUtc, cancellationToken);
             deleted++;
         }
+        // Sessions past the cutoff that were never archived stay too (the archive has no copy of them).
+        kept += held.Count;
         if (deleted + kept > 0) LogApplied(deleted, minutes, kept, before);
         return new(deleted, minutes, kept);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Hot store retention: {Sessions} archived sessions before {Cutoff} deleted ({Minutes} minutes); {Kept} kept until their archive agrees")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hot store retention: {Sessions} archived sessions before {Cutoff} deleted ({Minutes} minutes); {Kept} kept until they are archived and their archive agrees")]
     private partial void LogApplied(int sessions, long minutes, int kept, DateOnly cutoff);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kept {Symbol} {Session} in the hot store: its archive is {Status} ({Detail})")]

@@ -308,4 +308,25 @@ public sealed partial class BarStore(
             return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The (symbol, New York date) of every session with minutes starting before <paramref name="before"/>:
+    /// what the hot store still holds past its retention.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Symbol, DateOnly Session)>> GetSessionsBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        return await retry.ExecuteAsync<IReadOnlyList<(string, DateOnly)>>(async token =>
+        {
+            await using var command = dataSource.CreateCommand("""
+                SELECT DISTINCT symbol, (ts AT TIME ZONE 'America/New_York')::date FROM bars_1m WHERE ts < @before ORDER BY 1, 2
+                """);
+            command.Parameters.AddWithValue("before", before.UtcDateTime);
+            var sessions = new List<(string, DateOnly)>();
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false))
+                sessions.Add((reader.GetString(0), reader.GetFieldValue<DateOnly>(1)));
+            return sessions;
+        }, cancellationToken).ConfigureAwait(false);
+    }
 }

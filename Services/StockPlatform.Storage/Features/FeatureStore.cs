@@ -57,7 +57,7 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource, StorageSchema sche
             }
             await using var insert = new NpgsqlCommand("""
                 INSERT INTO feature_metadata (feature_name, version, columns, params, params_hash, code_ref)
-                VALUES (@name, @version, @columns, @params::jsonb, @hash, @code)
+                VALUES (@name, @version, @columns, @params::json, @hash, @code)
                 ON CONFLICT (feature_name, version, code_ref) DO UPDATE SET columns = excluded.columns
                 RETURNING id
                 """, connection, transaction);

@@ -7,7 +7,7 @@ CREATE TABLE feature_metadata (
     feature_name text        NOT NULL,   -- the feature set, e.g. 'core'
     version      integer     NOT NULL,
     columns      text[]      NOT NULL,   -- the names of features.vals, in order
-    params       jsonb       NOT NULL,
+    params       json        NOT NULL,   -- the canonical text the hash is of (json keeps it as written)
     params_hash  text        NOT NULL,
     code_ref     text        NOT NULL,
     created_at   timestamptz NOT NULL DEFAULT now(),

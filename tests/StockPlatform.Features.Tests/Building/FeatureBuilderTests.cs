@@ -104,6 +104,9 @@ public sealed class FeatureBuilderTests : IAsyncLifetime
         Assert.Equal(("core", 1, Core.ParametersHash, FeatureRegistry.CodeRef), (metadata.FeatureSet, metadata.Version, metadata.ParametersHash, metadata.CodeRef));
         Assert.Matches(@"^StockPlatform\.Features \d+\.\d+\.\d+.*\+[0-9a-f]{7,}", metadata.CodeRef);
         Assert.Equal(Core.Columns, metadata.Columns);
+        // The stored parameters are the text the hash is of: anyone can check one against the other.
+        Assert.Equal(Core.ParametersJson, metadata.Parameters);
+        Assert.Equal(metadata.ParametersHash, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(metadata.Parameters))));
 
         // Another build of the code with the same parameters: a second row; other parameters: refused.
         var later = await _host.Features.RegisterAsync("core", 1, Core.Columns, Core.ParametersJson, Core.ParametersHash, "StockPlatform.Features 0.2.0+abcdef0");
