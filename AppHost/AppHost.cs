@@ -17,6 +17,12 @@ var ingestion = builder.AddProject<Projects.StockPlatform_Ingestion>("ingestion"
     .WithInfrastructure(infrastructure)
     .WithMarketData(marketData);
 
+// The live updater: streams tracked symbols' minutes (one connection per account: the instances elect a leader).
+var livestream = builder.AddProject<Projects.StockPlatform_LiveStream>("livestream")
+    .WithHttpHealthCheck("/health")
+    .WithInfrastructure(infrastructure)
+    .WithMarketData(marketData);
+
 // The Parquet archive (and its DuckDB catalog) lives in the data directory: the feature agent
 // writes it, the gateway reads it.
 var dataDirectory = DataDirectory.Resolve(builder);
@@ -43,6 +49,7 @@ var dashboard = builder.AddProject<Projects.StockPlatform_Frontend>("frontend")
     .WithReference(gateway).WaitFor(gateway)
     .WithReference(ingestion)
     .WithReference(features)
+    .WithReference(livestream)
     .WithEnvironment("GATEWAY_API_KEY", gatewayApiKey)
     .WithExternalHttpEndpoints();
 if (marketData.MarketSim is { } marketSim) dashboard.WithReference(marketSim);

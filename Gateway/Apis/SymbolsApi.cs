@@ -1,11 +1,14 @@
+using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using StockPlatform.Contracts;
 using StockPlatform.Gateway.Extensions;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Calendar;
 using StockPlatform.Storage.Jobs;
 using StockPlatform.Storage.Ledger;
+using StockPlatform.Storage.Tracking;
 
 namespace StockPlatform.Gateway.Apis;
 
@@ -29,8 +32,16 @@ public static class SymbolsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/coverage/{symbol}", GetCoverageAsync).WithName("GetCoverage").WithTags("Symbols")
             .WithSummary("Per trading session in a range: fetched (with its bar count) or missing");
+        app.MapPut("/symbols/{symbol}/tracking", TrackAsync).WithName("TrackSymbol").WithTags("Symbols")
+            .WithSummary("Keep a symbol current from the live stream (API key); its missed minutes of today are backfilled");
+        app.MapDelete("/symbols/{symbol}/tracking", UntrackAsync).WithName("UntrackSymbol").WithTags("Symbols")
+            .WithSummary("Stop streaming a symbol (API key); what is stored stays")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
+
+    /// <summary>The body of <c>PUT</c> and <c>DELETE /symbols/{symbol}/tracking</c>.</summary>
+    public sealed record TrackingResponse(string Symbol, bool Tracked, DateTime? TrackedSince);
 
     /// <summary>A symbol's coverage: its first and last stored bar, bars stored, sessions fetched, the last fetch, and whether the live stream tracks it.</summary>
     public sealed record SymbolResponse(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest, bool Tracked);
@@ -132,4 +143,31 @@ public static class SymbolsApi
 
     private static SymbolResponse ToResponse(SymbolCoverage coverage) => new(
         coverage.Symbol, coverage.FirstBar?.UtcDateTime, coverage.LastBar?.UtcDateTime, coverage.BarCount, coverage.SessionsFetched, coverage.LastIngest?.UtcDateTime, coverage.Tracked);
+
+    internal static async Task<Results<Ok<TrackingResponse>, ValidationProblem>> TrackAsync(
+        string symbol, TrackingStore tracking, IPublishEndpoint bus, IOptions<IngestOptions> options, CancellationToken cancellationToken)
+    {
+        var problems = new ApiProblems();
+        var ticker = RequestParsing.Symbol(symbol, problems);
+        if (problems.Any) return problems.ToResult();
+        var tracked = await tracking.TrackAsync(ticker!.Value.Value, cancellationToken);
+        // Stored first, then announced: a live updater that misses the message finds it at its next start.
+        await bus.Publish(new TrackSymbol(tracked.Symbol, options.Value.DefaultFeed), cancellationToken);
+        return TypedResults.Ok(new TrackingResponse(tracked.Symbol, true, tracked.TrackedSince.UtcDateTime));
+    }
+
+    internal static async Task<Results<Ok<TrackingResponse>, ValidationProblem, ProblemHttpResult>> UntrackAsync(
+        string symbol, TrackingStore tracking, IPublishEndpoint bus, CancellationToken cancellationToken)
+    {
+        var problems = new ApiProblems();
+        var ticker = RequestParsing.Symbol(symbol, problems);
+        if (problems.Any) return problems.ToResult();
+        if (!await tracking.UntrackAsync(ticker!.Value.Value, cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Symbol not tracked",
+                detail: $"{ticker.Value.Value} is not tracked; PUT /symbols/{ticker.Value.Value}/tracking tracks it.");
+        }
+        await bus.Publish(new UntrackSymbol(ticker.Value.Value), cancellationToken);
+        return TypedResults.Ok(new TrackingResponse(ticker.Value.Value, false, null));
+    }
 }

@@ -15,7 +15,11 @@ internal static class GatewayServiceExtensions
         builder.AddStorage();
         builder.Services.AddArchive(builder.Configuration);
         builder.Services.AddSingleton(new EventFeed());
-        builder.AddMessageBus(bus => bus.AddConsumer<JobEventsConsumer, JobEventsConsumerDefinition>());
+        builder.AddMessageBus(bus =>
+        {
+            bus.AddConsumer<JobEventsConsumer, JobEventsConsumerDefinition>();
+            bus.AddConsumer<BarEventsConsumer, BarEventsConsumerDefinition>();
+        });
 
         builder.Services.AddOptions<IngestOptions>()
             .BindConfiguration(IngestOptions.SectionName)

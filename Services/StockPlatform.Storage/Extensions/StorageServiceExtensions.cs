@@ -9,6 +9,7 @@ using StockPlatform.Storage.Infrastructure;
 using StockPlatform.Storage.Jobs;
 using StockPlatform.Storage.Ledger;
 using StockPlatform.Storage.Schema;
+using StockPlatform.Storage.Tracking;
 
 namespace StockPlatform.Storage.Extensions;
 
@@ -47,6 +48,7 @@ public static class StorageServiceExtensions
         services.TryAddSingleton<BarStore>();
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<FeatureStore>();
+        services.TryAddSingleton<TrackingStore>();
         services.AddOptions<AggregateRefreshOptions>()
             .BindConfiguration(AggregateRefreshOptions.SectionName)
             .ValidateDataAnnotations()

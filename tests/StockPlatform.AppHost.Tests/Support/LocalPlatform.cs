@@ -17,7 +17,7 @@ namespace StockPlatform.AppHost.Tests.Support;
 public sealed class LocalPlatform : IAsyncLifetime
 {
     /// <summary>Every resource the local platform declares, infrastructure first.</summary>
-    public static readonly string[] ResourceNames = ["postgres", "rabbitmq", "stockplatform", "messaging", "marketsim", "ingestion", "features", "gateway", "frontend"];
+    public static readonly string[] ResourceNames = ["postgres", "rabbitmq", "stockplatform", "messaging", "marketsim", "ingestion", "livestream", "features", "gateway", "frontend"];
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 

@@ -136,6 +136,26 @@ internal sealed class PlatformStack : IAsyncDisposable
         return agent;
     }
 
+    /// <summary>
+    /// Starts a live updater on this stack's MarketSim stream (its WebSocket at <c>/v2/{feed}</c>),
+    /// disposed with the stack, and waits for it to be healthy.
+    /// </summary>
+    public async Task<ServiceProcess> StartLiveStreamAsync(Dictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string>(_agentEnvironment)
+        {
+            ["ALPACA_STREAM_URL"] = Sim.Urls.Single().Replace("http://", "ws://", StringComparison.Ordinal) + "/v2/{feed}",
+            ["LiveStream__BatchWindow"] = "00:00:00.050",
+            ["LiveStream__LeaderRetry"] = "00:00:00.500",
+            ["Logging__LogLevel__StockPlatform.LiveStream"] = "Information",
+        };
+        foreach (var (key, value) in settings ?? []) environment[key] = value;
+        var agent = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.LiveStream"), "StockPlatform.LiveStream", environment);
+        _extraAgents.Add(agent);
+        await agent.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        return agent;
+    }
+
     /// <summary>Posts a job of several symbols (<c>POST /jobs</c>) and returns the job id.</summary>
     public async Task<Guid> StartJobAsync(IReadOnlyList<string> symbols, string start, string end)
     {

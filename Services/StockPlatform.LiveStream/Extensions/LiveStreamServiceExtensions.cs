@@ -1,0 +1,31 @@
+using MassTransit;
+using StockPlatform.LiveStream.Streaming;
+using StockPlatform.LiveStream.Tracking;
+using StockPlatform.MarketData.Extensions;
+using StockPlatform.ServiceDefaults.Messaging;
+using StockPlatform.Storage.Extensions;
+
+namespace StockPlatform.LiveStream.Extensions;
+
+internal static class LiveStreamServiceExtensions
+{
+    /// <summary>The hot store, the Alpaca stream, leadership, the batched writer, tracking changes and heartbeats.</summary>
+    public static WebApplicationBuilder AddLiveStream(this WebApplicationBuilder builder)
+    {
+        builder.AddStorage();
+        builder.AddAlpacaMarketData();
+        builder.Services.AddOptions<LiveStreamOptions>()
+            .BindConfiguration(LiveStreamOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<StreamState>();
+        builder.Services.AddSingleton<LeaderLock>();
+        builder.Services.AddSingleton<BarWriter>();
+        builder.Services.AddSingleton<GapBackfill>();
+        builder.AddMessageBus(bus => bus.AddConsumer<TrackingConsumer, TrackingConsumerDefinition>());
+        builder.Services.AddHostedService<LiveStreamAgent>();
+        builder.Services.AddHostedService<HeartbeatPublisher>();
+        return builder;
+    }
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StockPlatform.LiveStream;
+
+/// <summary>Live updater settings (section <c>LiveStream</c>).</summary>
+public sealed class LiveStreamOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "LiveStream";
+
+    /// <summary>Bars written together at most; a batch is written when full or <see cref="BatchWindow"/> after its first bar.</summary>
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>Longest a received bar waits to be written (stream bars arrive at the start of each minute, all together).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often a standby instance tries to become the one that streams.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan LeaderRetry { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A stream with no message for this long while the market is open is reported as stalled.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How often the agent publishes its heartbeat.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Calendar days per task of a gap backfill after a reconnect.</summary>
+    [Range(1, 366)]
+    public int BackfillWindowDays { get; set; } = 7;
+}

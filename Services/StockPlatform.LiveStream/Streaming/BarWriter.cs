@@ -1,0 +1,91 @@
+using System.Threading.Channels;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using StockPlatform.Contracts;
+using StockPlatform.MarketData.Alpaca;
+using StockPlatform.MarketData.Alpaca.Stream;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.Storage.Bars;
+
+namespace StockPlatform.LiveStream.Streaming;
+
+/// <summary>
+/// Writes stream bars in batches: one upsert (binary COPY, then insert or correct) for every
+/// bar that arrived within <see cref="LiveStreamOptions.BatchWindow"/> or up to
+/// <see cref="LiveStreamOptions.BatchSize"/>, so the store's cost stays per batch at stream rate
+/// (the bars of every symbol arrive together at the start of each minute). Each stored bar is
+/// then published as <see cref="BarReceived"/>. A failed write is retried by the store's own
+/// policy; what still fails is logged and left to the gap backfill after the next reconnect.
+/// </summary>
+public sealed partial class BarWriter(BarStore bars, IBus bus, StreamState state, IOptions<LiveStreamOptions> options, IOptions<AlpacaOptions> alpaca, TimeProvider time, ILogger<BarWriter> logger)
+{
+    private readonly Channel<StreamBarReceived> _queue = Channel.CreateUnbounded<StreamBarReceived>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Queues a bar for the next batch.</summary>
+    public ValueTask EnqueueAsync(StreamBarReceived bar, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(bar, cancellationToken);
+
+    /// <summary>Writes batches until <paramref name="cancellationToken"/> is cancelled, then the last one.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var batch = new List<StreamBarReceived>(settings.BatchSize);
+        while (await WaitAsync(cancellationToken))
+        {
+            // The first bar opens the batch; the window bounds how long it waits for company.
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            window.CancelAfter(settings.BatchWindow);
+            try
+            {
+                while (batch.Count < settings.BatchSize)
+                {
+                    if (_queue.Reader.TryRead(out var bar)) batch.Add(bar);
+                    else if (!await _queue.Reader.WaitToReadAsync(window.Token)) break;
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The window closed.
+            }
+            await WriteAsync(batch, CancellationToken.None);
+            batch.Clear();
+        }
+    }
+
+    private async Task<bool> WaitAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _queue.Reader.WaitToReadAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task WriteAsync(List<StreamBarReceived> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0) return;
+        var feed = alpaca.Value.Feed;
+        try
+        {
+            // A minute sent twice in one batch (a bar, then its correction) is stored as its last version.
+            var latest = batch.GroupBy(b => (b.Symbol, b.Bar.Timestamp)).Select(g => g.Last()).ToList();
+            var result = await bars.UpsertAsync([.. latest.Select(b => new SymbolBar(b.Symbol, b.Bar))], feed, cancellationToken);
+            state.Stored(result.Inserted, result.Corrected);
+            await bus.PublishBatch(latest.Select(b => new BarReceived(b.Symbol.Value, feed, b.Bar.Timestamp, b.Bar.Open, b.Bar.High, b.Bar.Low, b.Bar.Close,
+                b.Bar.Volume, b.Bar.TradeCount, b.Bar.Vwap, b.Kind == StreamBarKind.Updated)), cancellationToken);
+            LogWritten(latest.Count, result.Inserted, result.Corrected, (time.GetUtcNow() - batch[0].At).TotalMilliseconds);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogWriteFailed(batch.Count, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored {Bars} stream bars ({Inserted} new, {Corrected} corrected), {LatencyMs:0} ms after the first arrived")]
+    private partial void LogWritten(int bars, int inserted, int corrected, double latencyMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store {Bars} stream bars: {Reason}; the gap backfill after the next reconnect fetches them again")]
+    private partial void LogWriteFailed(int bars, string reason);
+}

@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Options;
+using StockPlatform.MarketData.Alpaca.Stream;
+using StockPlatform.MarketData.Domain;
+using StockPlatform.Storage.Tracking;
+
+namespace StockPlatform.LiveStream.Streaming;
+
+/// <summary>
+/// The live updater: stands by until it holds the leader lock, then streams minute bars and
+/// their corrections for the tracked symbols, hands them to the <see cref="BarWriter"/>, and
+/// after every (re)connect asks for a backfill of what the stream missed. It gives the stream up
+/// the moment its lock is lost, so two instances never both connect.
+/// </summary>
+public sealed partial class LiveStreamAgent(
+    AlpacaStreamClient stream,
+    LeaderLock leader,
+    TrackingStore tracking,
+    BarWriter writer,
+    GapBackfill gaps,
+    StreamState state,
+    IOptions<LiveStreamOptions> options,
+    TimeProvider time,
+    ILogger<LiveStreamAgent> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var writing = writer.RunAsync(stoppingToken);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                state.Set("standby");
+                try
+                {
+                    if (await leader.TryAcquireAsync(stoppingToken)) await LeadAsync(stoppingToken);
+                }
+                catch (AlpacaStreamException fatal)
+                {
+                    // Bad keys or a plan without the feed: retrying at once cannot help; say so and wait.
+                    LogStreamRefused(fatal.Message);
+                    await leader.ReleaseAsync();
+                    await Task.Delay(TimeSpan.FromMinutes(1), time, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogLeadFailed(ex.Message);
+                    await leader.ReleaseAsync();
+                }
+                await Task.Delay(options.Value.LeaderRetry, time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            await leader.ReleaseAsync();
+            await writing;
+        }
+    }
+
+    private async Task LeadAsync(CancellationToken stoppingToken)
+    {
+        using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var watch = WatchLeadershipAsync(leading);
+        try
+        {
+            var tracked = (await tracking.ListAsync(stoppingToken)).Select(t => Symbol.Parse(t.Symbol)).ToList();
+            LogLeading(tracked.Count);
+            await stream.SubscribeAsync(tracked, updatedBars: true, cancellationToken: stoppingToken);
+            state.Set("connecting");
+            var connections = 0;
+            await foreach (var streamEvent in stream.RunAsync(leading.Token))
+            {
+                state.Heard(streamEvent.At);
+                switch (streamEvent)
+                {
+                    case StreamBarReceived bar:
+                        await writer.EnqueueAsync(bar, stoppingToken);
+                        break;
+                    case StreamConnected connected:
+                        state.Set("streaming");
+                        if (connections++ > 0) state.Reconnected();
+                        LogConnected(connected.Endpoint, connected.Attempt);
+                        // Whatever happened while no connection was open (the first one included): fetch it.
+                        var symbols = stream.BarSymbols.Select(Symbol.Parse).ToList();
+                        await gaps.RequestAsync(symbols, stoppingToken);
+                        break;
+                    case StreamDisconnected disconnected:
+                        state.Set(disconnected.WillReconnect ? "backing-off" : "standby");
+                        LogDisconnected(disconnected.Reason, disconnected.RetryIn.TotalSeconds);
+                        break;
+                    case StreamErrorReceived error:
+                        LogStreamError(error.Code, error.Message);
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogLeadershipLost();
+        }
+        finally
+        {
+            await leading.CancelAsync();
+            await watch;
+            await leader.ReleaseAsync();
+        }
+    }
+
+    // The lock lives with its connection: checked every few seconds, and the stream stops when it is gone.
+    private async Task WatchLeadershipAsync(CancellationTokenSource leading)
+    {
+        try
+        {
+            while (!leading.IsCancellationRequested)
+            {
+                await Task.Delay(options.Value.LeaderRetry, time, leading.Token);
+                if (!await leader.IsHeldAsync(leading.Token))
+                {
+                    await leading.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The stream ended first.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Leading: streaming {Symbols} tracked symbols")]
+    private partial void LogLeading(int symbols);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream connected to {Endpoint} (attempt {Attempt})")]
+    private partial void LogConnected(Uri endpoint, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream disconnected: {Reason}; reconnecting in {Seconds:0.0} s")]
+    private partial void LogDisconnected(string reason, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream error {Code}: {Message}")]
+    private partial void LogStreamError(int code, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Leadership lost (the lock's database session ended): the stream is closed; standing by")]
+    private partial void LogLeadershipLost();
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The stream refused this account: {Reason}")]
+    private partial void LogStreamRefused(string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Streaming failed: {Reason}; standing by, then trying again")]
+    private partial void LogLeadFailed(string reason);
+}

@@ -1,0 +1,47 @@
+namespace StockPlatform.LiveStream.Streaming;
+
+/// <summary>
+/// What the live updater is doing, for heartbeats and logs: <c>standby</c> (another instance
+/// streams), <c>connecting</c>, <c>streaming</c>, <c>backing-off</c> (waiting to reconnect),
+/// with the last message's time and counters.
+/// </summary>
+public sealed class StreamState
+{
+    /// <summary>The agent's name in logs and heartbeats.</summary>
+    public const string AgentName = "livestream";
+
+    private long _bars;
+    private long _corrections;
+    private long _reconnects;
+    private long _lastMessageTicks;
+
+    /// <summary>This process's instance id (host and process id).</summary>
+    public string Instance { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    public string State { get; private set; } = "standby";
+
+    public long Bars => Interlocked.Read(ref _bars);
+
+    public long Corrections => Interlocked.Read(ref _corrections);
+
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    /// <summary>When the stream last said anything (null before the first message).</summary>
+    public DateTimeOffset? LastMessage => Interlocked.Read(ref _lastMessageTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    public void Set(string state) => State = state;
+
+    public void Heard(DateTimeOffset at) => Interlocked.Exchange(ref _lastMessageTicks, at.UtcTicks);
+
+    public void Stored(int bars, int corrections)
+    {
+        Interlocked.Add(ref _bars, bars);
+        Interlocked.Add(ref _corrections, corrections);
+    }
+
+    public void Reconnected() => Interlocked.Increment(ref _reconnects);
+
+    /// <summary>The heartbeat's detail line.</summary>
+    public string Describe() =>
+        $"bars {Bars}, corrections {Corrections}, reconnects {Reconnects}, last message {(LastMessage is { } at ? at.ToString("O") : "never")}";
+}

@@ -1,0 +1,43 @@
+using MassTransit;
+using StockPlatform.Contracts;
+using StockPlatform.LiveStream.Streaming;
+using StockPlatform.MarketData.Alpaca.Stream;
+using StockPlatform.MarketData.Domain;
+
+namespace StockPlatform.LiveStream.Tracking;
+
+/// <summary>
+/// Changes the open stream's subscription when a symbol is tracked or untracked, without a
+/// restart; a new symbol's missed minutes of today are asked for at once. Every instance hears
+/// every change (a queue of its own): a standby instance keeps the same subscription ready.
+/// </summary>
+public sealed class TrackingConsumer(AlpacaStreamClient stream, GapBackfill gaps, StreamState state) : IConsumer<TrackSymbol>, IConsumer<UntrackSymbol>
+{
+    /// <inheritdoc />
+    public async Task Consume(ConsumeContext<TrackSymbol> context)
+    {
+        if (!Symbol.TryParse(context.Message.Symbol, out var symbol)) return;
+        await stream.SubscribeAsync([symbol], updatedBars: true, cancellationToken: context.CancellationToken);
+        if (state.State == "streaming") await gaps.RequestAsync([symbol], context.CancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task Consume(ConsumeContext<UntrackSymbol> context) =>
+        Symbol.TryParse(context.Message.Symbol, out var symbol)
+            ? stream.UnsubscribeAsync([symbol], context.CancellationToken)
+            : Task.CompletedTask;
+}
+
+/// <summary>A temporary queue per instance, so each one hears every tracking change.</summary>
+public sealed class TrackingConsumerDefinition : ConsumerDefinition<TrackingConsumer>
+{
+    /// <summary>Names the instance's queue.</summary>
+    public TrackingConsumerDefinition()
+    {
+        Endpoint(endpoint =>
+        {
+            endpoint.InstanceId = Guid.NewGuid().ToString("N");
+            endpoint.Temporary = true;
+        });
+    }
+}
