@@ -23,6 +23,7 @@ internal static class LiveStreamServiceExtensions
         builder.Services.AddSingleton<LeaderLock>();
         builder.Services.AddSingleton<BarWriter>();
         builder.Services.AddSingleton<GapBackfill>();
+        builder.Services.AddSingleton<MinuteGapFiller>();
         builder.AddMessageBus(bus => bus.AddConsumer<TrackingConsumer, TrackingConsumerDefinition>());
         builder.Services.AddHostedService<LiveStreamAgent>();
         builder.Services.AddHostedService<HeartbeatPublisher>();

@@ -8,7 +8,7 @@ namespace StockPlatform.LiveStream.Streaming;
 /// <summary>
 /// The live updater: stands by until it holds the leader lock, then streams minute bars and
 /// their corrections for the tracked symbols, hands them to the <see cref="BarWriter"/>, and
-/// after every (re)connect asks for a backfill of what the stream missed. It gives the stream up
+/// after every (re)connect fills, to the minute, what the stream missed (<see cref="MinuteGapFiller"/>). It gives the stream up
 /// the moment its lock is lost, so two instances never both connect.
 /// </summary>
 public sealed partial class LiveStreamAgent(
@@ -16,7 +16,7 @@ public sealed partial class LiveStreamAgent(
     LeaderLock leader,
     TrackingStore tracking,
     BarWriter writer,
-    GapBackfill gaps,
+    MinuteGapFiller gaps,
     StreamState state,
     IOptions<LiveStreamOptions> options,
     TimeProvider time,
@@ -57,6 +57,7 @@ public sealed partial class LiveStreamAgent(
         {
             await leader.ReleaseAsync();
             await writing;
+            await gaps.DrainAsync();
         }
     }
 
@@ -77,15 +78,16 @@ public sealed partial class LiveStreamAgent(
                 switch (streamEvent)
                 {
                     case StreamBarReceived bar:
+                        gaps.Observe(bar);
                         await writer.EnqueueAsync(bar, stoppingToken);
                         break;
                     case StreamConnected connected:
                         state.Set("streaming");
                         if (connections++ > 0) state.Reconnected();
                         LogConnected(connected.Endpoint, connected.Attempt);
-                        // Whatever happened while no connection was open (the first one included): fetch it.
-                        var symbols = stream.BarSymbols.Select(Symbol.Parse).ToList();
-                        await gaps.RequestAsync(symbols, stoppingToken);
+                        // Whatever happened while no connection was open (before the first one too) is fetched
+                        // once each symbol's first minute on this connection shows where the hole ends.
+                        await gaps.ArmAsync(stream.BarSymbols.Select(Symbol.Parse), stoppingToken);
                         break;
                     case StreamDisconnected disconnected:
                         state.Set(disconnected.WillReconnect ? "backing-off" : "standby");

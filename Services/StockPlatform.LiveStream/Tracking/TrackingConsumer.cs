@@ -8,17 +8,17 @@ namespace StockPlatform.LiveStream.Tracking;
 
 /// <summary>
 /// Changes the open stream's subscription when a symbol is tracked or untracked, without a
-/// restart; a new symbol's missed minutes of today are asked for at once. Every instance hears
+/// restart; a new symbol's minutes of the session so far are filled when its first one arrives. Every instance hears
 /// every change (a queue of its own): a standby instance keeps the same subscription ready.
 /// </summary>
-public sealed class TrackingConsumer(AlpacaStreamClient stream, GapBackfill gaps, StreamState state) : IConsumer<TrackSymbol>, IConsumer<UntrackSymbol>
+public sealed class TrackingConsumer(AlpacaStreamClient stream, MinuteGapFiller gaps) : IConsumer<TrackSymbol>, IConsumer<UntrackSymbol>
 {
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<TrackSymbol> context)
     {
         if (!Symbol.TryParse(context.Message.Symbol, out var symbol)) return;
+        await gaps.ArmAsync([symbol], context.CancellationToken);
         await stream.SubscribeAsync([symbol], updatedBars: true, cancellationToken: context.CancellationToken);
-        if (state.State == "streaming") await gaps.RequestAsync([symbol], context.CancellationToken);
     }
 
     /// <inheritdoc />

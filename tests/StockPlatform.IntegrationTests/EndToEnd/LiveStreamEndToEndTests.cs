@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using StockPlatform.MarketData.Domain;
+using StockPlatform.Testing;
 
 namespace StockPlatform.IntegrationTests.EndToEnd;
 
@@ -75,6 +76,81 @@ public sealed class LiveStreamEndToEndTests
         Assert.Equal(HttpStatusCode.NotFound, (await stack.Client.DeleteAsync("/symbols/SPY/tracking", timeout.Token)).StatusCode);
         await timeout.CancelAsync();
         try { await reading; } catch (OperationCanceledException) { }
+    }
+
+    [Fact]
+    public async Task A_stream_dropped_ten_times_leaves_the_stored_minutes_equal_to_the_ground_truth_none_missing_none_twice()
+    {
+        var dropping = new Dictionary<string, string?>(AcceleratedMarket) { ["MarketSim:Faults:StreamDropAfter"] = "00:00:03" };
+        await using var stack = await PlatformStack.StartAsync(simSettings: dropping);
+        var agent = await stack.StartLiveStreamAsync(new()
+        {
+            ["Alpaca__StreamReconnectDelay"] = "00:00:00.300",
+            ["Alpaca__StreamMaxReconnectDelay"] = "00:00:01.500",
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
+        foreach (var symbol in new[] { "SPY", "QQQ" })
+            Assert.Equal(HttpStatusCode.OK, (await stack.Client.PutAsync($"/symbols/{symbol}/tracking", null, timeout.Token)).StatusCode);
+
+        // Ten drops, each leaving a hole of a simulated minute or two while the agent reconnects.
+        while (agent.Output.Count(line => line.Contains("Stream disconnected", StringComparison.Ordinal)) < 10)
+        {
+            Assert.False(timeout.IsCancellationRequested, agent.Tail());
+            await Task.Delay(500, timeout.Token);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token); // the last holes' fills, the last corrections
+
+        var filled = agent.Output.Count(line => line.Contains("Filled the stream's hole", StringComparison.Ordinal));
+        Assert.True(filled >= 10, $"only {filled} holes filled:\n{agent.Tail(60)}");
+        foreach (var symbol in new[] { "SPY", "QQQ" })
+        {
+            var stored = await stack.ReadMinutesAsync(symbol, "2025-03-05", "2025-03-05");
+            Assert.True(stored.Count > 20, $"{symbol}: {stored.Count} minutes");
+            // Up to two minutes before the newest: those may still wait for their correction.
+            var settled = stored[^1].Timestamp.AddMinutes(-2);
+            var truth = stack.Market.GetBars(symbol, "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
+            Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
+        }
+    }
+
+    [Fact]
+    public async Task Of_two_instances_one_streams_and_when_it_is_killed_the_other_takes_over_within_seconds_leaving_no_hole()
+    {
+        await using var stack = await PlatformStack.StartAsync(simSettings: AcceleratedMarket);
+        var first = await stack.StartLiveStreamAsync();
+        var second = await stack.StartLiveStreamAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        Assert.Equal(HttpStatusCode.OK, (await stack.Client.PutAsync("/symbols/SPY/tracking", null, timeout.Token)).StatusCode);
+
+        static bool Leads(ServiceProcess agent) => agent.Output.Any(line => line.Contains("Leading: streaming", StringComparison.Ordinal));
+        while (!Leads(first) && !Leads(second))
+        {
+            Assert.False(timeout.IsCancellationRequested, first.Tail() + "\n---\n" + second.Tail());
+            await Task.Delay(200, timeout.Token);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(5), timeout.Token);
+        Assert.True(Leads(first) ^ Leads(second), "both instances lead");
+        var (leader, standby) = Leads(first) ? (first, second) : (second, first);
+        var before = await stack.CountBarsAsync("SPY");
+        Assert.True(before > 0, leader.Tail());
+
+        leader.Kill();
+        var killedAt = DateTime.UtcNow;
+        while (!Leads(standby))
+        {
+            Assert.False(timeout.IsCancellationRequested, standby.Tail());
+            await Task.Delay(100, timeout.Token);
+        }
+        var takeover = DateTime.UtcNow - killedAt;
+        Assert.True(takeover < TimeSpan.FromSeconds(15), $"took over after {takeover.TotalSeconds:0.0} s");
+
+        // Streaming again, and the minutes of the changeover were filled: no hole.
+        await Task.Delay(TimeSpan.FromSeconds(6), timeout.Token);
+        var stored = await stack.ReadMinutesAsync("SPY", "2025-03-05", "2025-03-05");
+        Assert.True(stored.Count > before + 3, $"{stored.Count} minutes, {before} before the kill");
+        var settled = stored[^1].Timestamp.AddMinutes(-2);
+        var truth = stack.Market.GetBars("SPY", "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
+        Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
     }
 
     private static async Task ReadAsync(Stream body, ConcurrentQueue<LiveBar> received, CancellationToken cancellationToken)
