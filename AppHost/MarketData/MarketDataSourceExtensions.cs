@@ -40,6 +40,8 @@ public static class MarketDataSourceExtensions
             .WithEnvironment("MarketSim__SecretKey", MarketSimKey)
             .WithHttpHealthCheck("/health");
         if (configuration["MARKETSIM_SPEED"] is { Length: > 0 } speed) marketSim.WithEnvironment("MarketSim__Stream__Speed", speed);
+        // Where the simulated clock starts (e.g. a trading morning, to watch a session outside market hours).
+        if (configuration["MARKETSIM_START"] is { Length: > 0 } start) marketSim.WithEnvironment("MarketSim__Stream__Start", start);
         return new MarketDataSource("MarketSim (synthetic data)", feed, null, null, marketSim);
     }
 
