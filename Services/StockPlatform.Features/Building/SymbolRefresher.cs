@@ -36,7 +36,6 @@ public sealed partial class SymbolRefresher(
         using var held = await locks.AcquireAsync(symbol.Value, cancellationToken);
         var now = time.GetUtcNow();
         var rows = 0;
-        var recomputed = new HashSet<DateOnly>();
         var steps = sets.Count * FeatureBuilder.Intervals.Length + 1;
         var done = 0;
         var featureSessions = new Dictionary<FeatureSetDefinition, (DateOnly First, DateOnly Last)?>();

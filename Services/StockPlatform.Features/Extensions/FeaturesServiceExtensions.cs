@@ -26,6 +26,7 @@ internal static class FeaturesServiceExtensions
         builder.AddMessageBus(bus =>
         {
             bus.AddConsumer<BarsIngestedConsumer, BarsIngestedConsumerDefinition>();
+            bus.AddConsumer<LiveBarsConsumer, LiveBarsConsumerDefinition>();
             bus.AddConsumer<RebuildFeaturesConsumer>();
         });
         builder.Services.AddHostedService<FeatureSetRegistration>();

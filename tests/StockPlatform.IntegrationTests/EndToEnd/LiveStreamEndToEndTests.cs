@@ -11,7 +11,8 @@ namespace StockPlatform.IntegrationTests.EndToEnd;
 /// The live updater against MarketSim's stream on an accelerated clock (a simulated minute a
 /// second): tracking a symbol through the gateway streams its minutes into PostgreSQL and onto
 /// <c>GET /events</c>, updated bars replace what they correct, the stored minutes equal
-/// MarketSim's ground truth, and untracking stops them, all without restarting the agent.
+/// MarketSim's ground truth, their features follow, and untracking stops them, all without
+/// restarting the agent.
 /// </summary>
 public sealed class LiveStreamEndToEndTests
 {
@@ -28,6 +29,7 @@ public sealed class LiveStreamEndToEndTests
     {
         await using var stack = await PlatformStack.StartAsync(simSettings: AcceleratedMarket);
         await stack.StartLiveStreamAsync();
+        await stack.StartFeatureAgentAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         using var events = stack.Gateway.CreateClient();
         using var stream = await events.GetAsync("/events?symbol=SPY&kind=bar", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -65,6 +67,16 @@ public sealed class LiveStreamEndToEndTests
         }
         var corrected = bars.First(b => b.Kind == "bar.correction");
         Assert.Contains(bars, b => b.Kind == "bar.new" && b.Timestamp == corrected.Timestamp);
+
+        // The feature agent keeps the minutes' features current as they stream in.
+        var newest = stored[^1].Timestamp;
+        while (true)
+        {
+            var latest = await stack.GetJsonAsync("/features/SPY?interval=1m&latest=true&limit=1");
+            if (latest.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("timestamp").GetDateTimeOffset()).FirstOrDefault() >= newest) break;
+            Assert.False(timeout.IsCancellationRequested, latest.ToString());
+            await Task.Delay(200, timeout.Token);
+        }
 
         // Untracked: the stream stops sending the symbol at once, with no restart.
         using (var untrack = await stack.Client.DeleteAsync("/symbols/SPY/tracking", timeout.Token))

@@ -32,6 +32,7 @@ internal sealed class PlatformStack : IAsyncDisposable
     private readonly ThrowawayDatabase _database;
 
     private readonly List<ServiceProcess> _extraAgents = [];
+    private readonly List<string> _folders = [];
 
     private PlatformStack(ThrowawayDatabase database, WebApplication sim, WebApplicationFactory<Program> gateway, Dictionary<string, string> agentEnvironment)
     {
@@ -156,6 +157,21 @@ internal sealed class PlatformStack : IAsyncDisposable
         return agent;
     }
 
+    /// <summary>Starts the feature agent on this stack (its archive in a folder of the stack's own), disposed with the stack.</summary>
+    public async Task<ServiceProcess> StartFeatureAgentAsync()
+    {
+        var environment = new Dictionary<string, string>(_agentEnvironment)
+        {
+            ["Archive__Root"] = Path.Combine(Path.GetTempPath(), "sp-e2e-archive-" + Guid.NewGuid().ToString("N")),
+            ["Features__BatchWait"] = "00:00:00.300",
+        };
+        _folders.Add(environment["Archive__Root"]);
+        var agent = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.Features"), "StockPlatform.Features", environment);
+        _extraAgents.Add(agent);
+        await agent.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        return agent;
+    }
+
     /// <summary>Posts a job of several symbols (<c>POST /jobs</c>) and returns the job id.</summary>
     public async Task<Guid> StartJobAsync(IReadOnlyList<string> symbols, string start, string end)
     {
@@ -232,6 +248,7 @@ internal sealed class PlatformStack : IAsyncDisposable
     {
         if (Agent is not null) await Agent.DisposeAsync();
         foreach (var agent in _extraAgents) await agent.DisposeAsync();
+        foreach (var folder in _folders.Where(Directory.Exists)) Directory.Delete(folder, recursive: true);
         Client.Dispose();
         await Gateway.DisposeAsync();
         await Sim.DisposeAsync();
