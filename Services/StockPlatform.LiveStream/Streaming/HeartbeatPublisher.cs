@@ -18,7 +18,7 @@ internal sealed partial class HeartbeatPublisher(StreamState state, IBus bus, IO
         {
             var now = time.GetUtcNow();
             var current = state.State;
-            if (current == "streaming" && state.LastMessage is { } last && now - last > options.Value.StallTimeout && MarketIsOpen(now))
+            if (current == "streaming" && state.LastMessage is { } last && now - last > options.Value.StallTimeout && MarketHours.IsOpen(now))
             {
                 current = "stalled";
                 LogStalled((now - last).TotalSeconds);
@@ -35,10 +35,6 @@ internal sealed partial class HeartbeatPublisher(StreamState state, IBus bus, IO
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
-
-    // Silence is normal outside a trading day's extended session: only then is it a stall.
-    private static bool MarketIsOpen(DateTimeOffset now) =>
-        MarketData.Calendar.NyseCalendar.GetTradingDay(MarketData.Calendar.NewYorkTime.DateOf(now)) is { } day && day.IsExtendedMinute(now);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The stream has been silent for {Seconds:0} s while the market is open: stalled")]
     private partial void LogStalled(double seconds);

@@ -111,7 +111,9 @@ public sealed partial class LiveStreamAgent(
         }
     }
 
-    // The lock lives with its connection: checked every few seconds, and the stream stops when it is gone.
+    // The lock lives with its connection: checked every few seconds, and the stream stops when it
+    // is gone. A connection silent past the stall timeout while the market is open is as good as
+    // dead (the socket may look healthy): the stream is closed and opened again, holes filled.
     private async Task WatchLeadershipAsync(CancellationTokenSource leading)
     {
         try
@@ -124,6 +126,13 @@ public sealed partial class LiveStreamAgent(
                     await leading.CancelAsync();
                     return;
                 }
+                var now = time.GetUtcNow();
+                if (state.State == "streaming" && state.LastMessage is { } last && now - last > options.Value.StallTimeout && MarketHours.IsOpen(now))
+                {
+                    LogStalled((now - last).TotalSeconds);
+                    await leading.CancelAsync();
+                    return;
+                }
             }
         }
         catch (OperationCanceledException)
@@ -131,6 +140,9 @@ public sealed partial class LiveStreamAgent(
             // The stream ended first.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stream has been silent for {Seconds:0} s while the market is open: reconnecting")]
+    private partial void LogStalled(double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Leading: streaming {Symbols} tracked symbols")]
     private partial void LogLeading(int symbols);
