@@ -5,7 +5,7 @@ namespace StockPlatform.Frontend.Tests;
 
 public sealed class LiveBucketTests
 {
-    // Thu 2026-0108, New York on EST (UTC-5): 15:00Z is 10:00 ET.
+    // Thu 2026-01-08, New York on EST (UTC-5): 15:00Z is 10:00 ET.
     private static readonly Bar Loaded5m = new(Utc("2026-01-08T15:00:00Z"), 100m, 101m, 99m, 100.5m, 1000, 10, 100m, Complete: false);
 
     private static DateTime Utc(string iso) => DateTime.Parse(iso, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
