@@ -34,6 +34,20 @@ public sealed class GatewayClient(HttpClient http, IOptions<GatewayClientOptions
         return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<SymbolInfo>(response, cancellationToken);
     }
 
+    /// <summary>Has the live stream keep <paramref name="symbol"/> current (its missed minutes of today are backfilled).</summary>
+    public Task<Tracking> TrackAsync(string symbol, CancellationToken cancellationToken = default) =>
+        SendAsync<Tracking>(HttpMethod.Put, $"/symbols/{Uri.EscapeDataString(symbol)}/tracking", null, cancellationToken);
+
+    /// <summary>
+    /// Stops streaming <paramref name="symbol"/>. The gateway's 404 (nobody tracks it: another tab
+    /// stopped it first) is the state that was asked for, so it answers as not tracked.
+    /// </summary>
+    public async Task<Tracking> UntrackAsync(string symbol, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Delete, $"/symbols/{Uri.EscapeDataString(symbol)}/tracking", null, cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? new Tracking(symbol, false, null) : await ReadAsync<Tracking>(response, cancellationToken);
+    }
+
     public Task<Coverage> GetCoverageAsync(string symbol, DateOnly start, DateOnly end, CancellationToken cancellationToken = default) =>
         GetAsync<Coverage>(string.Create(CultureInfo.InvariantCulture, $"/coverage/{Uri.EscapeDataString(symbol)}?start={start:yyyy-MM-dd}&end={end:yyyy-MM-dd}"), cancellationToken);
 

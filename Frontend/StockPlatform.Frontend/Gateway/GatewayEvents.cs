@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace StockPlatform.Frontend.Gateway;
 
-/// <summary>One event from the gateway's <c>GET /events</c>: its kind (job.progress, job.completed, ...) and JSON data.</summary>
+/// <summary>
+/// One event from the gateway's <c>GET /events</c>: its kind (job.progress, job.completed, ...,
+/// bar.new, bar.correction; see <see cref="LiveBar"/>) and JSON data.
+/// </summary>
 public sealed record GatewayEvent(string Kind, JsonElement Data)
 {
     /// <summary>The job the event is about, when it is a job event.</summary>
@@ -12,7 +15,8 @@ public sealed record GatewayEvent(string Kind, JsonElement Data)
 
 /// <summary>
 /// One server-sent-events connection from this dashboard server to the gateway, shared by every
-/// open page: pages subscribe to <see cref="Received"/> and refresh what an event touches. A
+/// open page: pages subscribe to <see cref="Received"/> and refresh what an event touches. It asks
+/// for every kind (no filter), so job events and live bars (<see cref="LiveBar"/>) both arrive. A
 /// dropped connection is opened again after a back-off (1 s doubling to 30 s) with
 /// <c>Last-Event-ID</c>, so no event in the gateway's buffer is missed; a <c>gap</c> event (the
 /// buffer moved on) is passed on like the others, and pages reload what they show.
@@ -67,7 +71,8 @@ public sealed class GatewayEvents(IHttpClientFactory clients, ILogger<GatewayEve
         }
     }
 
-    private void Publish(string kind, string data)
+    /// <summary>Hands one event to every page (internal: tests raise events through it without a stream).</summary>
+    internal void Publish(string kind, string data)
     {
         JsonElement json;
         try

@@ -28,6 +28,9 @@ public sealed record JobWindows(Guid JobId, IReadOnlyList<JobWindow> Windows);
 /// <summary>A stored (or tracked) symbol and what is stored of it.</summary>
 public sealed record SymbolInfo(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest, bool Tracked);
 
+/// <summary>The body of <c>PUT</c> and <c>DELETE /symbols/{symbol}/tracking</c>: whether the live stream keeps the symbol current, and since when.</summary>
+public sealed record Tracking(string Symbol, bool Tracked, DateTime? TrackedSince);
+
 /// <summary>The body of <c>GET /symbols</c>.</summary>
 public sealed record SymbolList(IReadOnlyList<SymbolInfo> Symbols);
 

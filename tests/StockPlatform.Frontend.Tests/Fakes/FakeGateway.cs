@@ -11,6 +11,7 @@ namespace StockPlatform.Frontend.Tests.Fakes;
 internal sealed class FakeGateway : HttpMessageHandler
 {
     private readonly List<Route> _routes = [];
+    private readonly Dictionary<(HttpMethod, string), Task> _holds = [];
 
     /// <summary>What the pages sent, in order.</summary>
     public List<SentRequest> Requests { get; } = [];
@@ -32,6 +33,13 @@ internal sealed class FakeGateway : HttpMessageHandler
             ["errors"] = new Dictionary<string, string[]> { [field] = [reason] },
         }), HttpStatusCode.BadRequest, "application/problem+json");
 
+    /// <summary>Answers <paramref name="method"/> on <paramref name="path"/> only once <paramref name="until"/> completes, so a test sees the page waiting.</summary>
+    public FakeGateway Hold(HttpMethod method, string path, Task until)
+    {
+        _holds[(method, path)] = until;
+        return this;
+    }
+
     public IEnumerable<SentRequest> To(HttpMethod method, string path) =>
         Requests.Where(r => r.Method == method && r.PathAndQuery.StartsWith(path, StringComparison.Ordinal));
 
@@ -40,6 +48,8 @@ internal sealed class FakeGateway : HttpMessageHandler
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
         var pathAndQuery = request.RequestUri!.PathAndQuery;
         Requests.Add(new SentRequest(request.Method, pathAndQuery, body, request.Headers.TryGetValues("X-Api-Key", out var keys) ? keys.Single() : null));
+
+        if (_holds.TryGetValue((request.Method, pathAndQuery.Split('?')[0]), out var until)) await until.WaitAsync(cancellationToken);
 
         // The most specific route wins: one naming a query beats the bare path.
         var route = _routes.Where(r => r.Method == request.Method && Matches(r.Path, pathAndQuery)).OrderByDescending(r => r.Path.Length).FirstOrDefault();

@@ -18,8 +18,25 @@ internal static class GatewayJson
           "builds":[{"id":2,"code_ref":"0.1.0+6190e07","created_at":"2026-01-05T10:00:00Z"}]}]}
         """;
 
-    public static string Symbol(string symbol, string lastBar) => $$"""
-        {"symbol":"{{symbol}}","first_bar":"2025-06-02T13:30:00Z","last_bar":"{{lastBar}}","bar_count":1200,"sessions_fetched":150,"last_ingest":null,"tracked":false}
+    public static string Symbol(string symbol, string lastBar, bool tracked = false) => $$"""
+        {"symbol":"{{symbol}}","first_bar":"2025-06-02T13:30:00Z","last_bar":"{{lastBar}}","bar_count":1200,"sessions_fetched":150,"last_ingest":null,"tracked":{{(tracked ? "true" : "false")}}}
+        """;
+
+    /// <summary>A <c>GET /coverage/{symbol}</c> answer with every session fetched (none listed).</summary>
+    public static string Coverage(string symbol) => $$"""
+        {"symbol":"{{symbol}}","feed":"iex","start":"2025-10-08","end":"2026-01-08","calendar":"alpaca",
+         "sessions_total":0,"sessions_fetched":0,"sessions_missing":0,"missing_ranges":[],"sessions":[]}
+        """;
+
+    /// <summary>The body of <c>PUT</c> / <c>DELETE /symbols/{symbol}/tracking</c>.</summary>
+    public static string Tracking(string symbol, bool tracked) => tracked
+        ? $$"""{"symbol":"{{symbol}}","tracked":true,"tracked_since":"2026-01-09T15:00:00Z"}"""
+        : $$"""{"symbol":"{{symbol}}","tracked":false,"tracked_since":null}""";
+
+    /// <summary>The data of a <c>bar.new</c> or <c>bar.correction</c> event, as the gateway's BarEventsConsumer writes it.</summary>
+    public static string LiveBar(string symbol, string timestamp, decimal open, decimal high, decimal low, decimal close, long volume) => $$"""
+        {"symbol":"{{symbol}}","timestamp":"{{timestamp}}","open":{{Number(open)}},"high":{{Number(high)}},"low":{{Number(low)}},"close":{{Number(close)}},
+         "volume":{{volume}},"trade_count":7,"vwap":{{Number(close)}},"feed":"iex"}
         """;
 
     /// <summary>A <c>GET /features/{symbol}</c> page whose rows are (timestamp, sma_20, rsi_14), every other column null.</summary>
@@ -40,6 +57,8 @@ internal static class GatewayJson
          "progress":{"sessions_done":0,"sessions_total":0,"bars_inserted":0,"bars_corrected":0,"failed_windows":0},
          "error":null,"created_at":"2026-01-09T22:00:00Z","updated_at":"2026-01-09T22:00:00Z","kind":"{{kind}}"}
         """;
+
+    private static string Number(decimal value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Number(double? value) => value is { } v ? v.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "null";
 }

@@ -11,7 +11,8 @@ namespace StockPlatform.Frontend.Tests.Fakes;
 
 /// <summary>
 /// A page rendered against a <see cref="FakeGateway"/>, inside the providers the layout gives it
-/// (popovers for selects, dialogs for confirmations, snackbars).
+/// (popovers for selects, dialogs for confirmations, snackbars). The gateway's event stream is
+/// never opened: a test raises events with <see cref="RaiseEvent"/>.
 /// </summary>
 public abstract class PageTestContext : BunitContext, IAsyncLifetime
 {
@@ -25,6 +26,8 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddSingleton(new GatewayClient(new HttpClient(Gateway) { BaseAddress = new Uri("http://gateway") },
             Options.Create(new GatewayClientOptions { ApiKey = ApiKey })));
+        Services.AddHttpClient();
+        Services.AddSingleton<GatewayEvents>();
     }
 
     // MudBlazor's services dispose only asynchronously.
@@ -42,7 +45,11 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         }
     }
 
-    protected IRenderedComponent<ContainerFragment> RenderPage<TPage>() where TPage : IComponent =>
+    /// <summary>Hands an event to the pages as if the gateway's stream had carried it.</summary>
+    protected void RaiseEvent(string kind, string data) => Services.GetRequiredService<GatewayEvents>().Publish(kind, data);
+
+    /// <summary>Renders <typeparamref name="TPage"/> with route parameters (<c>("Symbol", "SPY")</c>).</summary>
+    protected IRenderedComponent<ContainerFragment> RenderPage<TPage>(params (string Name, object Value)[] parameters) where TPage : IComponent =>
         Render(builder =>
         {
             builder.OpenComponent<MudPopoverProvider>(0);
@@ -52,6 +59,7 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
             builder.OpenComponent<MudSnackbarProvider>(2);
             builder.CloseComponent();
             builder.OpenComponent<TPage>(3);
+            foreach (var (name, value) in parameters) builder.AddAttribute(4, name, value);
             builder.CloseComponent();
         });
 }

@@ -1,7 +1,8 @@
 // Our wrapper around TradingView's lightweight-charts (the standalone build, window.LightweightCharts):
 // candlesticks over a volume pane, a legend with the exact numbers of the bar under the cursor, and
 // earlier bars fetched from .NET (LoadEarlierAsync) when the view nears the left edge; feature lines
-// (moving averages, VWAP) over the candles and an RSI pane below the volumes (setOverlays).
+// (moving averages, VWAP) over the candles and an RSI pane below the volumes (setOverlays); live
+// bars from .NET replace or extend the newest ones (updateBar).
 // Times arrive as Unix seconds of New York wall-clock time, so the axis reads in market time.
 
 const charts = new Map();
@@ -122,6 +123,32 @@ export function setBars(id, bars, daily) {
   // The latest bars fill the view; panning left past the first loads earlier ones.
   const shown = Math.min(bars.length, 150);
   if (shown > 0) state.chart.timeScale().setVisibleLogicalRange({ from: bars.length - shown, to: bars.length + 3 });
+}
+
+// One live bar (a minute, or the bucket .NET folded it into): at the newest time or later it goes
+// through series.update, which replaces the last bar or appends one; an older bar (a correction)
+// replaces its loaded twin and the data is set again, and one not loaded is left out. Answers
+// whether the bar was drawn.
+export function updateBar(id, bar) {
+  const state = charts.get(id);
+  if (!state) return false;
+  const bars = state.bars;
+  const last = bars.length ? bars[bars.length - 1] : null;
+  if (!last || bar.time >= last.time) {
+    if (last && last.time === bar.time) bars[bars.length - 1] = bar;
+    else bars.push(bar);
+    state.candles.update(candle(bar));
+    state.volumes.update(volume(bar, state.dark));
+  } else {
+    const index = bars.findIndex(b => b.time === bar.time);
+    if (index < 0) return false;
+    bars[index] = bar;
+    state.candles.setData(bars.map(candle));
+    state.volumes.setData(bars.map(b => volume(b, state.dark)));
+  }
+  state.byTime.set(bar.time, bar);
+  state.element.dataset.bars = String(bars.length);
+  return true;
 }
 
 // Replaces the feature lines: lines [{ name, color, points: [{ time, value }] }] on the price pane,
