@@ -235,6 +235,34 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         }
         """);
 
+    [Fact]
+    public async Task Tracking_a_symbol_from_its_page_draws_its_minutes_on_the_chart_as_they_stream_in()
+    {
+        // MarketSim plays a trading morning at a minute a second; the live updater runs.
+        await using var session = await DashboardSession.StartAsync(simSettings: new()
+        {
+            ["MarketSim:Stream:Speed"] = "60",
+            ["MarketSim:Stream:Start"] = "2025-03-05T15:00:00Z",
+        }, live: true);
+        var page = await session.OpenAsync();
+        await DashboardSession.GoAsync(page, "symbols/SPY");
+        await page.Locator(".interval-switch button", new() { HasText = "1m" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-interval", "1m");
+
+        await page.Locator(".track-live input").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-chip", new() { HasText = "Live" })).ToBeVisibleAsync();
+        // The session so far is filled in, then each new minute is appended as it arrives.
+        await page.WaitForFunctionAsync("() => Number(document.querySelector('#chart')?.dataset.liveBars ?? 0) >= 5", null, new() { Timeout = 60_000 });
+        var first = int.Parse(await page.Locator("#chart").GetAttributeAsync("data-live-bars") ?? "0", CultureInfo.InvariantCulture);
+        await page.WaitForFunctionAsync($"() => Number(document.querySelector('#chart')?.dataset.liveBars ?? 0) > {first}", null, new() { Timeout = 10_000 });
+        Assert.True(await PaintedPixelsAsync(page) > 500, "the live chart's canvas is blank");
+        await DashboardSession.ScreenshotAsync(page, "symbol-live");
+
+        await page.Locator(".track-live input").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-chip", new() { HasText = "Live" })).ToHaveCountAsync(0);
+        lock (session.Errors) Assert.True(session.Errors.Count == 0, string.Join("\n", session.Errors));
+    }
+
     // The agents work in the background: poll the gateway until the condition holds (a minute at most).
     private static async Task WaitForApiAsync(DashboardSession session, string url, Func<JsonElement, bool> condition)
     {

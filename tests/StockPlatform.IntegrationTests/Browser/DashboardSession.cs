@@ -44,9 +44,10 @@ internal sealed class DashboardSession : IAsyncDisposable
 
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    public static async Task<DashboardSession> StartAsync(int windowDays = 5)
+    public static async Task<DashboardSession> StartAsync(int windowDays = 5, Dictionary<string, string?>? simSettings = null, bool live = false)
     {
-        var stack = await PlatformStack.StartAsync(windowDays: windowDays);
+        var stack = await PlatformStack.StartAsync(simSettings: simSettings, windowDays: windowDays);
+        if (live) await stack.StartLiveStreamAsync();
         var archiveRoot = Path.Combine(Path.GetTempPath(), "sp-browser-archive-" + Guid.NewGuid().ToString("N"));
         var features = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.Features"), "StockPlatform.Features", new Dictionary<string, string>
         {
