@@ -2,6 +2,7 @@ using StockPlatform.Bench.Archive;
 using StockPlatform.Bench.Features;
 using StockPlatform.Bench.Gateway;
 using StockPlatform.Bench.Ingest;
+using StockPlatform.Bench.Live;
 using StockPlatform.Bench.Platform;
 using StockPlatform.Bench.Storage;
 using StockPlatform.Bench.Throttle;
@@ -13,6 +14,7 @@ return args.FirstOrDefault() switch
     "upsert" => await UpsertBenchmark.RunAsync(args[1..]),
     "read" => await ReadBenchmark.RunAsync(args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
+    "live" => await LiveStreamBenchmark.RunAsync(args[1..]),
     "gateway-read" => await GatewayReadBenchmark.RunAsync(args[1..]),
     "archive" => await ArchiveBenchmark.RunAsync(args[1..]),
     "features" => await FeatureBenchmark.RunAsync(args[1..]),
@@ -30,9 +32,10 @@ static int Usage()
                StockPlatform.Bench features [--symbols 10] [--days 252] [--runs 5] [--path plain|timescale] [--connection CS]
                StockPlatform.Bench ingest [--shape weeks|year|all] [--limit 60] [--window-seconds 60] [--concurrency 4] [--window-days 91] [--path plain|timescale] [--connection CS] [--messaging AMQP]
                StockPlatform.Bench gateway-read [--reads 64] [--rows 245000] [--path plain|timescale] [--connection CS] [--messaging AMQP]
+               StockPlatform.Bench live [--symbols 50] [--bars 10000] [--speed 60] [--sweep 120,240,480,960,1920,3840] [--sweep-minutes 40] [--batch-window hh:mm:ss.fff] [--path plain|timescale] [--connection CS] [--messaging AMQP]
                StockPlatform.Bench startup [--runs 3] [--idle-seconds 20]
-        upsert, read, archive, features and ingest create (and drop) a temporary database on the server of --connection or ConnectionStrings__stockplatform;
-        ingest also needs RabbitMQ (--messaging or ConnectionStrings__messaging) and runs the built gateway and agent;
+        upsert, read, archive, features, ingest, gateway-read and live create (and drop) a temporary database on the server of --connection or ConnectionStrings__stockplatform;
+        ingest, gateway-read and live also need RabbitMQ (--messaging or ConnectionStrings__messaging) and run the built gateway (and agent);
         startup runs the built AppHost with this machine's PostgreSQL and RabbitMQ (Infrastructure=local).
         """);
     return 2;
