@@ -73,7 +73,9 @@ public sealed partial class BarWriter(BarStore bars, IBus bus, StreamState state
             var latest = batch.GroupBy(b => (b.Symbol, b.Bar.Timestamp)).Select(g => g.Last()).ToList();
             var result = await bars.UpsertAsync([.. latest.Select(b => new SymbolBar(b.Symbol, b.Bar))], feed, cancellationToken);
             state.Stored(result.Inserted, result.Corrected);
-            await bus.PublishBatch(latest.Select(b => new BarReceived(b.Symbol.Value, feed, b.Bar.Timestamp, b.Bar.Open, b.Bar.High, b.Bar.Low, b.Bar.Close,
+            // Every bar as the stream sent it, in order: a minute and its correction in one batch
+            // are still announced as new, then corrected, though only the correction is stored.
+            await bus.PublishBatch(batch.Select(b => new BarReceived(b.Symbol.Value, feed, b.Bar.Timestamp, b.Bar.Open, b.Bar.High, b.Bar.Low, b.Bar.Close,
                 b.Bar.Volume, b.Bar.TradeCount, b.Bar.Vwap, b.Kind == StreamBarKind.Updated)), cancellationToken);
             LogWritten(latest.Count, result.Inserted, result.Corrected, (time.GetUtcNow() - batch[0].At).TotalMilliseconds);
         }

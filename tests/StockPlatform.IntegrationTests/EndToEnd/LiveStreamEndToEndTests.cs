@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using StockPlatform.MarketData.Domain;
+using StockPlatform.MarketSim.Clock;
 using StockPlatform.Testing;
 
 namespace StockPlatform.IntegrationTests.EndToEnd;
@@ -22,7 +24,8 @@ public sealed class LiveStreamEndToEndTests
         ["MarketSim:Stream:Start"] = "2025-03-05T15:00:00Z", // a Wednesday, 10:00 in New York
     };
 
-    private sealed record LiveBar(string Kind, DateTimeOffset Timestamp, JsonElement Data, DateTime ReceivedAt);
+    // Lag: real time from MarketSim emitting the bar (its minute's end on the simulated clock) to its arrival here.
+    private sealed record LiveBar(string Kind, DateTimeOffset Timestamp, JsonElement Data, TimeSpan Lag);
 
     [Fact]
     public async Task Tracking_a_symbol_streams_its_minutes_to_postgresql_and_events_corrections_replace_and_untracking_stops_them()
@@ -34,7 +37,8 @@ public sealed class LiveStreamEndToEndTests
         using var events = stack.Gateway.CreateClient();
         using var stream = await events.GetAsync("/events?symbol=SPY&kind=bar", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         var received = new ConcurrentQueue<LiveBar>();
-        var reading = ReadAsync(await stream.Content.ReadAsStreamAsync(timeout.Token), received, timeout.Token);
+        var clock = stack.Sim.Services.GetRequiredService<SimulatedClock>();
+        var reading = ReadAsync(await stream.Content.ReadAsStreamAsync(timeout.Token), received, clock, timeout.Token);
 
         using (var track = await stack.Client.PutAsync("/symbols/SPY/tracking", null, timeout.Token))
         {
@@ -51,8 +55,12 @@ public sealed class LiveStreamEndToEndTests
             await Task.Delay(200, timeout.Token);
         }
 
-        // Every streamed minute is stored as its last version, and equals what MarketSim's REST serves for it.
+        // Streamed minutes reach GET /events within a second of MarketSim emitting them (stored before: the agent publishes after writing).
         var bars = received.ToList();
+        var streamed = bars.Where(b => b.Kind == "bar.new").TakeLast(10).ToList();
+        Assert.True(streamed.Count(b => b.Lag < TimeSpan.FromSeconds(1)) >= 8, string.Join(", ", streamed.Select(b => $"{b.Lag.TotalMilliseconds:0} ms")));
+
+        // Every streamed minute is stored as its last version, and equals what MarketSim's REST serves for it.
         var first = bars.Min(b => b.Timestamp);
         var settled = bars.Where(b => b.Kind == "bar.correction").Max(b => b.Timestamp);
         var stored = await stack.ReadMinutesAsync("SPY", first.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"), settled.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"));
@@ -165,14 +173,15 @@ public sealed class LiveStreamEndToEndTests
         Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
     }
 
-    private static async Task ReadAsync(Stream body, ConcurrentQueue<LiveBar> received, CancellationToken cancellationToken)
+    private static async Task ReadAsync(Stream body, ConcurrentQueue<LiveBar> received, SimulatedClock clock, CancellationToken cancellationToken)
     {
         await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken))
         {
             if (!item.EventType.StartsWith("bar.", StringComparison.Ordinal)) continue;
             using var json = JsonDocument.Parse(item.Data);
             var data = json.RootElement.Clone();
-            received.Enqueue(new LiveBar(item.EventType, data.GetProperty("timestamp").GetDateTimeOffset(), data, DateTime.UtcNow));
+            var minute = data.GetProperty("timestamp").GetDateTimeOffset();
+            received.Enqueue(new LiveBar(item.EventType, minute, data, (clock.Now - minute.AddMinutes(1)) / clock.Speed));
         }
     }
 }
