@@ -1,8 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using StockPlatform.Contracts;
-using StockPlatform.Features.Calculation;
-using StockPlatform.MarketData.Domain;
 
 namespace StockPlatform.Features.Building;
 
@@ -15,16 +13,8 @@ namespace StockPlatform.Features.Building;
 public sealed class BarsIngestedConsumer(SymbolRefresher refresher) : IConsumer<Batch<BarsIngested>>
 {
     /// <inheritdoc />
-    public async Task Consume(ConsumeContext<Batch<BarsIngested>> context)
-    {
-        foreach (var symbol in context.Message.Select(entry => entry.Message).GroupBy(message => message.Symbol, StringComparer.Ordinal))
-        {
-            if (!Symbol.TryParse(symbol.Key, out var ticker)) continue; // the ingestion agent only stores valid symbols
-            var from = symbol.Min(message => message.From);
-            var sessions = symbol.SelectMany(message => message.Sessions).ToHashSet();
-            await refresher.RefreshAsync(ticker, FeatureSets.All, from, sessions, cancellationToken: context.CancellationToken);
-        }
-    }
+    public Task Consume(ConsumeContext<Batch<BarsIngested>> context) =>
+        refresher.RefreshBatchAsync(context.Message.Select(entry => entry.Message), m => m.Symbol, m => m.From, m => m.Sessions, context.CancellationToken);
 }
 
 /// <summary>How events are batched (<see cref="FeaturesOptions.BatchSize"/>, <see cref="FeaturesOptions.BatchWait"/>).</summary>

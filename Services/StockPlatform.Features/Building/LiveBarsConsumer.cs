@@ -1,8 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using StockPlatform.Contracts;
-using StockPlatform.Features.Calculation;
-using StockPlatform.MarketData.Domain;
 
 namespace StockPlatform.Features.Building;
 
@@ -14,14 +12,8 @@ namespace StockPlatform.Features.Building;
 public sealed class LiveBarsConsumer(SymbolRefresher refresher) : IConsumer<Batch<BarReceived>>
 {
     /// <inheritdoc />
-    public async Task Consume(ConsumeContext<Batch<BarReceived>> context)
-    {
-        foreach (var symbol in context.Message.Select(entry => entry.Message).GroupBy(message => message.Symbol, StringComparer.Ordinal))
-        {
-            if (!Symbol.TryParse(symbol.Key, out var ticker)) continue;
-            await refresher.RefreshAsync(ticker, FeatureSets.All, symbol.Min(bar => bar.Timestamp), [], cancellationToken: context.CancellationToken);
-        }
-    }
+    public Task Consume(ConsumeContext<Batch<BarReceived>> context) =>
+        refresher.RefreshBatchAsync(context.Message.Select(entry => entry.Message), m => m.Symbol, m => m.Timestamp, _ => [], context.CancellationToken);
 }
 
 /// <summary>Batches of live bars: the bars of every symbol arrive together at each minute mark.</summary>

@@ -90,6 +90,20 @@ public sealed partial class SymbolRefresher(
         return new RefreshResult(rows, barPartitions, featurePartitions);
     }
 
+    /// <summary>
+    /// Refreshes each symbol named in a batch of events once, from the earliest bar any of its
+    /// events changed, archiving the sessions they stored (symbols that do not parse are skipped:
+    /// the agents only store valid ones).
+    /// </summary>
+    public async Task RefreshBatchAsync<T>(IEnumerable<T> events, Func<T, string> symbolOf, Func<T, DateTimeOffset> changedFrom, Func<T, IEnumerable<DateOnly>> sessionsOf, CancellationToken cancellationToken)
+    {
+        foreach (var symbol in events.GroupBy(symbolOf, StringComparer.Ordinal))
+        {
+            if (!Symbol.TryParse(symbol.Key, out var ticker)) continue;
+            await RefreshAsync(ticker, FeatureSets.All, symbol.Min(changedFrom), symbol.SelectMany(sessionsOf).ToHashSet(), cancellationToken: cancellationToken);
+        }
+    }
+
     private async Task<bool> IsCompletedAsync(DateOnly session, DateTimeOffset now, CancellationToken cancellationToken) =>
         (await calendar.GetTradingDaysAsync(session, session, cancellationToken)).SingleOrDefault() is { } day && day.SessionCloseUtc <= now;
 
