@@ -245,7 +245,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             ["MarketSim:Stream:Start"] = "2025-03-05T15:00:00Z",
         }, live: true);
         var page = await session.OpenAsync();
-        await DashboardSession.GoAsync(page, "symbols/SPY");
+        // A symbol no other test streams: the test stacks share one broker, and tracking changes
+        // are broadcast to every live updater on it.
+        await DashboardSession.GoAsync(page, "symbols/AAPL");
         await page.Locator(".interval-switch button", new() { HasText = "1m" }).ClickAsync();
         await Assertions.Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-interval", "1m");
 

@@ -52,7 +52,7 @@ public sealed class LiveStreamEndToEndTests
         while (!(received.Count(b => b.Kind == "bar.new") >= 12 && received.Any(b => b.Kind == "bar.correction")))
         {
             Assert.False(timeout.IsCancellationRequested, $"after {received.Count} events: {string.Join(", ", received.Select(b => b.Kind))}");
-            await Task.Delay(200, timeout.Token);
+            await Task.Delay(200);
         }
 
         // Streamed minutes reach GET /events within a second of MarketSim emitting them (stored before: the agent publishes after writing).
@@ -83,7 +83,7 @@ public sealed class LiveStreamEndToEndTests
             var latest = await stack.GetJsonAsync("/features/SPY?interval=1m&latest=true&limit=1");
             if (latest.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("timestamp").GetDateTimeOffset()).FirstOrDefault() >= newest) break;
             Assert.False(timeout.IsCancellationRequested, latest.ToString());
-            await Task.Delay(200, timeout.Token);
+            await Task.Delay(200);
         }
 
         // Untracked: the stream stops sending the symbol at once, with no restart.
@@ -116,7 +116,7 @@ public sealed class LiveStreamEndToEndTests
         while (agent.Output.Count(line => line.Contains("Stream disconnected", StringComparison.Ordinal)) < 10)
         {
             Assert.False(timeout.IsCancellationRequested, agent.Tail());
-            await Task.Delay(500, timeout.Token);
+            await Task.Delay(500);
         }
         await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token); // the last holes' fills, the last corrections
 
@@ -146,7 +146,7 @@ public sealed class LiveStreamEndToEndTests
         while (!Leads(first) && !Leads(second))
         {
             Assert.False(timeout.IsCancellationRequested, first.Tail() + "\n---\n" + second.Tail());
-            await Task.Delay(200, timeout.Token);
+            await Task.Delay(200);
         }
         await Task.Delay(TimeSpan.FromSeconds(5), timeout.Token);
         Assert.True(Leads(first) ^ Leads(second), "both instances lead");
@@ -159,7 +159,7 @@ public sealed class LiveStreamEndToEndTests
         while (!Leads(standby))
         {
             Assert.False(timeout.IsCancellationRequested, standby.Tail());
-            await Task.Delay(100, timeout.Token);
+            await Task.Delay(100);
         }
         var takeover = DateTime.UtcNow - killedAt;
         Assert.True(takeover < TimeSpan.FromSeconds(15), $"took over after {takeover.TotalSeconds:0.0} s");
