@@ -59,7 +59,7 @@ public static class ArchiveApi
         var name = RequestParsing.OneOf(dataset, "dataset", SessionArchiver.BarsDataset, problems, SessionArchiver.BarsDataset, SessionArchiver.FeaturesDataset);
         if (problems.Any) return problems.ToResult();
 
-        var list = await partitions.ListAsync(name!, ticker?.Value, cancellationToken);
+        var list = await partitions.ListAsync(name!, ticker?.Value, cancellationToken: cancellationToken);
         return TypedResults.Ok(new PartitionList(list.Count, list.Sum(p => (long)p.Rows), list.Sum(p => p.Bytes),
             [.. list.Select(p => new PartitionResponse(p.Dataset, p.Symbol, p.Session, p.Path, p.Rows, p.First?.UtcDateTime, p.Last?.UtcDateTime, p.Bytes, p.Sha256, p.WrittenAt.UtcDateTime))]));
     }

@@ -72,7 +72,8 @@ public static class FeaturesApi
     {
         var problems = new ApiProblems();
         var ticker = RequestParsing.Symbol(symbol, problems);
-        var set = RequestParsing.OneOf(featureSet, "feature_set", "core", problems, [.. (await features.ListMetadataAsync(cancellationToken)).Select(m => m.FeatureSet).Distinct().DefaultIfEmpty("core")]);
+        var known = await features.ListMetadataAsync(cancellationToken);
+        var set = RequestParsing.OneOf(featureSet, "feature_set", "core", problems, [.. known.Select(m => m.FeatureSet).Distinct().DefaultIfEmpty("core")]);
         var number = RequestParsing.Int(version, "version", 0, 1, 10_000, problems);
         string? bars = null;
         if (!BarInterval.TryParse(string.IsNullOrWhiteSpace(interval) ? "1m" : interval, out var parsed))
@@ -89,7 +90,7 @@ public static class FeaturesApi
         if (csv is null && !problems.Any) problems.Add("format", $"the request accepts neither application/json nor {RequestParsing.CsvType}; send format=json or csv.");
         if (problems.Any) return problems.ToResult();
 
-        var versions = (await features.ListMetadataAsync(cancellationToken)).Where(m => m.FeatureSet == set).ToList();
+        var versions = known.Where(m => m.FeatureSet == set).ToList();
         var chosen = number is > 0 ? versions.FirstOrDefault(m => m.Version == number) : versions.FirstOrDefault();
         if (chosen is null)
         {

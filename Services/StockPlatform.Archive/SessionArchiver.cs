@@ -43,7 +43,7 @@ public sealed class SessionArchiver(BarStore bars, FeatureStore features, Calend
         // correction or two in the hot store since: write the two merged, never the hot part alone.
         var minutes = slice.Bars;
         var path = layout.BarsPartition(symbol.Value, session);
-        var existing = (await partitions.ListAsync(BarsDataset, symbol.Value, cancellationToken)).FirstOrDefault(p => p.Session == session);
+        var existing = (await partitions.ListAsync(BarsDataset, symbol.Value, session, cancellationToken)).FirstOrDefault();
         if (existing is not null && existing.Rows > minutes.Count && File.Exists(path))
         {
             await using var duck = await catalog.OpenSandboxedAsync(cancellationToken);

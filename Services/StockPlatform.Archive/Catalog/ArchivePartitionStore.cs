@@ -36,8 +36,11 @@ public sealed class ArchivePartitionStore(NpgsqlDataSource dataSource, StorageSc
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A symbol's partitions of a dataset (every symbol's when null; <c>features</c> takes in every set and version), by symbol and session.</summary>
-    public async Task<IReadOnlyList<ArchivedPartition>> ListAsync(string dataset, string? symbol = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A symbol's partitions of a dataset (every symbol's when null; <c>features</c> takes in every
+    /// set and version), by symbol and session; only <paramref name="session"/>'s when given.
+    /// </summary>
+    public async Task<IReadOnlyList<ArchivedPartition>> ListAsync(string dataset, string? symbol = null, DateOnly? session = null, CancellationToken cancellationToken = default)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         return await retry.ExecuteAsync<IReadOnlyList<ArchivedPartition>>(async token =>
@@ -45,10 +48,12 @@ public sealed class ArchivePartitionStore(NpgsqlDataSource dataSource, StorageSc
             await using var command = dataSource.CreateCommand("""
                 SELECT dataset, symbol, session_date, path, row_count, first_ts, last_ts, bytes, sha256, written_at
                 FROM archive_partitions WHERE (dataset = @dataset OR dataset LIKE @dataset || ':%') AND (@symbol::text IS NULL OR symbol = @symbol)
+                  AND (@session::date IS NULL OR session_date = @session)
                 ORDER BY dataset, symbol, session_date
                 """);
             command.Parameters.AddWithValue("dataset", dataset);
             command.Parameters.AddWithValue("symbol", (object?)symbol ?? DBNull.Value);
+            command.Parameters.AddWithValue("session", NpgsqlTypes.NpgsqlDbType.Date, (object?)session ?? DBNull.Value);
             var partitions = new List<ArchivedPartition>();
             await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
             while (await reader.ReadAsync(token).ConfigureAwait(false))

@@ -63,7 +63,7 @@ public sealed class TieredBarReader(
     private async Task<List<StoredBar>> ReadColdAsync(BarQuery query, DateTimeOffset? from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
     {
         var symbol = query.Symbol;
-        var archived = (await partitions.ListAsync(SessionArchiver.BarsDataset, symbol.Value, cancellationToken)).ToDictionary(p => p.Session);
+        var archived = (await partitions.ListAsync(SessionArchiver.BarsDataset, symbol.Value, cancellationToken: cancellationToken)).ToDictionary(p => p.Session);
         var first = await FirstSessionAsync(symbol, archived, cancellationToken);
         if (first is null) return [];
         // A bar starting before 'to' may hold minutes of the day it starts on only: days up to to's date.

@@ -31,7 +31,7 @@ public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCat
 {
     public async Task<ArchiveVerification> VerifyAsync(Symbol symbol, CancellationToken cancellationToken = default)
     {
-        var recorded = await partitions.ListAsync(SessionArchiver.BarsDataset, symbol.Value, cancellationToken);
+        var recorded = await partitions.ListAsync(SessionArchiver.BarsDataset, symbol.Value, cancellationToken: cancellationToken);
         var checks = new List<PartitionCheck>(recorded.Count);
         if (recorded.Count > 0)
         {
