@@ -3,6 +3,7 @@ using MassTransit;
 using StockPlatform.Archive;
 using StockPlatform.Gateway.Events;
 using StockPlatform.Gateway.Security;
+using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.ServiceDefaults.Messaging;
 using StockPlatform.Storage.Extensions;
 
@@ -12,6 +13,8 @@ internal static class GatewayServiceExtensions
 {
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
+        // The gateway is not an agent (no heartbeats, nothing to pause), but its logs say who wrote them.
+        builder.Services.AddSingleton(AgentIdentity.ForCurrentProcess("gateway"));
         builder.AddStorage();
         builder.Services.AddArchive(builder.Configuration);
         builder.Services.AddSingleton(new EventFeed());

@@ -31,6 +31,11 @@ public static class MessageBusExtensions
 
         // An optional prefix keeps queues apart when several stacks share one broker (test runs).
         var prefix = builder.Configuration["Messaging:EndpointPrefix"];
+        // Queues alone do not separate platforms: published events go to one exchange per message
+        // type, so every platform on a broker would hear every other one's heartbeats, tracking
+        // changes and pause commands. A namespace prefixes those exchanges too; all services of one
+        // platform share it (a platform per vhost needs none).
+        var ns = builder.Configuration["Messaging:Namespace"];
         builder.Services.AddMassTransit(bus =>
         {
             if (string.IsNullOrWhiteSpace(prefix)) bus.SetKebabCaseEndpointNameFormatter();
@@ -47,6 +52,8 @@ public static class MessageBusExtensions
                 // Transient faults (a database restart) are retried in place before the message is
                 // handed to the error queue; consumers are idempotent, so a retry is always safe.
                 rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500)));
+                if (!string.IsNullOrWhiteSpace(ns))
+                    rabbit.MessageTopology.SetEntityNameFormatter(new PrefixEntityNameFormatter(rabbit.MessageTopology.EntityNameFormatter, ns + "."));
                 rabbit.ConfigureEndpoints(context);
             });
         });

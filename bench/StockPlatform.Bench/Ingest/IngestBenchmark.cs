@@ -185,6 +185,7 @@ internal static class IngestBenchmark
         {
             ["ConnectionStrings__stockplatform"] = database.ConnectionString,
             ["ConnectionStrings__messaging"] = messaging,
+            ["Messaging__Namespace"] = prefix,
             ["Logging__LogLevel__Default"] = "Warning",
         };
         await using var agent = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.Ingestion"), "StockPlatform.Ingestion", new Dictionary<string, string>(shared)

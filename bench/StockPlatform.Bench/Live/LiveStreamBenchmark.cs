@@ -256,6 +256,7 @@ internal static class LiveStreamBenchmark
                 {
                     ["ConnectionStrings__stockplatform"] = database.ConnectionString,
                     ["ConnectionStrings__messaging"] = settings.Messaging,
+                    ["Messaging__Namespace"] = prefix,
                     ["Logging__LogLevel__Default"] = "Warning",
                 };
                 gateway = ServiceProcess.Start("Gateway", "StockPlatform.Gateway", new Dictionary<string, string>(shared)

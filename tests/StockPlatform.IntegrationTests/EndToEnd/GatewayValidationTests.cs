@@ -12,7 +12,9 @@ public class GatewayValidationTests
         {
             web.UseSetting("ConnectionStrings:stockplatform", TestServers.PostgresConnectionString);
             web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
-            web.UseSetting("Messaging:EndpointPrefix", "validation" + Guid.NewGuid().ToString("N")[..8]);
+            var unique = "validation" + Guid.NewGuid().ToString("N")[..8];
+            web.UseSetting("Messaging:EndpointPrefix", unique);
+            web.UseSetting("Messaging:Namespace", unique);
             web.UseSetting("GATEWAY_API_KEY", Key);
         });
 

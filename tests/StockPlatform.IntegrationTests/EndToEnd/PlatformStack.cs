@@ -57,6 +57,9 @@ internal sealed class PlatformStack : IAsyncDisposable
 
     public string ConnectionString => _database.ConnectionString;
 
+    /// <summary>The stack's exchange namespace: its services hear each other's events and no other stack's.</summary>
+    public string Namespace => _agentEnvironment["Messaging__Namespace"];
+
     public static async Task<PlatformStack> StartAsync(Dictionary<string, string?>? simSettings = null, string agentSecret = Secret, int windowDays = 7,
         RequestLog? requestLog = null, Dictionary<string, string>? agentSettings = null)
     {
@@ -85,6 +88,7 @@ internal sealed class PlatformStack : IAsyncDisposable
             ["ConnectionStrings__stockplatform"] = database.ConnectionString,
             ["ConnectionStrings__messaging"] = TestServers.MessagingConnectionString,
             ["Messaging__EndpointPrefix"] = prefix,
+            ["Messaging__Namespace"] = prefix,
             ["ALPACA_KEY_ID"] = KeyId,
             ["ALPACA_SECRET_KEY"] = agentSecret,
             ["ALPACA_DATA_URL"] = simUrl,
@@ -109,6 +113,7 @@ internal sealed class PlatformStack : IAsyncDisposable
             web.UseSetting("ConnectionStrings:stockplatform", database.ConnectionString);
             web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
             web.UseSetting("Messaging:EndpointPrefix", prefix + "gw");
+            web.UseSetting("Messaging:Namespace", prefix);
             web.UseSetting("Ingest:WindowDays", windowDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
             web.UseSetting("STOCKPLATFORM_MARKET_DATA", "MarketSim (synthetic data)");
             web.UseSetting("GATEWAY_API_KEY", ApiKey);

@@ -15,7 +15,9 @@ internal static class InProcessGateway
         {
             web.UseSetting("ConnectionStrings:stockplatform", connectionString);
             web.UseSetting("ConnectionStrings:messaging", TestServers.MessagingConnectionString);
-            web.UseSetting("Messaging:EndpointPrefix", prefix + Guid.NewGuid().ToString("N")[..8]);
+            var unique = prefix + Guid.NewGuid().ToString("N")[..8];
+            web.UseSetting("Messaging:EndpointPrefix", unique);
+            web.UseSetting("Messaging:Namespace", unique);
             web.UseSetting("GATEWAY_API_KEY", apiKey);
             foreach (var (key, value) in settings) web.UseSetting(key, value);
         });
