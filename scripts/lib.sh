@@ -81,7 +81,7 @@ print_failures() {
       for ($name, $message) { s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&apos;/\x27/g; s/&amp;/&/g; }
       my @lines = grep { length } split /\n/, $message;
       print "[FAILED] [$ENV{FAILURE_LABEL}] $name\n";
-      print "    $_\n" for @lines[0 .. ($#lines < 5 ? $#lines : 5)];
+      print "    $_\n" for @lines[0 .. ($#lines < 11 ? $#lines : 11)];
     }' "$1"
 }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MassTransit;
 using StockPlatform.Archive;
 using StockPlatform.Gateway.Events;
+using StockPlatform.Gateway.Operations;
 using StockPlatform.Gateway.Security;
 using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.ServiceDefaults.Messaging;
@@ -22,7 +23,13 @@ internal static class GatewayServiceExtensions
         {
             bus.AddConsumer<JobEventsConsumer, JobEventsConsumerDefinition>();
             bus.AddConsumer<BarEventsConsumer, BarEventsConsumerDefinition>();
+            bus.AddConsumer<AgentHeartbeatConsumer>();
         });
+        builder.Services.AddOptions<OperationsOptions>()
+            .BindConfiguration(OperationsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<AgentMonitor>();
 
         builder.Services.AddOptions<IngestOptions>()
             .BindConfiguration(IngestOptions.SectionName)

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StockPlatform.ServiceDefaults.Agents;
 
 namespace StockPlatform.ServiceDefaults.Messaging;
 
@@ -36,11 +37,18 @@ public static class MessageBusExtensions
         // changes and pause commands. A namespace prefixes those exchanges too; all services of one
         // platform share it (a platform per vhost needs none).
         var ns = builder.Configuration["Messaging:Namespace"];
+        // An agent (AddAgent first) hears pause and resume commands, and lets them stop its work queues.
+        var agent = builder.Services.HasAgent();
         builder.Services.AddMassTransit(bus =>
         {
             if (string.IsNullOrWhiteSpace(prefix)) bus.SetKebabCaseEndpointNameFormatter();
             else bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, false));
             configure?.Invoke(bus);
+            if (agent)
+            {
+                bus.AddConsumer<ControlAgentConsumer, ControlAgentConsumerDefinition>();
+                bus.AddReceiveEndpointObserver<AgentEndpointObserver>();
+            }
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(amqp.Host, (ushort)amqp.Port, amqp.VirtualHost, host =>

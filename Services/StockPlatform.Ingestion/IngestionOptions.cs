@@ -53,9 +53,6 @@ public sealed class IngestionOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan UnsentTaskGrace { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often the agent announces it is alive.</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
-
     /// <summary>The wait before attempt <paramref name="attempt"/> + 1.</summary>
     public TimeSpan RetryDelay(int attempt) => TimeSpan.FromTicks(RetryBaseDelay.Ticks * (1L << Math.Clamp(attempt - 1, 0, 20)));
 }

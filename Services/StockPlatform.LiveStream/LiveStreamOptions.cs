@@ -24,10 +24,6 @@ public sealed class LiveStreamOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
-    /// <summary>How often the agent publishes its heartbeat.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
-
     /// <summary>Calendar days per task of a gap backfill after a reconnect.</summary>
     [Range(1, 366)]
     public int BackfillWindowDays { get; set; } = 7;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StockPlatform.Archive.Tiering;
+using StockPlatform.ServiceDefaults.Agents;
 
 namespace StockPlatform.Features.Archiving;
 
@@ -7,13 +8,15 @@ namespace StockPlatform.Features.Archiving;
 /// Applies the hot store's retention now and then (<see cref="FeaturesOptions.RetentionInterval"/>):
 /// archived sessions past it leave PostgreSQL once their partition is checked against them.
 /// </summary>
-internal sealed partial class RetentionService(HotStoreRetention retention, IOptions<FeaturesOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+internal sealed partial class RetentionService(AgentControl control, HotStoreRetention retention, IOptions<FeaturesOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.RetentionInterval, time);
         do
         {
+            // Paused: nothing new is started until the agent is resumed.
+            await control.WaitUntilResumedAsync(stoppingToken);
             try
             {
                 await retention.ApplyAsync(stoppingToken);

@@ -4,6 +4,7 @@ using StockPlatform.Contracts;
 using StockPlatform.Features.Calculation;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
+using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.Storage.Jobs;
 
 namespace StockPlatform.Features.Building;
@@ -17,19 +18,29 @@ namespace StockPlatform.Features.Building;
 public sealed partial class RebuildFeaturesConsumer(
     SymbolRefresher refresher,
     JobStore jobs,
+    AgentIdentity identity,
+    AgentStatus status,
+    AgentControl control,
     IOptions<FeaturesOptions> options,
     TimeProvider time,
     ILogger<RebuildFeaturesConsumer> logger) : IConsumer<RebuildFeatures>
 {
-    private static readonly string Instance = $"features-{Environment.MachineName}-{Environment.ProcessId}";
-
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<RebuildFeatures> context)
     {
         var message = context.Message;
         var settings = options.Value;
-        var stopping = context.CancellationToken;
-        if (await jobs.ClaimTaskAsync(message.TaskId, Instance, settings.TaskLease, stopping) is not { } task) return;
+        // A pause hands the rebuild back (the job's progress is kept; the sweeper sends it again after the pause).
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, control.PausedToken);
+        var stopping = work.Token;
+        if (control.IsPaused)
+        {
+            await jobs.MarkUnsentAsync([message.TaskId], CancellationToken.None);
+            return;
+        }
+        if (await jobs.ClaimTaskAsync(message.TaskId, identity.Instance, settings.TaskLease, stopping) is not { } task) return;
+        var key = task.Id.ToString("N");
+        status.BeginTask(key, $"rebuild {task.Symbol} {message.FeatureSet} v{message.Version}", 0);
 
         using var renewing = new CancellationTokenSource();
         var renewal = RenewAsync(task.Id, settings.TaskLease, renewing.Token);
@@ -47,14 +58,22 @@ public sealed partial class RebuildFeaturesConsumer(
             var result = await refresher.RefreshAsync(symbol, [set], from, [], async fraction =>
             {
                 var done = (int)Math.Floor(sessionsTotal * fraction);
-                if (await jobs.UpdateTaskProgressAsync(task.Id, Instance, sessionsTotal, Math.Min(done, sessionsTotal), 0, 0, stopping) is { } job)
+                status.UpdateTask(key, $"rebuild {task.Symbol} {message.FeatureSet} v{message.Version}", fraction);
+                if (await jobs.UpdateTaskProgressAsync(task.Id, identity.Instance, sessionsTotal, Math.Min(done, sessionsTotal), 0, 0, stopping) is { } job)
                     await context.Publish(new JobProgressed(job.Id, job.Symbol, job.SessionsDone, job.SessionsTotal, job.BarsInserted, job.BarsCorrected, time.GetUtcNow()), stopping);
             }, stopping);
 
-            var finished = await jobs.CompleteTaskAsync(task.Id, Instance, sessionsTotal, result.FeatureRows, 0, stopping);
+            var finished = await jobs.CompleteTaskAsync(task.Id, identity.Instance, sessionsTotal, result.FeatureRows, 0, stopping);
             LogRebuilt(message.Symbol, set.Name, set.Version, result.FeatureRows, result.FeaturePartitions);
+            status.Count("rebuilds_done");
+            status.Count("feature_rows", result.FeatureRows);
             if (finished is { Status: JobStatus.Succeeded })
                 await context.Publish(new JobCompleted(finished.Id, finished.Symbol, finished.SessionsTotal, finished.BarsInserted, finished.BarsCorrected, time.GetUtcNow()), stopping);
+        }
+        catch (OperationCanceledException) when (control.IsPaused && !context.CancellationToken.IsCancellationRequested)
+        {
+            await jobs.ReleaseAsync(task.Id, identity.Instance, CancellationToken.None);
+            LogHandedBack(task.Symbol);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -62,6 +81,7 @@ public sealed partial class RebuildFeaturesConsumer(
         }
         finally
         {
+            status.EndTask(key);
             await renewing.CancelAsync();
             await renewal;
         }
@@ -72,7 +92,7 @@ public sealed partial class RebuildFeaturesConsumer(
         var settings = options.Value;
         DateTimeOffset? retryAt = permanent || task.Attempts >= settings.MaxTaskAttempts ? null : time.GetUtcNow() + TimeSpan.FromSeconds(5 * task.Attempts);
         LogFailed(task.Symbol, task.Attempts, reason, retryAt);
-        var job = await jobs.RecordFailureAsync(task.Id, Instance, $"{task.Symbol}: {reason}", retryAt, CancellationToken.None);
+        var job = await jobs.RecordFailureAsync(task.Id, identity.Instance, $"{task.Symbol}: {reason}", retryAt, CancellationToken.None);
         if (job is { Status: JobStatus.Failed })
             await context.Publish(new JobFailed(job.Id, job.Symbol, job.Error ?? reason, time.GetUtcNow()), CancellationToken.None);
     }
@@ -87,7 +107,7 @@ public sealed partial class RebuildFeaturesConsumer(
             {
                 try
                 {
-                    await jobs.RenewLeasesAsync([taskId], Instance, lease, cancellationToken);
+                    await jobs.RenewLeasesAsync([taskId], identity.Instance, lease, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -109,4 +129,7 @@ public sealed partial class RebuildFeaturesConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the lease of rebuild task {TaskId}: {Reason}")]
     private partial void LogRenewFailed(Guid taskId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Paused: the rebuild of {Symbol} is handed back, to go on after the pause")]
+    private partial void LogHandedBack(string symbol);
 }

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using StockPlatform.Contracts;
+using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.Storage.Jobs;
 
 namespace StockPlatform.Features.Building;
@@ -10,13 +11,15 @@ namespace StockPlatform.Features.Building;
 /// after a back-off, or whose agent stopped holding them. One sweeper per job kind runs at a time
 /// across every agent (the store's advisory lock).
 /// </summary>
-internal sealed partial class RebuildSweeper(JobStore jobs, IBus bus, IOptions<FeaturesOptions> options, TimeProvider time, ILogger<RebuildSweeper> logger) : BackgroundService
+internal sealed partial class RebuildSweeper(AgentControl control, JobStore jobs, IBus bus, IOptions<FeaturesOptions> options, TimeProvider time, ILogger<RebuildSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
         do
         {
+            // Paused: nothing new is started until the agent is resumed.
+            await control.WaitUntilResumedAsync(stoppingToken);
             try
             {
                 var due = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, JobKinds.FeatureRebuild, stoppingToken);

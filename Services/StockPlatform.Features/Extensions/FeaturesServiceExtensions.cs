@@ -2,6 +2,7 @@ using MassTransit;
 using StockPlatform.Archive;
 using StockPlatform.Features.Archiving;
 using StockPlatform.Features.Building;
+using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.ServiceDefaults.Messaging;
 using StockPlatform.Storage.Extensions;
 
@@ -9,7 +10,7 @@ namespace StockPlatform.Features.Extensions;
 
 internal static class FeaturesServiceExtensions
 {
-    /// <summary>The hot store, the archive, the feature builder, the consumers that keep both current, and the hot store's retention.</summary>
+    /// <summary>The hot store, the archive, the feature builder, the consumers that keep both current, the hot store's retention, and the agent model (heartbeats, pause).</summary>
     public static WebApplicationBuilder AddFeatures(this WebApplicationBuilder builder)
     {
         builder.AddStorage();
@@ -23,6 +24,7 @@ internal static class FeaturesServiceExtensions
         builder.Services.AddSingleton<FeatureBuilder>();
         builder.Services.AddSingleton<SymbolLocks>();
         builder.Services.AddScoped<SymbolRefresher>();
+        builder.AddAgent("features");
         builder.AddMessageBus(bus =>
         {
             bus.AddConsumer<BarsIngestedConsumer, BarsIngestedConsumerDefinition>();

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using StockPlatform.Contracts;
+using StockPlatform.ServiceDefaults.Agents;
 
 namespace StockPlatform.Ingestion.Backfill;
 
@@ -11,11 +12,18 @@ namespace StockPlatform.Ingestion.Backfill;
 /// acknowledged when the batch ends; a crash leaves them to be delivered again, and the windows'
 /// leases keep a redelivery from running one twice.
 /// </summary>
-public sealed class BackfillWindowConsumer(BatchBackfiller backfiller) : IConsumer<Batch<BackfillWindow>>
+/// <remarks>
+/// A pause cancels the batch like a shutdown does: its windows are handed back to be sent again
+/// (the ledger keeps every whole session already fetched), and the stopped queue holds the rest.
+/// </remarks>
+public sealed class BackfillWindowConsumer(BatchBackfiller backfiller, AgentControl control) : IConsumer<Batch<BackfillWindow>>
 {
     /// <inheritdoc />
-    public Task Consume(ConsumeContext<Batch<BackfillWindow>> context) =>
-        backfiller.RunAsync([.. context.Message.Select(entry => entry.Message)], context.CancellationToken);
+    public async Task Consume(ConsumeContext<Batch<BackfillWindow>> context)
+    {
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, control.PausedToken);
+        await backfiller.RunAsync([.. context.Message.Select(entry => entry.Message)], work.Token);
+    }
 }
 
 /// <summary>How windows are batched (<see cref="IngestionOptions.BatchSize"/>, <see cref="IngestionOptions.BatchWait"/>).</summary>

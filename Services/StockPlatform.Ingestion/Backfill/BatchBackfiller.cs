@@ -2,10 +2,10 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using StockPlatform.Contracts;
-using StockPlatform.Ingestion.Agents;
 using StockPlatform.MarketData.Alpaca.Errors;
 using StockPlatform.MarketData.Alpaca.Rest;
 using StockPlatform.MarketData.Calendar;
+using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.ServiceDefaults.Logging;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Calendar;
@@ -38,7 +38,8 @@ public sealed partial class BatchBackfiller(
     BarStore bars,
     AlpacaRestClient alpaca,
     IPublishEndpoint bus,
-    AgentState agent,
+    AgentIdentity identity,
+    AgentStatus status,
     FetchSlots slots,
     IOptions<IngestionOptions> options,
     TimeProvider time,
@@ -51,7 +52,8 @@ public sealed partial class BatchBackfiller(
     private readonly BarStore _bars = bars;
     private readonly AlpacaRestClient _alpaca = alpaca;
     private readonly IPublishEndpoint _bus = bus;
-    private readonly AgentState _agent = agent;
+    private readonly AgentIdentity _identity = identity;
+    private readonly AgentStatus _status = status;
     private readonly FetchSlots _slots = slots;
     private readonly IOptions<IngestionOptions> _options = options;
     private readonly TimeProvider _time = time;
@@ -64,17 +66,34 @@ public sealed partial class BatchBackfiller(
     /// </summary>
     public async Task RunAsync(IReadOnlyList<BackfillWindow> messages, CancellationToken stopping)
     {
-        using var scope = _logger.BeginWorkScope(agent: AgentState.AgentName, stage: "batch");
+        using var scope = _logger.BeginWorkScope(agent: _identity.Name, stage: "batch");
         var settings = _options.Value;
         var claimed = new List<JobTask>();
-        foreach (var taskId in messages.Select(message => message.TaskId).Distinct())
+        var taskIds = messages.Select(message => message.TaskId).Distinct().ToList();
+        try
         {
-            if (await _jobs.ClaimTaskAsync(taskId, _agent.Instance, settings.TaskLease, stopping) is { } task) claimed.Add(task);
+            foreach (var taskId in taskIds)
+            {
+                if (await _jobs.ClaimTaskAsync(taskId, _identity.Instance, settings.TaskLease, stopping) is { } task) claimed.Add(task);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Paused or stopping before the batch began: nothing is lost, see below.
+        }
+        if (stopping.IsCancellationRequested)
+        {
+            // The messages are acknowledged, so their windows must be sent again: claimed ones are
+            // released, the others marked unsent, and the sweeper sends them all after the pause.
+            foreach (var task in claimed) await _jobs.ReleaseAsync(task.Id, _identity.Instance, CancellationToken.None);
+            await _jobs.MarkUnsentAsync(taskIds, CancellationToken.None);
+            LogHandedBack(taskIds.Count);
+            return;
         }
         LogClaimed(messages.Count, claimed.Count);
         if (claimed.Count == 0) return;
 
-        await using var lease = new BatchLease(_jobs, claimed.Select(task => task.Id), _agent.Instance, settings.TaskLease, _time, _logger);
+        await using var lease = new BatchLease(_jobs, claimed.Select(task => task.Id), _identity.Instance, settings.TaskLease, _time, _logger);
         var batch = new Batch(this, lease, stopping);
         try
         {
@@ -85,7 +104,7 @@ public sealed partial class BatchBackfiller(
             // The agent is stopping: the unfinished windows go back to the queue for whichever agent runs next.
             foreach (var task in claimed.Where(task => lease.IsHeld(task.Id)))
             {
-                await _jobs.ReleaseAsync(task.Id, _agent.Instance, CancellationToken.None);
+                await _jobs.ReleaseAsync(task.Id, _identity.Instance, CancellationToken.None);
                 LogReleased(task.Symbol, task.Start, task.End);
             }
         }
@@ -137,7 +156,7 @@ public sealed partial class BatchBackfiller(
                 owner.LogUnfinished(window.Describe(), window.Remaining.Count);
                 window.Open = false;
                 lease.Release(window.Task.Id);
-                await owner._jobs.ReleaseAsync(window.Task.Id, owner._agent.Instance, stopping);
+                await owner._jobs.ReleaseAsync(window.Task.Id, owner._identity.Instance, stopping);
             }
         }
 
@@ -197,8 +216,8 @@ public sealed partial class BatchBackfiller(
         private async Task FetchAsync(FetchItem item, Dictionary<string, Queue<TradingDay>> pending, CancellationToken cancellationToken)
         {
             await owner._slots.WaitAsync(cancellationToken);
-            var key = Guid.NewGuid();
-            owner._agent.Begin(key, item.ToString());
+            var key = Guid.NewGuid().ToString("N");
+            owner._status.BeginTask(key, item.ToString());
             using var scope = owner._logger.BeginWorkScope(symbol: item.Symbols.Count == 1 ? item.Symbols[0] : null, stage: "fetch");
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             try
@@ -221,7 +240,8 @@ public sealed partial class BatchBackfiller(
                             owner.LogNothingHeld(item.ToString());
                             return;
                         }
-                        owner._agent.Update(key, $"{item} page {page.Number}");
+                        owner._status.UpdateTask(key, $"{item} page {page.Number}", null);
+                        owner._status.Count("pages_fetched");
                         await StorePageAsync(item, page, pending, seen, perSession, now, cancellationToken);
                     }
                 }
@@ -243,7 +263,7 @@ public sealed partial class BatchBackfiller(
             }
             finally
             {
-                owner._agent.End(key);
+                owner._status.EndTask(key);
                 owner._slots.Release();
             }
         }
@@ -281,6 +301,8 @@ public sealed partial class BatchBackfiller(
                     try
                     {
                         window.Totals += upserted;
+                        owner._status.Count("bars_inserted", upserted.Inserted);
+                        owner._status.Count("bars_corrected", upserted.Corrected);
                     }
                     finally
                     {
@@ -358,9 +380,10 @@ public sealed partial class BatchBackfiller(
                 {
                     window.Open = false;
                     lease.Release(task.Id);
-                    var done = await owner._jobs.CompleteTaskAsync(task.Id, owner._agent.Instance, window.SessionsTotal, window.Totals.Inserted, window.Totals.Corrected, cancellationToken);
+                    var done = await owner._jobs.CompleteTaskAsync(task.Id, owner._identity.Instance, window.SessionsTotal, window.Totals.Inserted, window.Totals.Corrected, cancellationToken);
                     if (done is null) return;
                     owner.LogWindowDone(window.Describe(), window.Totals.Inserted, window.Totals.Corrected);
+                    owner._status.Count("windows_done");
                     await owner.PublishProgressAsync(done, cancellationToken);
                     if (done.Status == JobStatus.Succeeded)
                     {
@@ -369,7 +392,7 @@ public sealed partial class BatchBackfiller(
                     }
                     return;
                 }
-                var job = await owner._jobs.UpdateTaskProgressAsync(task.Id, owner._agent.Instance, window.SessionsTotal, window.SessionsDone,
+                var job = await owner._jobs.UpdateTaskProgressAsync(task.Id, owner._identity.Instance, window.SessionsTotal, window.SessionsDone,
                     window.Totals.Inserted, window.Totals.Corrected, cancellationToken);
                 if (job is null)
                 {
@@ -469,13 +492,14 @@ public sealed partial class BatchBackfiller(
         var permanent = exception is AlpacaException { IsTransient: false };
         var reason = exception is AlpacaException or BarValidationException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
         var retryAt = permanent || task.Attempts >= settings.MaxTaskAttempts ? (DateTimeOffset?)null : _time.GetUtcNow() + settings.RetryDelay(task.Attempts);
-        var job = await _jobs.RecordFailureAsync(task.Id, _agent.Instance, $"{task.Symbol} {task.Start:yyyy-MM-dd}..{task.End:yyyy-MM-dd}: {reason}", retryAt, CancellationToken.None);
+        var job = await _jobs.RecordFailureAsync(task.Id, _identity.Instance, $"{task.Symbol} {task.Start:yyyy-MM-dd}..{task.End:yyyy-MM-dd}: {reason}", retryAt, CancellationToken.None);
         if (retryAt is { } next)
         {
             LogAttemptFailed(task.Symbol, task.Attempts, settings.MaxTaskAttempts, task.Start, task.End, reason, next);
             return;
         }
         LogWindowFailed(task.Symbol, task.Attempts, task.Start, task.End, reason);
+        _status.Count("window_failures");
         if (job is { Status: JobStatus.Failed })
         {
             LogJobFailed(job.Id, job.FailedWindows, job.Error ?? reason);
@@ -533,6 +557,9 @@ public sealed partial class BatchBackfiller(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Window {Window} ended with {Sessions} sessions unfetched; it goes back to the queue")]
     private partial void LogUnfinished(string window, int sessions);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: window {Symbol} {Start}..{End} goes back to the queue")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Paused or stopping: window {Symbol} {Start}..{End} goes back to the queue")]
     private partial void LogReleased(string symbol, DateOnly start, DateOnly end);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Paused or stopping: {Count} windows handed back unstarted, to be sent again")]
+    private partial void LogHandedBack(int count);
 }

@@ -1,7 +1,7 @@
 using MassTransit;
-using StockPlatform.Ingestion.Agents;
 using StockPlatform.Ingestion.Backfill;
 using StockPlatform.MarketData.Extensions;
+using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.ServiceDefaults.Messaging;
 using StockPlatform.Storage.Extensions;
 
@@ -9,7 +9,7 @@ namespace StockPlatform.Ingestion.Extensions;
 
 internal static class IngestionServiceExtensions
 {
-    /// <summary>The hot store, the Alpaca client, the backfill consumer, the task sweeper and heartbeats.</summary>
+    /// <summary>The hot store, the Alpaca client, the agent model (heartbeats, pause), the backfill consumer and the task sweeper.</summary>
     public static WebApplicationBuilder AddIngestion(this WebApplicationBuilder builder)
     {
         builder.AddStorage();
@@ -19,12 +19,11 @@ internal static class IngestionServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddSingleton<AgentState>();
         builder.Services.AddSingleton<FetchSlots>();
         builder.Services.AddScoped<BatchBackfiller>();
+        builder.AddAgent("ingestion");
         builder.AddMessageBus(bus => bus.AddConsumer<BackfillWindowConsumer, BackfillWindowConsumerDefinition>());
         builder.Services.AddHostedService<TaskSweeper>();
-        builder.Services.AddHostedService<HeartbeatPublisher>();
         return builder;
     }
 }

@@ -2,6 +2,7 @@ using MassTransit;
 using StockPlatform.LiveStream.Streaming;
 using StockPlatform.LiveStream.Tracking;
 using StockPlatform.MarketData.Extensions;
+using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.ServiceDefaults.Messaging;
 using StockPlatform.Storage.Extensions;
 
@@ -9,7 +10,7 @@ namespace StockPlatform.LiveStream.Extensions;
 
 internal static class LiveStreamServiceExtensions
 {
-    /// <summary>The hot store, the Alpaca stream, leadership, the batched writer, tracking changes and heartbeats.</summary>
+    /// <summary>The hot store, the Alpaca stream, leadership, the batched writer, tracking changes, and the agent model (heartbeats, pause).</summary>
     public static WebApplicationBuilder AddLiveStream(this WebApplicationBuilder builder)
     {
         builder.AddStorage();
@@ -24,9 +25,10 @@ internal static class LiveStreamServiceExtensions
         builder.Services.AddSingleton<BarWriter>();
         builder.Services.AddSingleton<GapBackfill>();
         builder.Services.AddSingleton<MinuteGapFiller>();
+        builder.Services.AddSingleton<IAgentReporter, StreamReporter>();
+        builder.AddAgent("livestream");
         builder.AddMessageBus(bus => bus.AddConsumer<TrackingConsumer, TrackingConsumerDefinition>());
         builder.Services.AddHostedService<LiveStreamAgent>();
-        builder.Services.AddHostedService<HeartbeatPublisher>();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using StockPlatform.MarketData.Alpaca.Stream;
 using StockPlatform.MarketData.Domain;
+using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.Storage.Tracking;
 
 namespace StockPlatform.LiveStream.Streaming;
@@ -18,6 +19,7 @@ public sealed partial class LiveStreamAgent(
     BarWriter writer,
     MinuteGapFiller gaps,
     StreamState state,
+    AgentControl control,
     IOptions<LiveStreamOptions> options,
     TimeProvider time,
     ILogger<LiveStreamAgent> logger) : BackgroundService
@@ -30,6 +32,9 @@ public sealed partial class LiveStreamAgent(
             while (!stoppingToken.IsCancellationRequested)
             {
                 state.Set("standby");
+                // Paused: no stream at all (the lock is free for nobody: every instance is paused);
+                // the first connection after the pause fills the minutes it missed.
+                await control.WaitUntilResumedAsync(stoppingToken);
                 try
                 {
                     if (await leader.TryAcquireAsync(stoppingToken)) await LeadAsync(stoppingToken);
@@ -63,7 +68,7 @@ public sealed partial class LiveStreamAgent(
 
     private async Task LeadAsync(CancellationToken stoppingToken)
     {
-        using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, control.PausedToken);
         var watch = WatchLeadershipAsync(leading);
         try
         {
@@ -101,7 +106,8 @@ public sealed partial class LiveStreamAgent(
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            LogLeadershipLost();
+            if (control.IsPaused) LogPaused();
+            else LogLeadershipLost();
         }
         finally
         {
@@ -164,4 +170,7 @@ public sealed partial class LiveStreamAgent(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Streaming failed: {Reason}; standing by, then trying again")]
     private partial void LogLeadFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Paused: the stream is closed until the agent is resumed")]
+    private partial void LogPaused();
 }

@@ -7,16 +7,10 @@ namespace StockPlatform.LiveStream.Streaming;
 /// </summary>
 public sealed class StreamState
 {
-    /// <summary>The agent's name in logs and heartbeats.</summary>
-    public const string AgentName = "livestream";
-
     private long _bars;
     private long _corrections;
     private long _reconnects;
     private long _lastMessageTicks;
-
-    /// <summary>This process's instance id (host and process id).</summary>
-    public string Instance { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
     public string State { get; private set; } = "standby";
 
@@ -41,7 +35,7 @@ public sealed class StreamState
 
     public void Reconnected() => Interlocked.Increment(ref _reconnects);
 
-    /// <summary>The heartbeat's detail line.</summary>
+    /// <summary>The heartbeat's task line.</summary>
     public string Describe() =>
-        $"bars {Bars}, corrections {Corrections}, reconnects {Reconnects}, last message {(LastMessage is { } at ? at.ToString("O") : "never")}";
+        $"last message {(LastMessage is { } at ? at.ToString("O") : "never")}";
 }

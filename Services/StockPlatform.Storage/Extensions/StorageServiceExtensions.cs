@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using StockPlatform.ServiceDefaults.Agents;
+using StockPlatform.Storage.Agents;
 using StockPlatform.Storage.Aggregates;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Calendar;
@@ -49,6 +51,9 @@ public static class StorageServiceExtensions
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<FeatureStore>();
         services.TryAddSingleton<TrackingStore>();
+        services.TryAddSingleton<AgentStore>();
+        // An agent (AddAgent) reads its pause from here at start-up and at every heartbeat.
+        services.TryAddSingleton<IAgentControlStore>(provider => provider.GetRequiredService<AgentStore>());
         services.AddOptions<AggregateRefreshOptions>()
             .BindConfiguration(AggregateRefreshOptions.SectionName)
             .ValidateDataAnnotations()

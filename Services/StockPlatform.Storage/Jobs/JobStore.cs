@@ -214,6 +214,24 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
             cancellationToken, ("error", error), ("retry_at", (object?)retryAt ?? DBNull.Value));
 
     /// <summary>
+    /// Marks pending windows as unsent, so the sweeper sends them again: their messages were taken
+    /// off the queue by an agent that paused or stopped before starting them. Running windows are
+    /// left to their lease holder.
+    /// </summary>
+    public async Task MarkUnsentAsync(IReadOnlyCollection<Guid> taskIds, CancellationToken cancellationToken = default)
+    {
+        if (taskIds.Count == 0) return;
+        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        await retry.ExecuteAsync(async token =>
+        {
+            await using var command = dataSource.CreateCommand(
+                "UPDATE job_tasks SET published_at = NULL, updated_at = now() WHERE id = ANY(@ids) AND status = 'pending'");
+            command.Parameters.AddWithValue("ids", taskIds.ToArray());
+            return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Gives a task back unfinished (the agent is stopping), without counting the attempt: it is
     /// sent again at once, to whichever agent is running.
     /// </summary>

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using StockPlatform.Testing;
 
 namespace StockPlatform.AppHost.Tests.Support;
@@ -22,6 +24,9 @@ public sealed class LocalPlatform : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
     private readonly string _dashboardApiKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentQueue<string> _gatewayLog = new();
 
     private DistributedApplication? _app;
 
@@ -71,11 +76,33 @@ public sealed class LocalPlatform : IAsyncLifetime
             throw new TimeoutException($"the local platform did not become healthy:\n{DescribeResources()}\n{Tail("postgres.log")}", ex);
         }
 
-        Gateway = _app.CreateHttpClient("gateway", "http");
+        _ = CollectGatewayLogAsync(_app.Services.GetRequiredService<ResourceLoggerService>());
+        Gateway = new HttpClient(new ServerErrorDetails(GatewayLogTail)) { BaseAddress = _app.GetEndpoint("gateway", "http") };
         Gateway.Timeout = TimeSpan.FromSeconds(30);
         Gateway.DefaultRequestHeaders.Add("X-Api-Key", GatewayApiKey);
         Dashboard = new HttpClient { BaseAddress = _app.GetEndpoint("aspire-dashboard", "http"), Timeout = TimeSpan.FromSeconds(30) };
         Dashboard.DefaultRequestHeaders.Add("x-api-key", _dashboardApiKey);
+    }
+
+    /// <summary>The gateway's last error lines, for failure messages (CI shows only a failure's first lines).</summary>
+    public string GatewayLogTail() =>
+        string.Join('\n', _gatewayLog.Where(line => line.Contains("\"level\":\"Error\"", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal))
+            .TakeLast(5).Select(line => line.Length > 1500 ? line[..1500] + "…" : line));
+
+    private async Task CollectGatewayLogAsync(ResourceLoggerService logs)
+    {
+        try
+        {
+            await foreach (var batch in logs.WatchAsync("gateway").WithCancellation(_stopping.Token))
+            {
+                foreach (var line in batch) _gatewayLog.Enqueue(line.Content);
+                while (_gatewayLog.Count > 500) _gatewayLog.TryDequeue(out _);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The platform is stopping.
+        }
     }
 
     /// <summary>The state and health of every resource, for failure messages.</summary>
@@ -104,6 +131,7 @@ public sealed class LocalPlatform : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await _stopping.CancelAsync();
         Gateway?.Dispose();
         Dashboard?.Dispose();
         if (_app is not null)

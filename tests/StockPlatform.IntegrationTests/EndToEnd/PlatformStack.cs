@@ -61,7 +61,7 @@ internal sealed class PlatformStack : IAsyncDisposable
     public string Namespace => _agentEnvironment["Messaging__Namespace"];
 
     public static async Task<PlatformStack> StartAsync(Dictionary<string, string?>? simSettings = null, string agentSecret = Secret, int windowDays = 7,
-        RequestLog? requestLog = null, Dictionary<string, string>? agentSettings = null)
+        RequestLog? requestLog = null, Dictionary<string, string>? agentSettings = null, Dictionary<string, string>? gatewaySettings = null)
     {
         var database = await ThrowawayDatabase.CreateAsync(TestServers.PostgresConnectionString, "e2e_", TestServers.Hint);
 
@@ -117,6 +117,7 @@ internal sealed class PlatformStack : IAsyncDisposable
             web.UseSetting("Ingest:WindowDays", windowDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
             web.UseSetting("STOCKPLATFORM_MARKET_DATA", "MarketSim (synthetic data)");
             web.UseSetting("GATEWAY_API_KEY", ApiKey);
+            foreach (var (key, value) in gatewaySettings ?? []) web.UseSetting(key, value);
         });
 
         var stack = new PlatformStack(database, sim, gateway, agentEnvironment);

@@ -1,0 +1,42 @@
+using StockPlatform.Storage.Agents;
+
+namespace StockPlatform.Gateway.Operations;
+
+/// <summary>
+/// Judges an agent instance from its last heartbeat: <c>stopped</c> when it said so (a clean
+/// shutdown) or has been silent past <see cref="OperationsOptions.StoppedAfter"/>; <c>stalled</c>
+/// when silent for <see cref="OperationsOptions.StalledAfterBeats"/> intervals or holding a
+/// window of a job that has not moved for <see cref="OperationsOptions.JobStalledAfter"/>; else <c>ok</c>.
+/// </summary>
+public static class AgentHealth
+{
+    public const string Ok = "ok";
+    public const string Stalled = "stalled";
+    public const string Stopped = "stopped";
+
+    /// <summary>The status of <paramref name="beat"/>'s instance at <paramref name="now"/>.</summary>
+    public static string StatusOf(AgentBeat beat, DateTimeOffset now, OperationsOptions options, ISet<string> instancesOnQuietJobs)
+    {
+        if (beat.State == Stopped) return Stopped;
+        var silence = now - beat.SeenAt;
+        if (silence >= options.StoppedAfter) return Stopped;
+        if (silence >= options.StalledAfter) return Stalled;
+        return instancesOnQuietJobs.Contains(beat.Instance) ? Stalled : Ok;
+    }
+
+    /// <summary>Whether the instance went silent (a crash or a hang), as opposed to stopping cleanly.</summary>
+    public static bool WentSilent(AgentBeat beat, DateTimeOffset now, OperationsOptions options) =>
+        beat.State != Stopped && now - beat.SeenAt >= options.StalledAfter;
+
+    /// <summary>
+    /// Whether a silent or stopped instance can be forgotten: long gone, or replaced by another
+    /// instance of its agent that is alive.
+    /// </summary>
+    public static bool CanForget(AgentBeat beat, IEnumerable<AgentBeat> all, DateTimeOffset now, OperationsOptions options) =>
+        now - beat.SeenAt >= options.ForgetAfter
+        || (StatusOf(beat, now, options, EmptySet) == Stopped
+            && all.Any(other => other.Agent == beat.Agent && other.Instance != beat.Instance && other.StartedAt > beat.StartedAt
+                && StatusOf(other, now, options, EmptySet) == Ok));
+
+    private static readonly HashSet<string> EmptySet = [];
+}

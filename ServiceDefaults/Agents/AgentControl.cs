@@ -1,0 +1,153 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace StockPlatform.ServiceDefaults.Agents;
+
+/// <summary>
+/// Pause and resume for one agent instance. Paused, the agent takes no new work: its work queues'
+/// receive endpoints are stopped (the messages wait in RabbitMQ), <see cref="PausedToken"/> is
+/// cancelled so the work in hand checkpoints and hands back what it has not done, and background
+/// loops wait in <see cref="WaitUntilResumedAsync"/>. Resumed, the endpoints start again.
+/// Per-instance endpoints (this control's own, the tracking and event broadcasts) keep running:
+/// they carry commands and news, not work.
+/// </summary>
+public sealed partial class AgentControl(ILogger<AgentControl> logger)
+{
+    private readonly SemaphoreSlim _changing = new(1, 1);
+    private readonly Lock _lock = new();
+    private readonly List<IReceiveEndpoint> _workEndpoints = [];
+    private CancellationTokenSource _pause = new();
+    private TaskCompletionSource _resumed = CompletedSource();
+    private volatile bool _paused;
+
+    /// <summary>Whether the agent is paused.</summary>
+    public bool IsPaused => _paused;
+
+    /// <summary>Cancelled while the agent is paused: long work links it, to checkpoint and hand its work back.</summary>
+    public CancellationToken PausedToken
+    {
+        get
+        {
+            lock (_lock) return _pause.Token;
+        }
+    }
+
+    /// <summary>Completes at once when running, or when the agent is resumed.</summary>
+    public Task WaitUntilResumedAsync(CancellationToken cancellationToken)
+    {
+        Task resumed;
+        lock (_lock) resumed = _resumed.Task;
+        return resumed.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Pauses or resumes; nothing happens when already in that state. Pausing returns once the
+    /// work endpoints have stopped (their work in hand finished or handed back) or
+    /// <paramref name="timeout"/> has passed.
+    /// </summary>
+    public async Task SetPausedAsync(bool paused, string reason, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        await _changing.WaitAsync(cancellationToken);
+        try
+        {
+            if (paused == _paused) return;
+            List<IReceiveEndpoint> endpoints;
+            lock (_lock)
+            {
+                _paused = paused;
+                if (paused)
+                {
+                    _resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+                else
+                {
+                    _pause.Dispose();
+                    _pause = new CancellationTokenSource();
+                    _resumed.TrySetResult();
+                }
+                endpoints = [.. _workEndpoints];
+            }
+
+            if (paused)
+            {
+                // Stop first, so no new delivery starts, and cancel the work in hand while the stop waits for it.
+                var stopping = Task.WhenAll(endpoints.Select(endpoint => endpoint.Stop(CancellationToken.None)));
+                await _pause.CancelAsync();
+                await WaitBoundedAsync(stopping, timeout);
+                LogPaused(reason, endpoints.Count);
+            }
+            else
+            {
+                var handles = endpoints.Select(endpoint => endpoint.Start(CancellationToken.None)).ToList();
+                await WaitBoundedAsync(Task.WhenAll(handles.Select(handle => handle.Ready)), timeout);
+                LogResumed(reason, endpoints.Count);
+            }
+        }
+        finally
+        {
+            _changing.Release();
+        }
+    }
+
+    /// <summary>Called as each receive endpoint becomes ready: work endpoints are remembered, and stopped at once while paused.</summary>
+    internal void EndpointReady(IReceiveEndpoint endpoint)
+    {
+        if (!IsWorkQueue(endpoint.InputAddress)) return;
+        bool stopNow;
+        lock (_lock)
+        {
+            if (!_workEndpoints.Contains(endpoint)) _workEndpoints.Add(endpoint);
+            stopNow = _paused;
+        }
+        // Started while paused (the bus came up, or reconnected after a broker restart): stop it
+        // again outside MassTransit's notification.
+        if (stopNow) _ = Task.Run(() => endpoint.Stop(CancellationToken.None));
+    }
+
+    /// <summary>
+    /// Shared, durable queues hold work; temporary per-instance queues (auto-deleted) carry
+    /// broadcasts every instance must hear, this control's own included.
+    /// </summary>
+    internal static bool IsWorkQueue(Uri inputAddress)
+    {
+        var query = inputAddress.Query;
+        return !(query.Contains("temporary=true", StringComparison.OrdinalIgnoreCase)
+            || query.Contains("autodelete=true", StringComparison.OrdinalIgnoreCase)
+            || query.Contains("durable=false", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private async Task WaitBoundedAsync(Task task, TimeSpan timeout)
+    {
+        try
+        {
+            await task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            LogSlowChange(timeout.TotalSeconds);
+        }
+        catch (Exception ex)
+        {
+            LogEndpointFault(ex.Message);
+        }
+    }
+
+    private static TaskCompletionSource CompletedSource()
+    {
+        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.SetResult();
+        return source;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Paused ({Reason}): {Count} work queues stopped, no new work is taken until resumed")]
+    private partial void LogPaused(string reason, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumed ({Reason}): {Count} work queues started again")]
+    private partial void LogResumed(string reason, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The work queues did not finish changing state within {Seconds:0} s; they go on in the background")]
+    private partial void LogSlowChange(double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A work queue could not change state: {Reason}")]
+    private partial void LogEndpointFault(string reason);
+}
