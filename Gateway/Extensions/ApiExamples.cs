@@ -42,6 +42,17 @@ internal static class ApiExamples
         ]),
         [typeof(IngestApi.IngestResponse)] = () => new IngestApi.IngestResponse(JobId, "SPY", new(2024, 1, 2), new(2024, 3, 28), "iex", "queued"),
         [typeof(IngestApi.BackfillRequest)] = () => new IngestApi.BackfillRequest(["SPY", "QQQ"], "2024-01-02", "2024-03-28", "iex"),
+        [typeof(AgentsApi.AgentList)] = () => new AgentsApi.AgentList(5,
+        [
+            new("ingestion", "worker-1-4821-9f3a", "0.1.0+b02feae", "ok", "working", false, "SPY,QQQ 2024-01-02..2024-02-14 page 3", 0.42,
+                new Dictionary<string, long> { ["bars_inserted"] = 47_580, ["pages_fetched"] = 12 }, Open.AddDays(90), Open.AddDays(90).AddMinutes(3), 1.2),
+            new("features", "worker-2-4907-0c11", "0.1.0+b02feae", "stalled", "idle", false, null, null,
+                new Dictionary<string, long> { ["rebuilds_done"] = 2 }, Open.AddDays(90), Open.AddDays(90).AddMinutes(2), 21.5),
+        ], [new("livestream", true, Open.AddDays(90).AddMinutes(1))]),
+        [typeof(AgentsApi.ControlResponse)] = () => new AgentsApi.ControlResponse("ingestion", true, Open.AddDays(90).AddMinutes(1)),
+        [typeof(AgentsApi.AlertList)] = () => new AgentsApi.AlertList(
+            [new(7, "agent-stalled", "features", "worker-2-4907-0c11", null, "features instance worker-2-4907-0c11 has sent no heartbeat for 21 s (it was idle)",
+                Open.AddDays(90).AddMinutes(3), null)]),
         [typeof(HttpValidationProblemDetails)] = () => new HttpValidationProblemDetails(new Dictionary<string, string[]>
         {
             ["end"] = ["9999-12-31 is out of range; dates must be between 1970-01-01 and 2199-12-31."],

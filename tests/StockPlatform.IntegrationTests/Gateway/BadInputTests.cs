@@ -118,6 +118,7 @@ public sealed class BadInputTests : IAsyncLifetime
             yield return new(HttpMethod.Get, $"/bars?symbols=SPY&limit={E(limit)}", "limit");
             yield return new(HttpMethod.Get, $"/jobs?limit={E(limit)}", "limit");
             yield return new(HttpMethod.Get, $"/features/SPY?limit={E(limit)}", "limit");
+            yield return new(HttpMethod.Get, $"/alerts?limit={E(limit)}", "limit");
         }
         foreach (var word in BadWords)
         {
@@ -134,6 +135,7 @@ public sealed class BadInputTests : IAsyncLifetime
             yield return new(HttpMethod.Get, $"/features/SPY?feature_set={E(word)}", "feature_set");
             yield return new(HttpMethod.Get, $"/features/SPY?format={E(word)}", "format");
             yield return new(HttpMethod.Get, $"/archive/partitions?dataset={E(word)}", "dataset");
+            yield return new(HttpMethod.Get, $"/alerts?active={E(word)}", "active");
             yield return new(HttpMethod.Post, "/features/rebuild", "feature_set", Json(new { symbols = new[] { "SPY" }, feature_set = word }));
         }
         foreach (var token in new[] { "abc", "A", new string('A', 200), "djE6MTIzNDU2Nzg5", "%FF%FE", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "'--" })
@@ -175,6 +177,19 @@ public sealed class BadInputTests : IAsyncLifetime
             (HttpMethod.Get, "/nowhere"), (HttpMethod.Get, "/jobs/not-a-guid"), (HttpMethod.Delete, $"/jobs/{Guid.NewGuid()}"),
             (HttpMethod.Post, $"/jobs/{Guid.NewGuid()}/retry"), (HttpMethod.Get, $"/jobs/{Guid.NewGuid()}"), (HttpMethod.Get, "/symbols/ZZZZ"),
             (HttpMethod.Get, "/archive/sql"), (HttpMethod.Delete, "/archive/partitions"), (HttpMethod.Get, "/features/rebuild/x"), (HttpMethod.Get, "/archive/verify"),
+        })
+        {
+            yield return new(method, url, null);
+        }
+        // Agents are named, not parsed: any other name is a 404 problem and nothing is paused.
+        foreach (var agent in BadSymbols.Where(name => !name.Contains('\0', StringComparison.Ordinal)).Concat(["INGESTION", "gateway", "marketsim", "ingestion ", "ingestion%2Fpause"]))
+        {
+            yield return new(HttpMethod.Post, $"/agents/{E(agent)}/pause", null);
+            yield return new(HttpMethod.Post, $"/agents/{E(agent)}/resume", null);
+        }
+        foreach (var (method, url) in new[]
+        {
+            (HttpMethod.Get, "/agents/ingestion/pause"), (HttpMethod.Delete, "/agents"), (HttpMethod.Put, "/agents/ingestion"), (HttpMethod.Post, "/alerts"),
         })
         {
             yield return new(method, url, null);
@@ -234,13 +249,13 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal(before, await CountsAsync());
     }
 
-    private async Task<(long Bars, long Jobs, long Tasks, long Symbols)> CountsAsync()
+    private async Task<(long Bars, long Jobs, long Tasks, long Symbols, long Controls)> CountsAsync()
     {
         await using var dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
         await using var command = dataSource.CreateCommand(
-            "SELECT (SELECT count(*) FROM bars_1m), (SELECT count(*) FROM jobs), (SELECT count(*) FROM job_tasks), (SELECT count(*) FROM symbols)");
+            "SELECT (SELECT count(*) FROM bars_1m), (SELECT count(*) FROM jobs), (SELECT count(*) FROM job_tasks), (SELECT count(*) FROM symbols), (SELECT count(*) FROM agent_controls)");
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
     }
 }
