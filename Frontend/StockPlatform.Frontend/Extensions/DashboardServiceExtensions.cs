@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using StockPlatform.Frontend.Gateway;
 using StockPlatform.Frontend.Services;
@@ -14,6 +15,8 @@ internal static class DashboardServiceExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        // Heartbeat ages and log time ranges read the clock through this (tests set it).
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddOptions<GatewayClientOptions>()
             .Configure(options => options.ApiKey = builder.Configuration["GATEWAY_API_KEY"]?.Trim());

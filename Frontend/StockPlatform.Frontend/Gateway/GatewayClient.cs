@@ -131,6 +131,24 @@ public sealed class GatewayClient(HttpClient http, IOptions<GatewayClientOptions
             start = start?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         }), cancellationToken);
 
+    /// <summary>Every agent instance from its latest heartbeat, and which agents are told to pause.</summary>
+    public Task<AgentList> GetAgentsAsync(CancellationToken cancellationToken = default) => GetAsync<AgentList>("/agents", cancellationToken);
+
+    /// <summary>Tells every instance of <paramref name="agent"/> to pause; an unknown agent is a <see cref="GatewayProblemException"/> (404).</summary>
+    public Task<AgentControl> PauseAgentAsync(string agent, CancellationToken cancellationToken = default) =>
+        SendAsync<AgentControl>(HttpMethod.Post, $"/agents/{Uri.EscapeDataString(agent)}/pause", null, cancellationToken);
+
+    /// <summary>Lets every instance of <paramref name="agent"/> take work again.</summary>
+    public Task<AgentControl> ResumeAgentAsync(string agent, CancellationToken cancellationToken = default) =>
+        SendAsync<AgentControl>(HttpMethod.Post, $"/agents/{Uri.EscapeDataString(agent)}/resume", null, cancellationToken);
+
+    /// <summary>The active alerts, or (<paramref name="active"/> false) the recent ones, cleared or not.</summary>
+    public Task<AlertList> ListAlertsAsync(bool active, int limit = 100, CancellationToken cancellationToken = default) =>
+        GetAsync<AlertList>(string.Create(CultureInfo.InvariantCulture, $"/alerts?active={(active ? "true" : "false")}&limit={limit}"), cancellationToken);
+
+    /// <summary>A page of log lines, newest first.</summary>
+    public Task<LogPage> GetLogsAsync(LogQuery query, CancellationToken cancellationToken = default) => GetAsync<LogPage>(query.PathAndQuery, cancellationToken);
+
     private static JsonContent SqlBody(string sql, string format, int? maxRows) => JsonContent.Create(new { sql, format, max_rows = maxRows });
 
     /// <summary>Rows arrive as objects keyed by column (values null during warm-up); the timestamp is its own key.</summary>

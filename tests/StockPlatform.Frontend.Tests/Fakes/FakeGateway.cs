@@ -16,10 +16,13 @@ internal sealed class FakeGateway : HttpMessageHandler
     /// <summary>What the pages sent, in order.</summary>
     public List<SentRequest> Requests { get; } = [];
 
-    /// <summary>Answers <paramref name="method"/> on <paramref name="path"/> (the query is ignored unless the path names one) with a body.</summary>
+    /// <summary>
+    /// Answers <paramref name="method"/> on <paramref name="path"/> (the query is ignored unless the
+    /// path names one) with a body. Registering the same route again changes the answer from then on.
+    /// </summary>
     public FakeGateway On(HttpMethod method, string path, string body, HttpStatusCode status = HttpStatusCode.OK, string contentType = "application/json")
     {
-        _routes.Add(new Route(method, path, status, body, contentType));
+        lock (_routes) _routes.Add(new Route(method, path, status, body, contentType));
         return this;
     }
 
@@ -40,19 +43,27 @@ internal sealed class FakeGateway : HttpMessageHandler
         return this;
     }
 
-    public IEnumerable<SentRequest> To(HttpMethod method, string path) =>
-        Requests.Where(r => r.Method == method && r.PathAndQuery.StartsWith(path, StringComparison.Ordinal));
+    /// <summary>The requests sent so far with <paramref name="method"/> to a path and query starting with <paramref name="path"/> (a snapshot: timers may add more).</summary>
+    public IReadOnlyList<SentRequest> To(HttpMethod method, string path)
+    {
+        lock (Requests) return [.. Requests.Where(r => r.Method == method && r.PathAndQuery.StartsWith(path, StringComparison.Ordinal))];
+    }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
         var pathAndQuery = request.RequestUri!.PathAndQuery;
-        Requests.Add(new SentRequest(request.Method, pathAndQuery, body, request.Headers.TryGetValues("X-Api-Key", out var keys) ? keys.Single() : null));
+        lock (Requests) Requests.Add(new SentRequest(request.Method, pathAndQuery, body, request.Headers.TryGetValues("X-Api-Key", out var keys) ? keys.Single() : null));
 
         if (_holds.TryGetValue((request.Method, pathAndQuery.Split('?')[0]), out var until)) await until.WaitAsync(cancellationToken);
 
-        // The most specific route wins: one naming a query beats the bare path.
-        var route = _routes.Where(r => r.Method == request.Method && Matches(r.Path, pathAndQuery)).OrderByDescending(r => r.Path.Length).FirstOrDefault();
+        // The most specific route wins (one naming a query beats the bare path), then the latest.
+        Route? route;
+        lock (_routes)
+        {
+            route = _routes.Select((r, index) => (r, index)).Where(x => x.r.Method == request.Method && Matches(x.r.Path, pathAndQuery))
+                .OrderByDescending(x => x.r.Path.Length).ThenByDescending(x => x.index).Select(x => x.r).FirstOrDefault();
+        }
         if (route is null)
         {
             return new HttpResponseMessage(HttpStatusCode.NotFound)

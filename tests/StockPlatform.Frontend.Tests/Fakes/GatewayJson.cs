@@ -58,6 +58,51 @@ internal static class GatewayJson
          "error":null,"created_at":"2026-01-09T22:00:00Z","updated_at":"2026-01-09T22:00:00Z","kind":"{{kind}}"}
         """;
 
+    /// <summary>One instance in <c>GET /agents</c>, as its latest heartbeat left it.</summary>
+    public static string Agent(
+        string agent, string instance, string status, string state, double ageSeconds, string? task = null, double? progress = null,
+        bool paused = false, string counters = "{}") => $$"""
+        {"agent":"{{agent}}","instance":"{{instance}}","version":"0.1.0+abc1234","status":"{{status}}","state":"{{state}}","paused":{{Bool(paused)}},
+         "task":{{Text(task)}},"progress":{{Number(progress)}},"counters":{{counters}},
+         "started_at":"2026-11-30T06:00:00Z","seen_at":"2026-11-30T06:39:58Z","age_seconds":{{Number(ageSeconds)}}}
+        """;
+
+    /// <summary>An agent's pause control.</summary>
+    public static string Control(string agent, bool paused, string changedAt = "2026-11-30T06:39:00Z") =>
+        $$"""{"agent":"{{agent}}","paused":{{Bool(paused)}},"changed_at":"{{changedAt}}"}""";
+
+    /// <summary>The body of <c>GET /agents</c>.</summary>
+    public static string Agents(IEnumerable<string> instances, IEnumerable<string>? controls = null) =>
+        $$"""{"heartbeat_interval_seconds":5,"agents":[{{string.Join(",", instances)}}],"controls":[{{string.Join(",", controls ?? [])}}]}""";
+
+    /// <summary>One alert, as <c>GET /alerts</c> and the alert events carry it.</summary>
+    public static string Alert(
+        long id, string kind, string message, string raisedAt, string? clearedAt = null, string? agent = "ingestion", string? instance = "host-1",
+        Guid? jobId = null) => $$"""
+        {"id":{{id}},"kind":"{{kind}}","agent":{{Text(agent)}},"instance":{{Text(instance)}},"job_id":{{Text(jobId?.ToString())}},
+         "message":"{{message}}","raised_at":"{{raisedAt}}","cleared_at":{{Text(clearedAt)}}}
+        """;
+
+    /// <summary>The body of <c>GET /alerts</c>.</summary>
+    public static string Alerts(params string[] alerts) => $$"""{"alerts":[{{string.Join(",", alerts)}}]}""";
+
+    /// <summary>One log line, as <c>GET /logs</c> and the <c>log</c> event carry it.</summary>
+    public static string Log(
+        long id, string timestamp, string level, string message, string agent = "ingestion", string? symbol = null, string? stage = null,
+        string? exception = null, string props = "{}") => $$"""
+        {"id":{{id}},"timestamp":"{{timestamp}}","level":"{{level}}","agent":"{{agent}}","instance":"host-1","category":"StockPlatform.Ingestion.Backfill",
+         "symbol":{{Text(symbol)}},"stage":{{Text(stage)}},"message":"{{message}}","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7",
+         "exception":{{Text(exception)}},"props":{{props}}}
+        """;
+
+    /// <summary>A page of <c>GET /logs</c>.</summary>
+    public static string Logs(string? nextPageToken, params string[] logs) =>
+        $$"""{"logs":[{{string.Join(",", logs)}}],"next_page_token":{{Text(nextPageToken)}}}""";
+
+    private static string Bool(bool value) => value ? "true" : "false";
+
+    private static string Text(string? value) => value is null ? "null" : System.Text.Json.JsonSerializer.Serialize(value);
+
     private static string Number(decimal value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Number(double? value) => value is { } v ? v.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "null";

@@ -28,7 +28,11 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
             Options.Create(new GatewayClientOptions { ApiKey = ApiKey })));
         Services.AddHttpClient();
         Services.AddSingleton<GatewayEvents>();
+        Services.AddSingleton<TimeProvider>(Clock);
     }
+
+    /// <summary>The time the pages read (heartbeat ages, log time ranges); it moves only when a test advances it.</summary>
+    internal ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 30, 6, 40, 0, TimeSpan.Zero));
 
     // MudBlazor's services dispose only asynchronously.
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

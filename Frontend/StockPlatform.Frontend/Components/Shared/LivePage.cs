@@ -41,8 +41,15 @@ public abstract class LivePage : ComponentBase, IDisposable
 
     public void Dispose()
     {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Stops the reloads; a page with timers of its own stops them here too.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing) return;
         Events.Received -= OnEvent;
         _refresher?.Dispose();
-        GC.SuppressFinalize(this);
     }
 }
