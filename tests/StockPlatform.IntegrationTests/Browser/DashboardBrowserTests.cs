@@ -265,6 +265,45 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         lock (session.Errors) Assert.True(session.Errors.Count == 0, string.Join("\n", session.Errors));
     }
 
+    [Fact]
+    public async Task The_agents_page_pauses_and_resumes_an_agent_and_shows_a_killed_one_stalled_in_its_alert_colour()
+    {
+        await using var session = await DashboardSession.StartAsync(fastHeartbeats: true);
+        var page = await session.OpenAsync();
+        await DashboardSession.GoAsync(page, "agents");
+        var ingestion = page.Locator("[data-testid=agent-card][data-agent=ingestion]");
+        await Assertions.Expect(ingestion).ToHaveAttributeAsync("data-status", "ok", new() { Timeout = 30_000 });
+        var okColour = await ingestion.Locator("[data-testid=agent-status]").EvaluateAsync<string>("chip => getComputedStyle(chip).backgroundColor");
+
+        // Pause from the page: confirmed, stored, applied by the agent, shown.
+        await page.Locator("[data-testid=agent-pause][data-agent=ingestion]").ClickAsync();
+        await page.Locator(".mud-dialog button", new() { HasText = "Pause" }).ClickAsync();
+        var group = page.Locator("[data-testid=agent-group][data-agent=ingestion]");
+        await Assertions.Expect(group).ToHaveAttributeAsync("data-paused", "true");
+        await Assertions.Expect(page.Locator("[data-testid=agent-paused-banner][data-agent=ingestion]")).ToBeVisibleAsync();
+        await Assertions.Expect(ingestion.Locator("[data-testid=agent-state]")).ToHaveTextAsync("paused", new() { Timeout = 30_000 });
+        await WaitForApiAsync(session, "/agents", json => json.GetProperty("controls").EnumerateArray()
+            .Any(control => control.GetProperty("agent").GetString() == "ingestion" && control.GetProperty("paused").GetBoolean()));
+        await DashboardSession.ScreenshotAsync(page, "agents-paused");
+
+        await page.Locator("[data-testid=agent-resume][data-agent=ingestion]").ClickAsync();
+        await Assertions.Expect(group).ToHaveAttributeAsync("data-paused", "false");
+        await Assertions.Expect(ingestion.Locator("[data-testid=agent-state]")).Not.ToHaveTextAsync("paused", new() { Timeout = 30_000 });
+        await WaitForApiAsync(session, "/agents", json => json.GetProperty("agents").EnumerateArray()
+            .Any(agent => agent.GetProperty("agent").GetString() == "ingestion" && !agent.GetProperty("paused").GetBoolean()));
+
+        // Killed: its card turns stalled, in the warning colour, and the alert bell counts it.
+        session.Stack.Agent!.Kill();
+        await Assertions.Expect(ingestion).ToHaveAttributeAsync("data-status", "stalled", new() { Timeout = 30_000 });
+        var chip = ingestion.Locator("[data-testid=agent-status]");
+        await Assertions.Expect(chip).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("agent-status-stalled"));
+        await Assertions.Expect(chip).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-chip-color-warning"));
+        Assert.NotEqual(okColour, await chip.EvaluateAsync<string>("chip => getComputedStyle(chip).backgroundColor"));
+        await Assertions.Expect(page.Locator("[data-testid=alert-badge]")).ToHaveAttributeAsync("data-count", "1", new() { Timeout = 30_000 });
+        await DashboardSession.ScreenshotAsync(page, "agents-stalled");
+        lock (session.Errors) Assert.True(session.Errors.Count == 0, string.Join("\n", session.Errors));
+    }
+
     // The agents work in the background: poll the gateway until the condition holds (a minute at most).
     private static async Task WaitForApiAsync(DashboardSession session, string url, Func<JsonElement, bool> condition)
     {

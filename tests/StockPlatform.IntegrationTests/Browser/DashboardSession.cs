@@ -44,9 +44,11 @@ internal sealed class DashboardSession : IAsyncDisposable
 
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    public static async Task<DashboardSession> StartAsync(int windowDays = 5, Dictionary<string, string?>? simSettings = null, bool live = false)
+    public static async Task<DashboardSession> StartAsync(int windowDays = 5, Dictionary<string, string?>? simSettings = null, bool live = false, bool fastHeartbeats = false)
     {
-        var stack = await PlatformStack.StartAsync(simSettings: simSettings, windowDays: windowDays);
+        // Half-second heartbeats, so a killed agent shows stalled within two seconds.
+        var heartbeat = fastHeartbeats ? "00:00:00.500" : "00:00:05";
+        var stack = await PlatformStack.StartAsync(simSettings: simSettings, windowDays: windowDays, agentSettings: new() { ["Agent__HeartbeatInterval"] = heartbeat });
         if (live) await stack.StartLiveStreamAsync();
         var archiveRoot = Path.Combine(Path.GetTempPath(), "sp-browser-archive-" + Guid.NewGuid().ToString("N"));
         var features = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.Features"), "StockPlatform.Features", new Dictionary<string, string>
@@ -57,6 +59,7 @@ internal sealed class DashboardSession : IAsyncDisposable
             ["Messaging__Namespace"] = stack.Namespace,
             ["Archive__Root"] = archiveRoot,
             ["Features__BatchWait"] = "00:00:00.500",
+            ["Agent__HeartbeatInterval"] = heartbeat,
             ["Logging__LogLevel__Default"] = "Warning",
         });
         await features.WaitHealthyAsync(TimeSpan.FromSeconds(90));
@@ -70,6 +73,7 @@ internal sealed class DashboardSession : IAsyncDisposable
             ["GATEWAY_API_KEY"] = PlatformStack.ApiKey,
             ["STOCKPLATFORM_MARKET_DATA"] = "MarketSim (synthetic data)",
             ["Ingest__WindowDays"] = windowDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Operations__HeartbeatInterval"] = heartbeat,
             ["Logging__LogLevel__Default"] = "Warning",
         });
         await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(90));
