@@ -46,6 +46,21 @@ public class LocalPlatformTests(LocalPlatform platform) : IClassFixture<LocalPla
         }
         Assert.StartsWith("http://", rows["gateway"][4]);
 
+        // Every agent reports to the gateway: one instance each, ok, with the build it runs.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        string[] reporting;
+        do
+        {
+            using var agents = JsonDocument.Parse(await platform.Gateway.GetStringAsync("/agents"));
+            reporting = [.. agents.RootElement.GetProperty("agents").EnumerateArray()
+                .Where(agent => agent.GetProperty("status").GetString() == "ok" && agent.GetProperty("version").GetString()!.StartsWith("0.", StringComparison.Ordinal))
+                .Select(agent => agent.GetProperty("agent").GetString()!).Order()];
+            if (reporting.SequenceEqual(["features", "ingestion", "livestream"])) break;
+            await Task.Delay(500);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Equal(["features", "ingestion", "livestream"], reporting);
+
         // The dashboard finds the gateway by service discovery and shows what it says.
         using var dashboard = platform.App.CreateHttpClient("frontend", "http");
         var overview = await dashboard.GetStringAsync("/");
