@@ -46,8 +46,8 @@ internal sealed class DashboardSession : IAsyncDisposable
 
     public static async Task<DashboardSession> StartAsync(int windowDays = 5, Dictionary<string, string?>? simSettings = null, bool live = false, bool fastHeartbeats = false)
     {
-        // Half-second heartbeats, so a killed agent shows stalled within two seconds.
-        var heartbeat = fastHeartbeats ? "00:00:00.500" : "00:00:05";
+        // One-second heartbeats, so a killed agent shows stalled within a few seconds.
+        var heartbeat = fastHeartbeats ? "00:00:01" : "00:00:05";
         var stack = await PlatformStack.StartAsync(simSettings: simSettings, windowDays: windowDays, agentSettings: new() { ["Agent__HeartbeatInterval"] = heartbeat });
         if (live) await stack.StartLiveStreamAsync();
         var archiveRoot = Path.Combine(Path.GetTempPath(), "sp-browser-archive-" + Guid.NewGuid().ToString("N"));
