@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using StockPlatform.Contracts;
+using StockPlatform.ServiceDefaults.Telemetry;
 
 namespace StockPlatform.Ingestion.Backfill;
 
@@ -14,8 +16,13 @@ namespace StockPlatform.Ingestion.Backfill;
 public sealed class BackfillWindowConsumer(BatchBackfiller backfiller) : IConsumer<Batch<BackfillWindow>>
 {
     /// <inheritdoc />
-    public Task Consume(ConsumeContext<Batch<BackfillWindow>> context) =>
-        backfiller.RunAsync([.. context.Message.Select(entry => entry.Message)], context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<BackfillWindow>> context)
+    {
+        // The batch runs in the trace of its last message; windows of other jobs (other requests,
+        // other traces) are linked, so each job's trace leads to the work done for it.
+        MessageTrace.LinkBatch(Activity.Current, context.Message.Select(MessageTrace.ContextOf));
+        return backfiller.RunAsync([.. context.Message.Select(entry => entry.Message)], context.CancellationToken);
+    }
 }
 
 /// <summary>How windows are batched (<see cref="IngestionOptions.BatchSize"/>, <see cref="IngestionOptions.BatchWait"/>).</summary>
