@@ -1,17 +1,15 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using StockPlatform.ServiceDefaults.Messaging;
-using StockPlatform.ServiceDefaults.Telemetry;
 
 namespace StockPlatform.Gateway.Telemetry;
 
 /// <summary>
 /// Reads how many messages wait in each of the platform's queues, and how many consumers each has,
-/// every <see cref="QueueDepthOptions.Interval"/>, and reports them as the gauges
-/// <c>stockplatform.queue.depth</c> and <c>stockplatform.queue.consumers</c> (tag <c>queue</c>).
+/// every <see cref="QueueDepthOptions.Interval"/>, for the gauges <c>stockplatform.queue.depth</c>
+/// and <c>stockplatform.queue.consumers</c> (tag <c>queue</c>; <see cref="GatewayTelemetry"/>).
 /// The gateway reads them, not the agents, so a queue whose agent is down (the case that matters)
 /// is still measured. A passive declare over AMQP works on any broker, with or without the
 /// management plugin; a queue not declared yet (an agent never started, an error queue no fault
@@ -19,9 +17,6 @@ namespace StockPlatform.Gateway.Telemetry;
 /// </summary>
 internal sealed partial class QueueDepthMonitor : BackgroundService
 {
-    public const string DepthGauge = "stockplatform.queue.depth";
-    public const string ConsumersGauge = "stockplatform.queue.consumers";
-
     private const int NotFound = 404;
 
     private readonly ConcurrentDictionary<string, (long Messages, long Consumers)> _readings = new(StringComparer.Ordinal);
@@ -33,7 +28,7 @@ internal sealed partial class QueueDepthMonitor : BackgroundService
     private IConnection? _connection;
     private bool _failing;
 
-    public QueueDepthMonitor(IOptions<QueueDepthOptions> options, IConfiguration configuration, IMeterFactory meters, TimeProvider time, ILogger<QueueDepthMonitor> logger)
+    public QueueDepthMonitor(IOptions<QueueDepthOptions> options, IConfiguration configuration, TimeProvider time, ILogger<QueueDepthMonitor> logger)
     {
         _options = options.Value;
         _time = time;
@@ -51,17 +46,7 @@ internal sealed partial class QueueDepthMonitor : BackgroundService
             Ssl = { Enabled = amqp.UseTls, ServerName = amqp.Host },
             ClientProvidedName = "gateway queue depth",
         };
-
-        // From the DI meter factory: disposed with the host, so a test process running several gateways keeps no stale gauges.
-        var meter = meters.Create(GatewayTelemetry.MeterName);
-        meter.CreateObservableGauge(DepthGauge, () => Observe(reading => reading.Messages), unit: "{message}",
-            description: "Messages waiting in a RabbitMQ queue of the platform");
-        meter.CreateObservableGauge(ConsumersGauge, () => Observe(reading => reading.Consumers), unit: "{consumer}",
-            description: "Consumers attached to a RabbitMQ queue of the platform");
     }
-
-    /// <summary>The queues read, in order.</summary>
-    public IReadOnlyList<string> Queues => _queues;
 
     /// <summary>The last reading of each queue found: messages waiting and consumers attached.</summary>
     public IReadOnlyDictionary<string, (long Messages, long Consumers)> Readings => _readings;
@@ -69,6 +54,7 @@ internal sealed partial class QueueDepthMonitor : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.Interval, _time);
+        GatewayTelemetry.Add(this);
         try
         {
             do
@@ -96,6 +82,8 @@ internal sealed partial class QueueDepthMonitor : BackgroundService
         }
         finally
         {
+            GatewayTelemetry.Remove(this);
+            _readings.Clear();
             await DropConnectionAsync();
         }
     }
@@ -128,9 +116,6 @@ internal sealed partial class QueueDepthMonitor : BackgroundService
             if (channel is not null) await channel.DisposeAsync();
         }
     }
-
-    private IEnumerable<Measurement<long>> Observe(Func<(long Messages, long Consumers), long> value) =>
-        _readings.Select(pair => new Measurement<long>(value(pair.Value), new KeyValuePair<string, object?>(TelemetryTags.Queue, pair.Key)));
 
     private async Task DropConnectionAsync()
     {

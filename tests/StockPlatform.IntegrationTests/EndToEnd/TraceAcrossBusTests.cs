@@ -60,15 +60,14 @@ public sealed class TraceAcrossBusTests
 
         // The metrics: bars and Alpaca calls from the agent, job durations where the job ended, queue depths from the gateway.
         var queues = PlatformQueues.Names(stack.Namespace);
-        var metrics = await receiver.WaitForAsync(r =>
-        {
-            var all = r.Metrics;
-            return Latest(all, "ingestion", "stockplatform.bars.ingested", point => (string?)point["source"] == "backfill") == inserted
-                && Latest(all, "ingestion", "stockplatform.job.duration", point => (string?)point["kind"] == "backfill" && (string?)point["status"] == "succeeded") == 1
-                && Latest(all, "gateway", "stockplatform.queue.depth", point => (string?)point["queue"] == queues[0]) is not null
-                && Latest(all, "gateway", "stockplatform.queue.depth", point => (string?)point["queue"] == PlatformQueues.Names(stack.Namespace)[2]) is not null
-                ? all : null;
-        }, ExportTimeout, r => "Metrics so far: " + string.Join(", ", r.Metrics.Select(metric => $"{metric.Service}:{metric.Name}").Distinct().Order()));
+        (double? Ingested, double? Jobs, double? Windows, double? Events) Readings(IReadOnlyList<ExportedMetric> all) => (
+            Latest(all, "ingestion", "stockplatform.bars.ingested", point => (string?)point["source"] == "backfill"),
+            Latest(all, "ingestion", "stockplatform.job.duration", point => (string?)point["kind"] == "backfill" && (string?)point["status"] == "succeeded"),
+            Latest(all, "gateway", "stockplatform.queue.depth", point => (string?)point["queue"] == queues[0]),
+            Latest(all, "gateway", "stockplatform.queue.depth", point => (string?)point["queue"] == queues[2]));
+        var metrics = await receiver.WaitForAsync(r => Readings(r.Metrics) is ({ } ingested, 1, not null, not null) && ingested == inserted ? r.Metrics : null,
+            ExportTimeout, r => $"Bars ingested, jobs succeeded, depths of {queues[0]} and {queues[2]}: {Readings(r.Metrics)}; {inserted} bars inserted. Metrics so far: "
+                + string.Join(", ", r.Metrics.Select(metric => $"{metric.Service}:{metric.Name}").Distinct().Order()));
 
         Assert.Equal(0, Latest(metrics, "ingestion", "stockplatform.bars.corrected", point => (string?)point["source"] == "backfill"));
         Assert.True(Latest(metrics, "ingestion", "stockplatform.alpaca.calls",
