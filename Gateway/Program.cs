@@ -9,6 +9,7 @@ builder.AddServiceDefaults();
 builder.AddGatewayServices();
 builder.AddGatewayProtection();
 builder.AddApiDocumentation();
+builder.AddGatewayTelemetry();
 
 var app = builder.Build();
 

@@ -121,7 +121,7 @@ public class LocalPlatformTests(LocalPlatform platform) : IClassFixture<LocalPla
     }
 
     [Fact]
-    public async Task One_trace_follows_a_backfill_from_the_gateway_through_RabbitMQ_to_the_agent_and_its_PostgreSQL_writes()
+    public async Task One_trace_follows_a_backfill_from_the_gateway_through_RabbitMQ_the_agent_s_stages_and_PostgreSQL_writes_to_the_feature_agent()
     {
         var job = await BackfillAsync("QQQ", "2025-03-03", "2025-03-04");
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
@@ -135,7 +135,7 @@ public class LocalPlatformTests(LocalPlatform platform) : IClassFixture<LocalPla
             var request = spans.FirstOrDefault(span => span.Service == "gateway" && span.Attribute("url.path") == "/ingest/QQQ");
             trace = request is null ? [] : spans.Where(span => span.TraceId == request.TraceId).ToList();
             // Each service exports when its spans end, so the parts arrive at different moments.
-            if (trace.Any(IsBarWrite) && trace.Any(IsConsume) && trace.Any(IsPublish)) break;
+            if (trace.Any(IsBarWrite) && trace.Any(IsConsume) && trace.Any(IsPublish) && Stages.All(stage => trace.Any(span => IsStage(span, stage)))) break;
             await Task.Delay(1000);
         }
 
@@ -144,7 +144,22 @@ public class LocalPlatformTests(LocalPlatform platform) : IClassFixture<LocalPla
         Assert.True(trace.Any(IsPublish), "no publish span:\n" + spansOfTrace);
         Assert.True(trace.Any(IsConsume), "no consume span:\n" + spansOfTrace);
         Assert.True(trace.Any(IsBarWrite), "no write of bars_1m:\n" + spansOfTrace);
+        foreach (var stage in Stages) Assert.True(trace.Any(span => IsStage(span, stage)), $"no {stage.Name} span of {stage.Service}:\n{spansOfTrace}");
     }
+
+    // The agents' own spans (docs/telemetry.md), in the dashboard as in the OTLP receiver of the integration tests.
+    private static readonly (string Service, string Scope, string Name)[] Stages =
+    [
+        ("ingestion", "StockPlatform.Ingestion", "plan"),
+        ("ingestion", "StockPlatform.Ingestion", "fetch page"),
+        ("ingestion", "StockPlatform.Ingestion", "upsert"),
+        ("ingestion", "StockPlatform.Ingestion", "ledger"),
+        ("features", "StockPlatform.Features", "build features"),
+        ("features", "StockPlatform.Features", "archive session"),
+    ];
+
+    private static bool IsStage(Span span, (string Service, string Scope, string Name) stage) =>
+        span.Service == stage.Service && span.Scope == stage.Scope && span.Name == stage.Name;
 
     [Fact]
     public async Task The_servers_passwords_appear_in_no_trace_and_no_log_the_dashboard_holds()

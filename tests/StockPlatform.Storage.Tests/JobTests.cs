@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using StockPlatform.Storage.Jobs;
 using StockPlatform.Storage.Tests.Support;
 
@@ -302,6 +303,43 @@ public sealed class JobTests : IAsyncLifetime
         Assert.Equal(tasks.Skip(1).Select(t => t.Id).Order(), held.Order());
         await _db.Jobs.CancelAsync(job.Id);
         Assert.Empty(await _db.Jobs.RenewLeasesAsync([.. tasks.Select(t => t.Id)], Owner, TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task A_job_records_its_duration_once_when_it_succeeds_and_once_when_cancelled_never_while_open()
+    {
+        // A kind of this test's own: other test classes finish jobs in parallel, in this process.
+        var kind = "duration-" + Guid.NewGuid().ToString("N")[..8];
+        var recorded = new List<(double Seconds, string? Kind, string? Status)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "StockPlatform.Storage" && instrument.Name == "stockplatform.job.duration") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
+        {
+            var named = tags.ToArray().ToDictionary(tag => tag.Key, tag => tag.Value as string);
+            if (named.GetValueOrDefault("kind") == kind) lock (recorded) recorded.Add((seconds, named["kind"], named.GetValueOrDefault("status")));
+        });
+        listener.Start();
+
+        var (done, tasks, _) = await _db.Jobs.CreateOrGetActiveAsync(kind, "SPY", Start, End, "iex", Windows);
+        await ClaimAsync(tasks[0].Id);
+        await ClaimAsync(tasks[1].Id);
+        await _db.Jobs.CompleteTaskAsync(tasks[0].Id, Owner, 10, 100, 0);
+        Assert.Empty(recorded);
+        await _db.Jobs.CompleteTaskAsync(tasks[1].Id, Owner, 11, 100, 0);
+        await _db.Jobs.CompleteTaskAsync(tasks[1].Id, Owner, 11, 100, 0); // a redelivered completion
+        await _db.Jobs.CancelAsync(done.Id); // too late: it succeeded
+
+        var (cancelled, _, _) = await _db.Jobs.CreateOrGetActiveAsync(kind, "QQQ", Start, End, "iex", Windows);
+        await _db.Jobs.CancelAsync(cancelled.Id);
+        await _db.Jobs.CancelAsync(cancelled.Id);
+
+        var succeeded = (await _db.Jobs.GetAsync(done.Id))!;
+        Assert.Equal([(kind, "succeeded"), (kind, "cancelled")], recorded.Select(r => (r.Kind, r.Status)));
+        Assert.Equal((succeeded.UpdatedAt - succeeded.CreatedAt).TotalSeconds, recorded[0].Seconds, 6);
+        Assert.All(recorded, r => Assert.True(r.Seconds >= 0));
     }
 
     private const string Owner = "test-agent";

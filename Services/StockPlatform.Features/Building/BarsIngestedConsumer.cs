@@ -14,7 +14,7 @@ public sealed class BarsIngestedConsumer(SymbolRefresher refresher) : IConsumer<
 {
     /// <inheritdoc />
     public Task Consume(ConsumeContext<Batch<BarsIngested>> context) =>
-        refresher.RefreshBatchAsync(context.Message.Select(entry => entry.Message), m => m.Symbol, m => m.From, m => m.Sessions, context.CancellationToken);
+        refresher.RefreshBatchAsync(context.Message, m => m.Symbol, m => m.From, m => m.Sessions, context.CancellationToken);
 }
 
 /// <summary>How events are batched (<see cref="FeaturesOptions.BatchSize"/>, <see cref="FeaturesOptions.BatchWait"/>).</summary>

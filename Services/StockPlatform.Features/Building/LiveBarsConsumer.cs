@@ -13,7 +13,7 @@ public sealed class LiveBarsConsumer(SymbolRefresher refresher) : IConsumer<Batc
 {
     /// <inheritdoc />
     public Task Consume(ConsumeContext<Batch<BarReceived>> context) =>
-        refresher.RefreshBatchAsync(context.Message.Select(entry => entry.Message), m => m.Symbol, m => m.Timestamp, _ => [], context.CancellationToken);
+        refresher.RefreshBatchAsync(context.Message, m => m.Symbol, m => m.Timestamp, _ => [], context.CancellationToken);
 }
 
 /// <summary>Batches of live bars: the bars of every symbol arrive together at each minute mark.</summary>

@@ -1,9 +1,13 @@
+using System.Diagnostics;
 using MassTransit;
 using StockPlatform.Archive;
+using StockPlatform.Archive.Partitions;
 using StockPlatform.Contracts;
 using StockPlatform.Features.Calculation;
+using StockPlatform.Features.Telemetry;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
+using StockPlatform.ServiceDefaults.Telemetry;
 using StockPlatform.Storage.Calendar;
 
 namespace StockPlatform.Features.Building;
@@ -30,8 +34,30 @@ public sealed partial class SymbolRefresher(
     /// (everything when null) and archives <paramref name="barSessions"/> and the recomputed sessions.
     /// <paramref name="progress"/> hears the fraction done.
     /// </summary>
-    public async Task<RefreshResult> RefreshAsync(Symbol symbol, IReadOnlyList<FeatureSetDefinition> sets, DateTimeOffset? changedFrom,
-        IReadOnlyCollection<DateOnly> barSessions, Func<double, Task>? progress = null, CancellationToken cancellationToken = default)
+    public Task<RefreshResult> RefreshAsync(Symbol symbol, IReadOnlyList<FeatureSetDefinition> sets, DateTimeOffset? changedFrom,
+        IReadOnlyCollection<DateOnly> barSessions, Func<double, Task>? progress = null, CancellationToken cancellationToken = default) =>
+        RefreshTracedAsync(symbol, sets, changedFrom, barSessions, default, progress, cancellationToken);
+
+    /// <summary>A refresh under its own span, placed in the traces by <paramref name="trace"/> (under the current span when default).</summary>
+    private async Task<RefreshResult> RefreshTracedAsync(Symbol symbol, IReadOnlyList<FeatureSetDefinition> sets, DateTimeOffset? changedFrom,
+        IReadOnlyCollection<DateOnly> barSessions, BatchTrace trace, Func<double, Task>? progress, CancellationToken cancellationToken)
+    {
+        using var span = FeaturesTelemetry.StartRefresh(symbol.Value, changedFrom, trace);
+        try
+        {
+            var result = await RefreshCoreAsync(symbol, sets, changedFrom, barSessions, progress, cancellationToken);
+            span?.SetTag(TelemetryTags.Rows, result.FeatureRows);
+            return result;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            span.Fail(ex);
+            throw;
+        }
+    }
+
+    private async Task<RefreshResult> RefreshCoreAsync(Symbol symbol, IReadOnlyList<FeatureSetDefinition> sets, DateTimeOffset? changedFrom,
+        IReadOnlyCollection<DateOnly> barSessions, Func<double, Task>? progress, CancellationToken cancellationToken)
     {
         using var held = await locks.AcquireAsync(symbol.Value, cancellationToken);
         var now = time.GetUtcNow();
@@ -42,19 +68,33 @@ public sealed partial class SymbolRefresher(
         foreach (var set in sets)
         {
             DateOnly? first = null, last = null;
-            await builder.BuildAsync(symbol, set, changedFrom, async built =>
+            using (var span = FeaturesTelemetry.StartBuild(symbol.Value, set.Name, set.Version))
             {
-                rows += built.Rows;
-                if (built is { From: { } from, To: { } to })
+                var setRows = 0;
+                try
                 {
-                    await bus.Publish(new FeaturesBuilt(symbol.Value, set.Name, set.Version, built.Interval, from, to, built.Rows), cancellationToken);
-                    // Daily bars start at midnight; minutes tell the sessions touched.
-                    var (a, b) = (NewYorkTime.DateOf(from), NewYorkTime.DateOf(to));
-                    first = first is { } f && f < a ? f : a;
-                    last = last is { } l && l > b ? l : b;
+                    await builder.BuildAsync(symbol, set, changedFrom, async built =>
+                    {
+                        setRows += built.Rows;
+                        if (built is { From: { } from, To: { } to })
+                        {
+                            await bus.Publish(new FeaturesBuilt(symbol.Value, set.Name, set.Version, built.Interval, from, to, built.Rows), cancellationToken);
+                            // Daily bars start at midnight; minutes tell the sessions touched.
+                            var (a, b) = (NewYorkTime.DateOf(from), NewYorkTime.DateOf(to));
+                            first = first is { } f && f < a ? f : a;
+                            last = last is { } l && l > b ? l : b;
+                        }
+                        if (progress is not null) await progress(++done / (double)steps);
+                    }, cancellationToken);
                 }
-                if (progress is not null) await progress(++done / (double)steps);
-            }, cancellationToken);
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    span.Fail(ex);
+                    throw;
+                }
+                rows += setRows;
+                span?.SetTag(TelemetryTags.Rows, setRows);
+            }
             featureSessions[set] = first is { } s && last is { } e ? (s, e) : null;
             LogBuilt(symbol.Value, set.Name, set.Version, changedFrom, first, last);
         }
@@ -63,7 +103,7 @@ public sealed partial class SymbolRefresher(
         foreach (var session in barSessions.Order())
         {
             if (!await IsCompletedAsync(session, now, cancellationToken)) continue;
-            if (await archiver.ArchiveAsync(symbol, session, cancellationToken) is { } written)
+            if (await ArchiveTracedAsync(symbol, session, SessionArchiver.BarsDataset, () => archiver.ArchiveAsync(symbol, session, cancellationToken)) is { } written)
             {
                 barPartitions++;
                 await bus.Publish(new ArchiveWritten(SessionArchiver.BarsDataset, symbol.Value, session, written.Path, written.Rows, written.Bytes), cancellationToken);
@@ -78,7 +118,8 @@ public sealed partial class SymbolRefresher(
             foreach (var day in await calendar.GetTradingDaysAsync(r.First, r.Last, cancellationToken))
             {
                 if (day.SessionCloseUtc > now) continue;
-                if (await archiver.ArchiveFeaturesAsync(symbol, day.Date, set.Name, set.Version, set.Columns, intervals, cancellationToken) is { } written)
+                if (await ArchiveTracedAsync(symbol, day.Date, SessionArchiver.FeaturesDatasetOf(set.Name, set.Version),
+                        () => archiver.ArchiveFeaturesAsync(symbol, day.Date, set.Name, set.Version, set.Columns, intervals, cancellationToken)) is { } written)
                 {
                     featurePartitions++;
                     await bus.Publish(new ArchiveWritten(SessionArchiver.FeaturesDatasetOf(set.Name, set.Version), symbol.Value, day.Date, written.Path, written.Rows, written.Bytes), cancellationToken);
@@ -95,12 +136,39 @@ public sealed partial class SymbolRefresher(
     /// events changed, archiving the sessions they stored (symbols that do not parse are skipped:
     /// the agents only store valid ones).
     /// </summary>
-    public async Task RefreshBatchAsync<T>(IEnumerable<T> events, Func<T, string> symbolOf, Func<T, DateTimeOffset> changedFrom, Func<T, IEnumerable<DateOnly>> sessionsOf, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A batch holds events of several traces (one per ingest request or stream batch), consumed
+    /// in the last one's. Each symbol's refresh goes into the trace of the first event that asked
+    /// for it (under the consume span when that is the same trace), linked to the traces of the
+    /// symbol's other events.
+    /// </remarks>
+    public async Task RefreshBatchAsync<T>(IEnumerable<ConsumeContext<T>> events, Func<T, string> symbolOf, Func<T, DateTimeOffset> changedFrom, Func<T, IEnumerable<DateOnly>> sessionsOf, CancellationToken cancellationToken)
+        where T : class
     {
-        foreach (var symbol in events.GroupBy(symbolOf, StringComparer.Ordinal))
+        var consuming = Activity.Current?.Context ?? default;
+        foreach (var symbol in events.GroupBy(entry => symbolOf(entry.Message), StringComparer.Ordinal))
         {
             if (!Symbol.TryParse(symbol.Key, out var ticker)) continue;
-            await RefreshAsync(ticker, FeatureSets.All, symbol.Min(changedFrom), symbol.SelectMany(sessionsOf).ToHashSet(), cancellationToken: cancellationToken);
+            var trace = MessageTrace.For(consuming, symbol.Select(MessageTrace.ContextOf));
+            await RefreshTracedAsync(ticker, FeatureSets.All, symbol.Min(entry => changedFrom(entry.Message)),
+                symbol.SelectMany(entry => sessionsOf(entry.Message)).ToHashSet(), trace, null, cancellationToken);
+        }
+    }
+
+    /// <summary>Writes one partition under an <c>archive session</c> span.</summary>
+    private static async Task<WrittenPartition?> ArchiveTracedAsync(Symbol symbol, DateOnly session, string dataset, Func<Task<WrittenPartition?>> write)
+    {
+        using var span = FeaturesTelemetry.StartArchive(symbol.Value, session, dataset);
+        try
+        {
+            var written = await write();
+            FeaturesTelemetry.TagWritten(span, written);
+            return written;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            span.Fail(ex);
+            throw;
         }
     }
 

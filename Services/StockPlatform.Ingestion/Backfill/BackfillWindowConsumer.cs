@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using StockPlatform.Contracts;
 using StockPlatform.ServiceDefaults.Agents;
+using StockPlatform.ServiceDefaults.Telemetry;
 
 namespace StockPlatform.Ingestion.Backfill;
 
@@ -21,6 +23,9 @@ public sealed class BackfillWindowConsumer(BatchBackfiller backfiller, AgentCont
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<Batch<BackfillWindow>> context)
     {
+        // The batch runs in the trace of its last message; windows of other jobs (other requests,
+        // other traces) are linked, so each job's trace leads to the work done for it.
+        MessageTrace.LinkBatch(Activity.Current, context.Message.Select(MessageTrace.ContextOf));
         using var work = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, control.PausedToken);
         await backfiller.RunAsync([.. context.Message.Select(entry => entry.Message)], work.Token);
     }

@@ -2,11 +2,13 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using StockPlatform.Contracts;
+using StockPlatform.Ingestion.Telemetry;
 using StockPlatform.MarketData.Alpaca.Errors;
 using StockPlatform.MarketData.Alpaca.Rest;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.ServiceDefaults.Logging;
+using StockPlatform.ServiceDefaults.Telemetry;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Calendar;
 using StockPlatform.Storage.Jobs;
@@ -129,22 +131,8 @@ public sealed partial class BatchBackfiller(
 
         public async Task RunAsync(List<JobTask> claimed)
         {
-            var days = await owner.CalendarAsync(claimed.Min(task => task.Start), claimed.Max(task => task.End), stopping);
-            var now = owner._time.GetUtcNow();
-            var work = new List<WindowWork>();
-            foreach (var task in claimed)
-            {
-                var sessions = WindowState.SessionsOf(task, days, now);
-                // The gap scan: only sessions missing from the ledger are fetched.
-                var fetched = await owner._ledger.GetFetchedAsync(task.Symbol, task.Feed, task.Start, task.End, stopping);
-                work.Add(new WindowWork(task, sessions, sessions.Select(day => day.Date).Where(date => !fetched.Contains(date)).ToHashSet()));
-            }
-            Windows.AddRange(work.Select(window => new WindowState(window)));
-            _remaining = WindowState.IndexRemaining(Windows);
-
             var settings = owner._options.Value;
-            var plan = FetchPlanner.Plan(work, days, settings.MaxConcurrentFetches, owner._alpaca.PageSize);
-            owner.LogPlanned(Windows.Count, Windows.Sum(window => window.Remaining.Count), plan.Count, string.Join("; ", plan.Take(8)));
+            var plan = await PlanAsync(claimed, settings);
 
             foreach (var window in Windows) await ReportAsync(window, stopping);
             await Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrentFetches, CancellationToken = stopping },
@@ -157,6 +145,42 @@ public sealed partial class BatchBackfiller(
                 window.Open = false;
                 lease.Release(window.Task.Id);
                 await owner._jobs.ReleaseAsync(window.Task.Id, owner._identity.Instance, stopping);
+            }
+        }
+
+        /// <summary>The calendar, the gap scan of every window, and the fewest requests for the sessions missing.</summary>
+        private async Task<List<FetchItem>> PlanAsync(List<JobTask> claimed, IngestionOptions settings)
+        {
+            using var span = IngestionTelemetry.Source.StartActivity("plan");
+            IngestionTelemetry.TagSymbols(span, [.. claimed.Select(task => task.Symbol).Distinct(StringComparer.Ordinal)]);
+            IngestionTelemetry.TagJobs(span, [.. claimed.Select(task => task.JobId).Distinct()]);
+            span?.SetTag(TelemetryTags.Windows, claimed.Count);
+            try
+            {
+                var days = await owner.CalendarAsync(claimed.Min(task => task.Start), claimed.Max(task => task.End), stopping);
+                var now = owner._time.GetUtcNow();
+                var work = new List<WindowWork>();
+                foreach (var task in claimed)
+                {
+                    var sessions = WindowState.SessionsOf(task, days, now);
+                    // The gap scan: only sessions missing from the ledger are fetched.
+                    var fetched = await owner._ledger.GetFetchedAsync(task.Symbol, task.Feed, task.Start, task.End, stopping);
+                    work.Add(new WindowWork(task, sessions, sessions.Select(day => day.Date).Where(date => !fetched.Contains(date)).ToHashSet()));
+                }
+                Windows.AddRange(work.Select(window => new WindowState(window)));
+                _remaining = WindowState.IndexRemaining(Windows);
+
+                var plan = FetchPlanner.Plan(work, days, settings.MaxConcurrentFetches, owner._alpaca.PageSize);
+                var missing = Windows.Sum(window => window.Remaining.Count);
+                span?.SetTag(TelemetryTags.Sessions, missing);
+                span?.SetTag(TelemetryTags.Requests, plan.Count);
+                owner.LogPlanned(Windows.Count, missing, plan.Count, string.Join("; ", plan.Take(8)));
+                return plan;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                span.Fail(ex);
+                throw;
             }
         }
 
@@ -220,21 +244,37 @@ public sealed partial class BatchBackfiller(
             owner._status.BeginTask(key, item.ToString());
             using var scope = owner._logger.BeginWorkScope(symbol: item.Symbols.Count == 1 ? item.Symbols[0] : null, stage: "fetch");
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var request = StartFetch(item);
+            var home = Activity.Current;
+            // The span of the page asked for and not yet stored: each page's span runs from asking
+            // for it to storing it, so the Alpaca call of the next page (asked for while this one
+            // is stored) is its own page's child, not this one's.
+            Activity? asked = null;
             try
             {
                 var now = owner._time.GetUtcNow();
-                var request = owner.RequestFor(item, now);
                 var perSession = new Dictionary<(string, DateOnly), int>();
                 var seen = new HashSet<string>(StringComparer.Ordinal);
-                await using var pages = owner._alpaca.GetBarPagesAsync(request, stop.Token).GetAsyncEnumerator(stop.Token);
+                await using var pages = owner._alpaca.GetBarPagesAsync(owner.RequestFor(item, now), stop.Token).GetAsyncEnumerator(stop.Token);
+                asked = StartPage(item, 1, request);
                 var next = pages.MoveNextAsync().AsTask();
+                Activity.Current = home;
                 try
                 {
                     while (await next)
                     {
                         var page = pages.Current;
+                        using var stored = asked;
+                        stored?.SetTag(TelemetryTags.Bars, page.Bars.Count);
+                        asked = null;
                         // Fetch the next page while this one is stored: the request, not the database, sets the pace.
-                        next = page.IsLast ? Task.FromResult(false) : pages.MoveNextAsync().AsTask();
+                        if (page.IsLast) next = Task.FromResult(false);
+                        else
+                        {
+                            asked = StartPage(item, page.Number + 1, request);
+                            next = pages.MoveNextAsync().AsTask();
+                            Activity.Current = home;
+                        }
                         if (!AnyOpen(item, pending))
                         {
                             owner.LogNothingHeld(item.ToString());
@@ -242,7 +282,23 @@ public sealed partial class BatchBackfiller(
                         }
                         owner._status.UpdateTask(key, $"{item} page {page.Number}", null);
                         owner._status.Count("pages_fetched");
-                        await StorePageAsync(item, page, pending, seen, perSession, now, cancellationToken);
+                        Activity.Current = stored ?? home;
+                        try
+                        {
+                            await StorePageAsync(item, page, pending, seen, perSession, now, cancellationToken);
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            stored.Fail(ex);
+                            // The next page, already asked for, is abandoned, not failed.
+                            asked?.Dispose();
+                            asked = null;
+                            throw;
+                        }
+                        finally
+                        {
+                            Activity.Current = home;
+                        }
                     }
                 }
                 finally
@@ -261,11 +317,43 @@ public sealed partial class BatchBackfiller(
                 // The rest of the request ended with the last page (or had no bars at all).
                 await RecordWholeAsync(item.Feed, pending.ToDictionary(pair => pair.Key, pair => Drain(pair.Value, _ => true)), perSession, now);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A page that failed to arrive fails its own span; the request's span says why it stopped.
+                asked.Fail(ex);
+                request.Fail(ex);
+                throw;
+            }
             finally
             {
+                asked?.Dispose();
                 owner._status.EndTask(key);
                 owner._slots.Release();
             }
+        }
+
+        /// <summary>The span of one request: its symbols, sessions and the jobs whose windows it serves.</summary>
+        private Activity? StartFetch(FetchItem item)
+        {
+            var span = IngestionTelemetry.Source.StartActivity("fetch");
+            if (span is null) return null;
+            IngestionTelemetry.TagSymbols(span, item.Symbols);
+            IngestionTelemetry.TagJobs(span, [.. item.Symbols
+                .SelectMany(symbol => item.Sessions.SelectMany(day => _remaining.GetValueOrDefault((symbol, day.Date)) ?? []))
+                .Select(window => window.Task.JobId).Distinct()]);
+            span.SetTag(TelemetryTags.Feed, item.Feed);
+            span.SetTag(TelemetryTags.Sessions, item.Sessions.Count);
+            return span;
+        }
+
+        private static Activity? StartPage(FetchItem item, int number, Activity? request)
+        {
+            var span = IngestionTelemetry.Source.StartActivity("fetch page", ActivityKind.Internal, request?.Context ?? default);
+            if (span is null) return null;
+            IngestionTelemetry.TagSymbols(span, item.Symbols);
+            span.SetTag(TelemetryTags.Feed, item.Feed);
+            span.SetTag(TelemetryTags.Page, number);
+            return span;
         }
 
         private async Task StorePageAsync(FetchItem item, BarPage page, Dictionary<string, Queue<TradingDay>> pending, HashSet<string> seen,
@@ -289,8 +377,7 @@ public sealed partial class BatchBackfiller(
                     var started = Stopwatch.GetTimestamp();
                     try
                     {
-                        using (owner._logger.BeginWorkScope(symbol: symbol, stage: "persist"))
-                            upserted = await owner._bars.UpsertAsync(run.First().Symbol, item.Feed, sliceBars, cancellationToken);
+                        upserted = await UpsertAsync(run.First().Symbol, item.Feed, window.Task, sliceBars, cancellationToken);
                     }
                     catch (BarValidationException ex)
                     {
@@ -327,6 +414,30 @@ public sealed partial class BatchBackfiller(
             foreach (var window in touched) await ReportAsync(window, cancellationToken);
         }
 
+        /// <summary>Upserts a window's bars of one page under a span of its own, and counts them.</summary>
+        private async Task<UpsertResult> UpsertAsync(MarketData.Domain.Symbol symbol, string feed, JobTask task, List<MarketData.Domain.Bar> bars, CancellationToken cancellationToken)
+        {
+            using var span = IngestionTelemetry.Source.StartActivity("upsert");
+            span?.SetTag(TelemetryTags.Symbol, symbol.Value);
+            span?.SetTag(TelemetryTags.JobId, task.JobId.ToString());
+            span?.SetTag(TelemetryTags.Feed, feed);
+            span?.SetTag(TelemetryTags.Bars, bars.Count);
+            try
+            {
+                UpsertResult upserted;
+                using (owner._logger.BeginWorkScope(symbol: symbol.Value, stage: "persist"))
+                    upserted = await owner._bars.UpsertAsync(symbol, feed, bars, cancellationToken);
+                IngestionTelemetry.TagUpserted(span, upserted);
+                IngestionTelemetry.CountStored(upserted);
+                return upserted;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                span.Fail(ex);
+                throw;
+            }
+        }
+
         /// <summary>
         /// Puts whole sessions into the ledger (today's, still trading, is fetched as far as it has
         /// gone but not recorded, so the next backfill picks up the rest) and counts them done in
@@ -342,8 +453,22 @@ public sealed partial class BatchBackfiller(
                 if (held.Count == 0) continue;
                 var complete = held.Where(day => day.SessionCloseUtc <= now)
                     .ToDictionary(day => day.Date, day => perSession.GetValueOrDefault((symbol, day.Date)));
+                using (var span = IngestionTelemetry.Source.StartActivity("ledger"))
                 using (owner._logger.BeginWorkScope(symbol: symbol, stage: "ledger"))
-                    await owner._ledger.RecordAsync(symbol, feed, complete, stopping);
+                {
+                    span?.SetTag(TelemetryTags.Symbol, symbol);
+                    span?.SetTag(TelemetryTags.Feed, feed);
+                    span?.SetTag(TelemetryTags.Sessions, complete.Count);
+                    try
+                    {
+                        await owner._ledger.RecordAsync(symbol, feed, complete, stopping);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        span.Fail(ex);
+                        throw;
+                    }
+                }
                 foreach (var day in held)
                 {
                     foreach (var window in _remaining[(symbol, day.Date)].Where(window => window.Open))

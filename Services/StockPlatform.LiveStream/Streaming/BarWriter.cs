@@ -1,10 +1,13 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using StockPlatform.Contracts;
+using StockPlatform.LiveStream.Telemetry;
 using StockPlatform.MarketData.Alpaca;
 using StockPlatform.MarketData.Alpaca.Stream;
 using StockPlatform.MarketData.Domain;
+using StockPlatform.ServiceDefaults.Telemetry;
 using StockPlatform.Storage.Bars;
 
 namespace StockPlatform.LiveStream.Streaming;
@@ -67,11 +70,21 @@ public sealed partial class BarWriter(BarStore bars, IBus bus, StreamState state
     {
         if (batch.Count == 0) return;
         var feed = alpaca.Value.Feed;
+        // Each batch starts a trace of its own (whatever span the writer's loop began under): the
+        // BarReceived events published in it carry it to the feature agent.
+        Activity.Current = null;
+        using var span = LiveStreamTelemetry.Source.StartActivity("write batch");
+        span?.SetTag(TelemetryTags.Feed, feed);
+        span?.SetTag(TelemetryTags.Bars, batch.Count);
+        span?.SetTag(TelemetryTags.Symbols, TelemetryTags.Listed(batch.Select(b => b.Symbol.Value).Distinct(StringComparer.Ordinal)));
         try
         {
             // A minute sent twice in one batch (a bar, then its correction) is stored as its last version.
             var latest = batch.GroupBy(b => (b.Symbol, b.Bar.Timestamp)).Select(g => g.Last()).ToList();
             var result = await bars.UpsertAsync([.. latest.Select(b => new SymbolBar(b.Symbol, b.Bar))], feed, cancellationToken);
+            LiveStreamTelemetry.CountStored(result);
+            LiveStreamTelemetry.RecordLag(latest, time.GetUtcNow());
+            LiveStreamTelemetry.TagStored(span, result);
             state.Stored(result.Inserted, result.Corrected);
             // Every bar as the stream sent it, in order: a minute and its correction in one batch
             // are still announced as new, then corrected, though only the correction is stored.
@@ -81,6 +94,7 @@ public sealed partial class BarWriter(BarStore bars, IBus bus, StreamState state
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            span.Fail(ex);
             LogWriteFailed(batch.Count, ex.Message);
         }
     }

@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using StockPlatform.Contracts;
+using StockPlatform.LiveStream.Telemetry;
 using StockPlatform.MarketData.Alpaca;
 using StockPlatform.MarketData.Alpaca.Rest;
 using StockPlatform.MarketData.Alpaca.Stream;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
+using StockPlatform.ServiceDefaults.Telemetry;
 using StockPlatform.Storage.Bars;
 
 namespace StockPlatform.LiveStream.Streaming;
@@ -67,6 +71,12 @@ public sealed partial class MinuteGapFiller(
 
     private async Task FillAsync(Symbol symbol, DateTimeOffset from, DateTimeOffset to)
     {
+        // A trace of its own, like a written batch: the BarReceived events carry it to the feature agent.
+        Activity.Current = null;
+        using var span = LiveStreamTelemetry.Source.StartActivity("fill gap");
+        span?.SetTag(TelemetryTags.Symbol, symbol.Value);
+        span?.SetTag(TelemetryTags.From, from.ToString("O", CultureInfo.InvariantCulture));
+        span?.SetTag(TelemetryTags.To, to.ToString("O", CultureInfo.InvariantCulture));
         try
         {
             if (to - from > MaxRestGap)
@@ -79,6 +89,8 @@ public sealed partial class MinuteGapFiller(
             if (missed.Count == 0) return;
             var feed = alpaca.Value.Feed;
             var result = await bars.UpsertAsync(symbol, feed, missed, CancellationToken.None);
+            LiveStreamTelemetry.CountStored(result);
+            LiveStreamTelemetry.TagStored(span, result);
             state.Stored(result.Inserted, result.Corrected);
             await bus.PublishBatch(missed.Select(b => new BarReceived(symbol.Value, feed, b.Timestamp, b.Open, b.High, b.Low, b.Close, b.Volume, b.TradeCount, b.Vwap, false)));
             LogFilled(symbol.Value, missed.Count, result.Inserted, from, to);
@@ -86,6 +98,7 @@ public sealed partial class MinuteGapFiller(
         catch (Exception ex)
         {
             // REST gave up after its retries: the ingestion agent fetches the sessions instead.
+            span.Fail(ex);
             LogFillFailed(symbol.Value, from, to, ex.Message);
             try
             {

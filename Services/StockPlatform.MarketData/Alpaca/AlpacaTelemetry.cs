@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using StockPlatform.ServiceDefaults.Telemetry;
 
 namespace StockPlatform.MarketData.Alpaca;
 
@@ -12,18 +13,28 @@ internal static class AlpacaTelemetry
 
     private static readonly Meter Meter = new(Name);
 
-    /// <summary>Requests by endpoint and HTTP status (or "error" for network failures).</summary>
-    public static readonly Counter<long> Requests = Meter.CreateCounter<long>("alpaca.requests", description: "HTTP requests sent to Alpaca");
+    /// <summary>
+    /// Each HTTP attempt sent to Alpaca (retries count again), by endpoint and status code; an
+    /// attempt that got no answer carries <c>error.type</c> instead of a status.
+    /// </summary>
+    public static readonly Counter<long> Calls = Meter.CreateCounter<long>("stockplatform.alpaca.calls", unit: "{call}",
+        description: "HTTP requests sent to Alpaca, by endpoint and response status");
 
-    /// <summary>Retries by reason (429, 5xx, network).</summary>
-    public static readonly Counter<long> Retries = Meter.CreateCounter<long>("alpaca.retries", description: "Requests retried");
+    /// <summary>Retries by reason (429, 5xx, the exception of a network failure).</summary>
+    public static readonly Counter<long> Retries = Meter.CreateCounter<long>("stockplatform.alpaca.retries", unit: "{retry}",
+        description: "Requests to Alpaca retried");
 
-    /// <summary>Times a request waited for the rate-limit window to reset.</summary>
-    public static readonly Counter<long> ThrottleWaits = Meter.CreateCounter<long>("alpaca.throttle.waits", description: "Waits for the rate-limit reset");
+    /// <summary>How long each attempt waited for a slot of the key's rate-limit budget (zero when one was free).</summary>
+    public static readonly Histogram<double> ThrottleWait = Meter.CreateHistogram("stockplatform.alpaca.throttle_wait", unit: "s",
+        description: "Time a request to Alpaca waited for rate-limit budget", tags: null, advice: HistogramBuckets.ShortSeconds);
 
-    /// <summary>How long those waits took.</summary>
-    public static readonly Histogram<double> ThrottleWaitSeconds = Meter.CreateHistogram<double>("alpaca.throttle.wait", unit: "s", description: "Time spent waiting for rate-limit budget");
+    /// <summary>Bars received from Alpaca's REST API.</summary>
+    public static readonly Counter<long> Bars = Meter.CreateCounter<long>("stockplatform.alpaca.bars", unit: "{bar}",
+        description: "Bars received from Alpaca");
 
-    /// <summary>Bars received, by endpoint kind.</summary>
-    public static readonly Counter<long> Bars = Meter.CreateCounter<long>("alpaca.bars", description: "Bars received from Alpaca");
+    public static void RecordCall(string endpoint, int statusCode) =>
+        Calls.Add(1, new KeyValuePair<string, object?>(TelemetryTags.AlpacaEndpoint, endpoint), new(TelemetryTags.HttpStatusCode, statusCode));
+
+    public static void RecordFailedCall(string endpoint, Exception exception) =>
+        Calls.Add(1, new KeyValuePair<string, object?>(TelemetryTags.AlpacaEndpoint, endpoint), new(TelemetryTags.ErrorType, exception.GetType().Name));
 }

@@ -254,7 +254,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
     private async Task<(JobTask? Task, Job? Job)> ChangeTaskAsync(Guid taskId, string update, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        return await retry.ExecuteAsync<(JobTask?, Job?)>(async token =>
+        var changed = await retry.ExecuteAsync<(JobTask? Task, Job? Job)>(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
@@ -264,6 +264,10 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
             await transaction.CommitAsync(token).ConfigureAwait(false);
             return (task, job);
         }, cancellationToken).ConfigureAwait(false);
+        // Every change here acts on a pending or running task, whose job is open: a finished job
+        // has just reached its final state, in this transaction and no other.
+        JobMetrics.RecordFinished(changed.Job);
+        return changed;
     }
 
     /// <summary>
@@ -292,7 +296,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
     public async Task<Job?> CancelAsync(Guid jobId, CancellationToken cancellationToken = default)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        return await retry.ExecuteAsync(async token =>
+        var (job, cancelled) = await retry.ExecuteAsync<(Job?, bool)>(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
@@ -300,7 +304,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
             if (locked.Count == 0 || locked[0].IsFinished)
             {
                 await transaction.RollbackAsync(token).ConfigureAwait(false);
-                return locked.Count == 0 ? null : locked[0];
+                return (locked.Count == 0 ? null : locked[0], false);
             }
             await ExecuteAsync(connection, transaction,
                 "UPDATE job_tasks SET status = 'cancelled', lease_owner = NULL, lease_expires = NULL, retry_at = NULL, updated_at = now() WHERE job_id = @job AND status IN ('pending', 'running')",
@@ -308,8 +312,10 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
             await ExecuteAsync(connection, transaction, "UPDATE jobs SET status = 'cancelled', updated_at = now() WHERE id = @job", token, ("job", jobId)).ConfigureAwait(false);
             var job = await RecomputeAsync(connection, transaction, jobId, token).ConfigureAwait(false);
             await transaction.CommitAsync(token).ConfigureAwait(false);
-            return job;
+            return (job, true);
         }, cancellationToken).ConfigureAwait(false);
+        if (cancelled) JobMetrics.RecordFinished(job);
+        return job;
     }
 
     /// <summary>

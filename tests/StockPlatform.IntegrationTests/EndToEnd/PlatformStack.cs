@@ -60,6 +60,11 @@ internal sealed class PlatformStack : IAsyncDisposable
     /// <summary>The stack's exchange namespace: its services hear each other's events and no other stack's.</summary>
     public string Namespace => _agentEnvironment["Messaging__Namespace"];
 
+    /// <summary>
+    /// Starts the stack. <paramref name="agentSettings"/> go into every agent's environment,
+    /// <paramref name="gatewaySettings"/> into the gateway's configuration (telemetry tests pass
+    /// their OTLP endpoint in both). Each service is named for OpenTelemetry as the AppHost names it.
+    /// </summary>
     public static async Task<PlatformStack> StartAsync(Dictionary<string, string?>? simSettings = null, string agentSecret = Secret, int windowDays = 7,
         RequestLog? requestLog = null, Dictionary<string, string>? agentSettings = null, Dictionary<string, string>? gatewaySettings = null)
     {
@@ -117,6 +122,9 @@ internal sealed class PlatformStack : IAsyncDisposable
             web.UseSetting("Ingest:WindowDays", windowDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
             web.UseSetting("STOCKPLATFORM_MARKET_DATA", "MarketSim (synthetic data)");
             web.UseSetting("GATEWAY_API_KEY", ApiKey);
+            web.UseSetting("OTEL_SERVICE_NAME", "gateway");
+            // The gateway measures the agents' queues, whose prefix is not its own here.
+            web.UseSetting("QueueDepth:EndpointPrefix", prefix);
             foreach (var (key, value) in gatewaySettings ?? []) web.UseSetting(key, value);
         });
 
@@ -130,14 +138,14 @@ internal sealed class PlatformStack : IAsyncDisposable
     {
         if (Agent is { HasExited: false }) throw new InvalidOperationException("the agent is already running");
         if (Agent is not null) await Agent.DisposeAsync();
-        Agent = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.Ingestion"), "StockPlatform.Ingestion", _agentEnvironment);
+        Agent = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.Ingestion"), "StockPlatform.Ingestion", Named("ingestion"));
         await Agent.WaitHealthyAsync(TimeSpan.FromSeconds(90));
     }
 
     /// <summary>Starts another ingestion agent on the same queues (disposed with the stack) and waits for it to be healthy.</summary>
     public async Task<ServiceProcess> StartExtraAgentAsync()
     {
-        var agent = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.Ingestion"), "StockPlatform.Ingestion", _agentEnvironment);
+        var agent = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.Ingestion"), "StockPlatform.Ingestion", Named("ingestion"));
         _extraAgents.Add(agent);
         await agent.WaitHealthyAsync(TimeSpan.FromSeconds(90));
         return agent;
@@ -149,7 +157,7 @@ internal sealed class PlatformStack : IAsyncDisposable
     /// </summary>
     public async Task<ServiceProcess> StartLiveStreamAsync(Dictionary<string, string>? settings = null)
     {
-        var environment = new Dictionary<string, string>(_agentEnvironment)
+        var environment = new Dictionary<string, string>(Named("livestream"))
         {
             ["ALPACA_STREAM_URL"] = Sim.Urls.Single().Replace("http://", "ws://", StringComparison.Ordinal) + "/v2/{feed}",
             ["LiveStream__BatchWindow"] = "00:00:00.050",
@@ -166,7 +174,7 @@ internal sealed class PlatformStack : IAsyncDisposable
     /// <summary>Starts the feature agent on this stack (its archive in a folder of the stack's own), disposed with the stack.</summary>
     public async Task<ServiceProcess> StartFeatureAgentAsync()
     {
-        var environment = new Dictionary<string, string>(_agentEnvironment)
+        var environment = new Dictionary<string, string>(Named("features"))
         {
             ["Archive__Root"] = Path.Combine(Path.GetTempPath(), "sp-e2e-archive-" + Guid.NewGuid().ToString("N")),
             ["Features__BatchWait"] = "00:00:00.300",
@@ -177,6 +185,9 @@ internal sealed class PlatformStack : IAsyncDisposable
         await agent.WaitHealthyAsync(TimeSpan.FromSeconds(90));
         return agent;
     }
+
+    /// <summary>The agents' environment, with the service name the AppHost gives <paramref name="service"/>.</summary>
+    private Dictionary<string, string> Named(string service) => new(_agentEnvironment) { ["OTEL_SERVICE_NAME"] = service };
 
     /// <summary>Posts a job of several symbols (<c>POST /jobs</c>) and returns the job id.</summary>
     public async Task<Guid> StartJobAsync(IReadOnlyList<string> symbols, string start, string end)

@@ -13,6 +13,7 @@ using StockPlatform.MarketData.Alpaca.Throttling;
 using StockPlatform.MarketData.Alpaca.Wire;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
+using StockPlatform.ServiceDefaults.Telemetry;
 
 namespace StockPlatform.MarketData.Alpaca.Rest;
 
@@ -209,6 +210,7 @@ public sealed partial class AlpacaRestClient
         var uri = new Uri(baseUrl, relativeUrl);
         using var activity = AlpacaTelemetry.Source.StartActivity("alpaca " + endpoint, ActivityKind.Client);
         activity?.SetTag("url.path", uri.AbsolutePath);
+        activity?.SetTag(TelemetryTags.AlpacaEndpoint, endpoint);
 
         HttpResponseMessage response;
         try
@@ -220,7 +222,7 @@ public sealed partial class AlpacaRestClient
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity.Fail(ex);
             throw new AlpacaUnavailableException($"Alpaca could not be reached for {endpoint} after {_options.MaxRetries} retries: {ex.Message}", inner: ex);
         }
 
@@ -251,12 +253,8 @@ public sealed partial class AlpacaRestClient
     private async ValueTask<HttpResponseMessage> SendOnceAsync(Uri uri, string endpoint, CancellationToken cancellationToken)
     {
         var waited = await _budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        if (waited > TimeSpan.FromMilliseconds(50))
-        {
-            AlpacaTelemetry.ThrottleWaits.Add(1);
-            AlpacaTelemetry.ThrottleWaitSeconds.Record(waited.TotalSeconds);
-            LogThrottled(waited.TotalMilliseconds, _budget.Limit);
-        }
+        AlpacaTelemetry.ThrottleWait.Record(waited.TotalSeconds);
+        if (waited > TimeSpan.FromMilliseconds(50)) LogThrottled(waited.TotalMilliseconds, _budget.Limit);
 
         HttpResponseMessage? response = null;
         var started = Stopwatch.GetTimestamp();
@@ -278,13 +276,13 @@ public sealed partial class AlpacaRestClient
                 throw new TimeoutException($"no answer within {_options.RequestTimeout.TotalSeconds:0} s");
             }
 
-            AlpacaTelemetry.Requests.Add(1, new("endpoint", endpoint), new("status", (int)response.StatusCode));
+            AlpacaTelemetry.RecordCall(endpoint, (int)response.StatusCode);
             LogCall(endpoint, (int)response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return response;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            AlpacaTelemetry.Requests.Add(1, new("endpoint", endpoint), new("status", "error"));
+            AlpacaTelemetry.RecordFailedCall(endpoint, ex);
             throw;
         }
         finally

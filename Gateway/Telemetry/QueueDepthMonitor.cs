@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using StockPlatform.ServiceDefaults.Messaging;
+
+namespace StockPlatform.Gateway.Telemetry;
+
+/// <summary>
+/// Reads how many messages wait in each of the platform's queues, and how many consumers each has,
+/// every <see cref="QueueDepthOptions.Interval"/>, for the gauges <c>stockplatform.queue.depth</c>
+/// and <c>stockplatform.queue.consumers</c> (tag <c>queue</c>; <see cref="GatewayTelemetry"/>).
+/// The gateway reads them, not the agents, so a queue whose agent is down (the case that matters)
+/// is still measured. A passive declare over AMQP works on any broker, with or without the
+/// management plugin; a queue not declared yet (an agent never started, an error queue no fault
+/// has needed) reports nothing.
+/// </summary>
+internal sealed partial class QueueDepthMonitor : BackgroundService
+{
+    private const int NotFound = 404;
+
+    private readonly ConcurrentDictionary<string, (long Messages, long Consumers)> _readings = new(StringComparer.Ordinal);
+    private readonly QueueDepthOptions _options;
+    private readonly IReadOnlyList<string> _queues;
+    private readonly ConnectionFactory _factory;
+    private readonly TimeProvider _time;
+    private readonly ILogger<QueueDepthMonitor> _logger;
+    private IConnection? _connection;
+    private bool _failing;
+
+    public QueueDepthMonitor(IOptions<QueueDepthOptions> options, IConfiguration configuration, TimeProvider time, ILogger<QueueDepthMonitor> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        var prefix = _options.EndpointPrefix ?? configuration["Messaging:EndpointPrefix"];
+        _queues = _options.Queues.Count > 0 ? _options.Queues : PlatformQueues.Names(prefix);
+        var amqp = AmqpConnection.Parse(configuration.GetConnectionString(MessageBusExtensions.ConnectionName) ?? string.Empty);
+        _factory = new ConnectionFactory
+        {
+            HostName = amqp.Host,
+            Port = amqp.Port,
+            VirtualHost = amqp.VirtualHost,
+            UserName = amqp.UserName,
+            Password = amqp.Password,
+            Ssl = { Enabled = amqp.UseTls, ServerName = amqp.Host },
+            ClientProvidedName = "gateway queue depth",
+        };
+    }
+
+    /// <summary>The last reading of each queue found: messages waiting and consumers attached.</summary>
+    public IReadOnlyDictionary<string, (long Messages, long Consumers)> Readings => _readings;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.Interval, _time);
+        GatewayTelemetry.Add(this);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await ReadAsync(stoppingToken);
+                    if (_failing) LogRecovered();
+                    _failing = false;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The broker is down or refused us: stale numbers would mislead, so report none until it answers.
+                    _readings.Clear();
+                    if (!_failing) LogReadFailed(ex.Message);
+                    _failing = true;
+                    await DropConnectionAsync();
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            GatewayTelemetry.Remove(this);
+            _readings.Clear();
+            await DropConnectionAsync();
+        }
+    }
+
+    /// <summary>One passive declare per queue; the broker closes the channel on a queue it does not know, so the next one opens another.</summary>
+    private async Task ReadAsync(CancellationToken cancellationToken)
+    {
+        _connection ??= await _factory.CreateConnectionAsync(cancellationToken);
+        IChannel? channel = null;
+        try
+        {
+            foreach (var queue in _queues)
+            {
+                channel ??= await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
+                try
+                {
+                    var declared = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
+                    _readings[queue] = (declared.MessageCount, declared.ConsumerCount);
+                }
+                catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == NotFound)
+                {
+                    _readings.TryRemove(queue, out _);
+                    await channel.DisposeAsync();
+                    channel = null;
+                }
+            }
+        }
+        finally
+        {
+            if (channel is not null) await channel.DisposeAsync();
+        }
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_connection is null) return;
+        try
+        {
+            await _connection.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Closing a connection the broker already dropped: nothing left to release.
+        }
+        _connection = null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the queue depths from RabbitMQ ({Reason}); trying again each interval")]
+    private partial void LogReadFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reading the queue depths from RabbitMQ again")]
+    private partial void LogRecovered();
+}
