@@ -7,6 +7,7 @@ using StockPlatform.Features.Calculation;
 using StockPlatform.Features.Telemetry;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
+using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.ServiceDefaults.Telemetry;
 using StockPlatform.Storage.Calendar;
 
@@ -26,6 +27,7 @@ public sealed partial class SymbolRefresher(
     SymbolLocks locks,
     CalendarStore calendar,
     IPublishEndpoint bus,
+    AgentStatus status,
     TimeProvider time,
     ILogger<SymbolRefresher> logger)
 {
@@ -43,16 +45,25 @@ public sealed partial class SymbolRefresher(
         IReadOnlyCollection<DateOnly> barSessions, BatchTrace trace, Func<double, Task>? progress, CancellationToken cancellationToken)
     {
         using var span = FeaturesTelemetry.StartRefresh(symbol.Value, changedFrom, trace);
+        var key = "refresh " + symbol.Value;
+        status.BeginTask(key, $"features of {symbol.Value}");
         try
         {
             var result = await RefreshCoreAsync(symbol, sets, changedFrom, barSessions, progress, cancellationToken);
             span?.SetTag(TelemetryTags.Rows, result.FeatureRows);
+            status.Count("refreshes");
+            status.Count("feature_rows", result.FeatureRows);
+            status.Count("partitions_archived", result.BarPartitions + result.FeaturePartitions);
             return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             span.Fail(ex);
             throw;
+        }
+        finally
+        {
+            status.EndTask(key);
         }
     }
 
