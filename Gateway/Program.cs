@@ -24,6 +24,7 @@ app.MapBarsApi();
 app.MapSymbolsApi();
 app.MapArchiveApi();
 app.MapFeaturesApi();
+app.MapLogsApi();
 app.MapEventsApi();
 
 app.Run();
