@@ -23,6 +23,9 @@ namespace StockPlatform.IntegrationTests.Gateway;
 public sealed class LogsApiTests : IAsyncLifetime
 {
     private const string Key = "logs-test-key";
+
+    // The seeded history is from 2024: kept, not swept away by the plain path's retention at start-up.
+    private static readonly (string, string) KeepHistory = ("Storage:LogRetention", "3650.00:00:00");
     private static readonly DateTimeOffset Start = new(2024, 3, 4, 14, 30, 0, TimeSpan.Zero);
     private static readonly string[] ContractFields =
         ["id", "timestamp", "level", "agent", "instance", "category", "symbol", "stage", "message", "trace_id", "span_id", "exception", "props"];
@@ -38,11 +41,11 @@ public sealed class LogsApiTests : IAsyncLifetime
 
         // The history is written by an earlier gateway, so the one under test starts after it.
         _seeded = [.. Enumerable.Range(0, 240).Select(Seed)];
-        await using (var earlier = InProcessGateway.Create(_database.ConnectionString, "logs", Key))
+        await using (var earlier = InProcessGateway.Create(_database.ConnectionString, "logs", Key, KeepHistory))
         {
             await earlier.Services.GetRequiredService<LogStore>().WriteAsync(_seeded, CancellationToken.None);
         }
-        _gateway = InProcessGateway.Create(_database.ConnectionString, "logs", Key);
+        _gateway = InProcessGateway.Create(_database.ConnectionString, "logs", Key, KeepHistory);
         _client = _gateway.CreateClient();
     }
 
