@@ -21,17 +21,15 @@ public sealed class DatabaseLoggerProvider : ILoggerProvider, ISupportExternalSc
     private readonly LogBacklog _backlog;
     private readonly IServiceProvider _services;
     private readonly string _applicationName;
-    private readonly TimeProvider _time;
     private IExternalScopeProvider? _scopes;
     private Identity? _identity;
 
     /// <summary>Creates the provider; the process's <see cref="AgentIdentity"/>, if any, is looked up in <paramref name="services"/> at the first entry.</summary>
-    public DatabaseLoggerProvider(LogBacklog backlog, IServiceProvider services, IHostEnvironment environment, TimeProvider time)
+    public DatabaseLoggerProvider(LogBacklog backlog, IServiceProvider services, IHostEnvironment environment)
     {
         _backlog = backlog;
         _services = services;
         _applicationName = DefaultAgentName(environment.ApplicationName);
-        _time = time;
     }
 
     /// <summary>The agent name of a process without an identity: <c>StockPlatform.Ingestion</c> is <c>ingestion</c>.</summary>
@@ -63,7 +61,8 @@ public sealed class DatabaseLoggerProvider : ILoggerProvider, ISupportExternalSc
             var fields = LogFields.Collect(state, _scopes);
             var (traceId, spanId) = LogFields.CurrentTrace();
             var identity = GetIdentity();
-            _backlog.Add(new LogRecord(_time.GetUtcNow(), level, fields.Agent ?? identity.Agent, identity.Instance, category,
+            // The wall clock, as on the console line, whatever clock the application simulates.
+            _backlog.Add(new LogRecord(DateTimeOffset.UtcNow, level, fields.Agent ?? identity.Agent, identity.Instance, category,
                 fields.Symbol, fields.Stage, message ?? string.Empty, traceId, spanId, exception?.ToString(), fields.PropsJson()));
         }
         catch (Exception)

@@ -43,12 +43,13 @@ public static class LogShippingExtensions
             .ValidateOnStart();
         if (!builder.Configuration.GetValue($"{LogShippingOptions.SectionName}:{nameof(LogShippingOptions.Enabled)}", true)) return builder;
 
-        services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton(sp => new LogBacklog(sp.GetRequiredService<IOptions<LogShippingOptions>>().Value.Capacity, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<ILogBatchWriter>(sp => sp.GetRequiredService<TWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, DatabaseLoggerProvider>());
-        services.AddHostedService<LogShipper>();
+        // Real time, not the application's TimeProvider: a simulated clock must not stall shipping.
+        services.AddHostedService(sp => new LogShipper(sp.GetRequiredService<LogBacklog>(), sp.GetRequiredService<ILogBatchWriter>(),
+            sp.GetRequiredService<IOptions<LogShippingOptions>>(), TimeProvider.System, sp.GetRequiredService<ILogger<LogShipper>>()));
         return builder;
     }
 }

@@ -99,7 +99,13 @@ public sealed class LogShippingEndToEndTests
             ("Logging:Database:WriteTimeout", "00:00:05"));
         using var client = gateway.CreateClient();
         var identity = gateway.Services.GetRequiredService<AgentIdentity>();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        // Ready (PostgreSQL through the proxy, and the broker) before the cut.
+        var ready = Stopwatch.StartNew();
+        while ((await client.GetAsync("/health")).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(ready.Elapsed < Patience, "the gateway did not become healthy");
+            await Task.Delay(250);
+        }
         await WaitForRowsAsync(database.ConnectionString, "agent = 'gateway'", rows => rows.Count > 0, "the gateway's first records");
         Assert.True(proxy.Connections > 0);
 

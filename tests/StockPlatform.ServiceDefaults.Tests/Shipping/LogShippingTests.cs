@@ -25,7 +25,7 @@ public sealed class LogShippingTests
         public Shipping(LogShippingOptions options, IServiceProvider? services = null, string application = "StockPlatform.Ingestion", params ILoggerProvider[] others)
         {
             Backlog = new LogBacklog(options.Capacity);
-            Provider = new DatabaseLoggerProvider(Backlog, services ?? new ServiceCollection().BuildServiceProvider(), new FakeEnvironment(application), TimeProvider.System);
+            Provider = new DatabaseLoggerProvider(Backlog, services ?? new ServiceCollection().BuildServiceProvider(), new FakeEnvironment(application));
             _factory = new LoggerFactory([Provider, .. others], new LoggerFilterOptions { MinLevel = LogLevel.Trace });
             Shipper = new LogShipper(Backlog, Writer, Options.Create(options), TimeProvider.System, ShipperLog);
         }
