@@ -26,6 +26,7 @@ app.MapSymbolsApi();
 app.MapArchiveApi();
 app.MapFeaturesApi();
 app.MapAgentsApi();
+app.MapLogsApi();
 app.MapEventsApi();
 
 app.Run();

@@ -8,8 +8,8 @@ using StockPlatform.Gateway.Apis;
 namespace StockPlatform.Gateway.Events;
 
 /// <summary>
-/// <c>GET /events</c>: server-sent events: job progress, completion and failure (live bars and
-/// alerts join them as the services that make them arrive). <c>symbol</c> and <c>kind</c> (a
+/// <c>GET /events</c>: server-sent events: job progress, completion and failure, live bars, and
+/// <c>log</c>: every service's new log records as <c>GET /logs</c> shows them (the live tail). <c>symbol</c> and <c>kind</c> (a
 /// prefix: <c>job</c>, <c>job.completed</c>) filter them. A reconnecting client sends
 /// <c>Last-Event-ID</c> and is sent what it missed from a bounded buffer; when the buffer no
 /// longer holds all of it, a <c>gap</c> event says so first. A <c>heartbeat</c> every 15 s keeps
@@ -25,7 +25,7 @@ public static class EventsApi
         app.MapGet("/events", Subscribe)
             .WithName("Events")
             .WithTags("Events")
-            .WithSummary("Server-sent events: job progress, completion and failure; filter by symbol and kind; resume with Last-Event-ID")
+            .WithSummary("Server-sent events: job progress, completion and failure, live bars, new log records (kind=log); filter by symbol and kind; resume with Last-Event-ID")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem();
         return app;

@@ -73,7 +73,7 @@ public static class ApiDocumentation
         ["interval"] = ($"1m is as stored, the rest aggregated in New York time: {BarInterval.Rule}.", "5m"),
         ["start"] = ("First bar included: a New York date (YYYY-MM-DD) or an RFC 3339 time, 1970..2199.", "2024-01-02"),
         ["end"] = ("Last bar included: a New York date (the whole day) or an RFC 3339 time, 1970..2199.", "2024-03-28"),
-        ["limit"] = ("Most items in the answer; for bars 1..10000 (default 1000; with only limit, the latest bars).", "1000"),
+        ["limit"] = ("Most items in the answer; for bars 1..10000 (default 1000; with only limit, the latest bars); for logs 1..1000 (default 100).", "1000"),
         ["session"] = ("regular (09:30 to the close) or extended (04:00 to 20:00); daily bars default to regular, intraday to extended.", "regular"),
         ["anchor"] = ("Where hourly buckets start: clock (:00, like Alpaca) or session (09:30).", "clock"),
         ["format"] = ("json (paged) or csv (the whole range in one streamed answer); Accept: text/csv does the same.", "csv"),
@@ -81,7 +81,12 @@ public static class ApiDocumentation
         ["feed"] = ("iex (Alpaca's free feed) or sip.", "iex"),
         ["status"] = ("queued, running, succeeded, failed or cancelled.", "running"),
         ["tracked"] = ("true: only the symbols the live stream keeps current; false: only the others.", "true"),
-        ["kind"] = ("An event kind or its prefix: job, job.progress, job.completed, job.failed.", "job"),
+        ["kind"] = ("An event kind or its prefix: job, job.progress, job.completed, job.failed, bar, bar.new, bar.correction, log.", "job"),
+        ["agent"] = ("A service's agent name (gateway, ingestion, livestream, features), exactly.", "ingestion"),
+        ["level"] = ("The minimum level shown: Trace, Debug, Information, Warning, Error or Critical (any case).", "Warning"),
+        ["since"] = ("Records logged at or after: a New York date (YYYY-MM-DD) or an RFC 3339 time.", "2024-03-04T14:30:00Z"),
+        ["until"] = ("Records logged up to: a New York date (the whole day) or an RFC 3339 time.", "2024-03-04"),
+        ["q"] = ("Text the message contains, in any case (at most 200 characters).", "timeout"),
     };
 
     /// <summary>Maps the document and its reference page.</summary>

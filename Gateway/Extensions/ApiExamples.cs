@@ -53,6 +53,15 @@ internal static class ApiExamples
         [typeof(AgentsApi.AlertList)] = () => new AgentsApi.AlertList(
             [new(7, "agent-stalled", "features", "worker-2-4907-0c11", null, "features instance worker-2-4907-0c11 has sent no heartbeat for 21 s (it was idle)",
                 Open.AddDays(90).AddMinutes(3), null)]),
+        [typeof(LogsApi.LogsResponse)] = () => new LogsApi.LogsResponse(
+        [
+            new(48_213, Open.AddDays(90).AddTicks(1_234_560), "Warning", "ingestion", "host-4242-ab12", "StockPlatform.Ingestion.Backfill.BatchBackfiller", "SPY", "fetch",
+                "Attempt 1 of 5 for SPY 2024-01-02..2024-01-05 failed (Alpaca answered 503 Service Unavailable); trying again at 2024-04-01T14:30:05.0000000+00:00",
+                "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", null,
+                JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["Attempt"] = 1, ["MaxAttempts"] = 5, ["Start"] = "2024-01-02", ["End"] = "2024-01-05" })),
+            new(48_190, Open.AddDays(90).AddSeconds(-2), "Information", "gateway", "host-4100-c3d4", "Microsoft.Hosting.Lifetime", null, null,
+                "Application started. Press Ctrl+C to shut down.", null, null, null, null),
+        ], "AgAAAAAAALxFCNw..."),
         [typeof(HttpValidationProblemDetails)] = () => new HttpValidationProblemDetails(new Dictionary<string, string[]>
         {
             ["end"] = ["9999-12-31 is out of range; dates must be between 1970-01-01 and 2199-12-31."],

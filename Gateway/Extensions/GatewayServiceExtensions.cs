@@ -19,6 +19,12 @@ internal static class GatewayServiceExtensions
         builder.AddStorage();
         builder.Services.AddArchive(builder.Configuration);
         builder.Services.AddSingleton(new EventFeed());
+        // The live tail of every service's logs onto GET /events.
+        builder.Services.AddOptions<LogTailOptions>()
+            .BindConfiguration(LogTailOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<LogTail>();
         builder.AddMessageBus(bus =>
         {
             bus.AddConsumer<JobEventsConsumer, JobEventsConsumerDefinition>();

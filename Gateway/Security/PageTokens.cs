@@ -9,7 +9,8 @@ namespace StockPlatform.Gateway.Security;
 
 /// <summary>
 /// Page tokens: where the next page starts (which part of the query, such as the symbol of a
-/// multi-symbol read, and the time within it), bound to the query that issued it. A token is opaque
+/// multi-symbol read, and the time within it; or, for a newest-first read of rows, the time and id
+/// of the last row sent), bound to the query that issued it. A token is opaque
 /// (base64url) and tamper-evident: it carries an HMAC over its position and the query's scope
 /// (symbol, interval, session, anchor, end), so a token edited, forged, or replayed against
 /// another query is refused.
@@ -17,8 +18,10 @@ namespace StockPlatform.Gateway.Security;
 public sealed class PageTokens
 {
     private const byte Version = 1;
+    private const byte KeysetVersion = 2;
     private const int MacLength = 16;
     private const int PayloadLength = 1 + 4 + 8;
+    private const int KeysetPayloadLength = 1 + 8 + 8;
     private readonly byte[] _key;
 
     /// <summary>Reads the signing key from <see cref="GatewayOptions.PageTokenKey"/>, or makes a random one.</summary>
@@ -64,6 +67,35 @@ public sealed class PageTokens
         part = BinaryPrimitives.ReadInt32BigEndian(bytes[1..]);
         resumeAt = new DateTimeOffset(ticks, TimeSpan.Zero);
         return part >= 0;
+    }
+
+    /// <summary>A token resuming a newest-first read of <paramref name="scope"/> after the row at (<paramref name="at"/>, <paramref name="id"/>).</summary>
+    public string IssueKeyset(string scope, DateTimeOffset at, long id)
+    {
+        Span<byte> token = stackalloc byte[KeysetPayloadLength + MacLength];
+        token[0] = KeysetVersion;
+        BinaryPrimitives.WriteInt64BigEndian(token[1..], id);
+        BinaryPrimitives.WriteInt64BigEndian(token[9..], at.UtcTicks);
+        Sign(token[..KeysetPayloadLength], scope, token[KeysetPayloadLength..]);
+        return Base64Url.EncodeToString(token);
+    }
+
+    /// <summary>The row position of a keyset token this API issued for exactly this scope; false for anything else.</summary>
+    public bool TryReadKeyset(string token, string scope, out DateTimeOffset at, out long id)
+    {
+        at = default;
+        id = 0;
+        Span<byte> bytes = stackalloc byte[KeysetPayloadLength + MacLength];
+        if (token.Length > 64 || !Base64Url.IsValid(token, out var length) || length != bytes.Length) return false;
+        if (Base64Url.DecodeFromChars(token, bytes) != bytes.Length || bytes[0] != KeysetVersion) return false;
+        Span<byte> expected = stackalloc byte[MacLength];
+        Sign(bytes[..KeysetPayloadLength], scope, expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[KeysetPayloadLength..])) return false;
+        var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes[9..]);
+        if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks) return false;
+        id = BinaryPrimitives.ReadInt64BigEndian(bytes[1..]);
+        at = new DateTimeOffset(ticks, TimeSpan.Zero);
+        return true;
     }
 
     private void Sign(ReadOnlySpan<byte> payload, string scope, Span<byte> mac)

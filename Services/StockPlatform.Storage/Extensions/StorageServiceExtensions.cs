@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using StockPlatform.ServiceDefaults.Agents;
+using StockPlatform.ServiceDefaults.Logging.Shipping;
 using StockPlatform.Storage.Agents;
 using StockPlatform.Storage.Aggregates;
 using StockPlatform.Storage.Bars;
@@ -10,6 +11,7 @@ using StockPlatform.Storage.Features;
 using StockPlatform.Storage.Infrastructure;
 using StockPlatform.Storage.Jobs;
 using StockPlatform.Storage.Ledger;
+using StockPlatform.Storage.Logs;
 using StockPlatform.Storage.Schema;
 using StockPlatform.Storage.Tracking;
 
@@ -24,8 +26,10 @@ public static class StorageServiceExtensions
     /// <summary>
     /// Adds the PostgreSQL data source (<c>ConnectionStrings:stockplatform</c>, through Aspire's Npgsql
     /// integration: pooling, a health check, tracing and metrics), the migrations
-    /// (applied at start-up), the bar, calendar, ledger and job stores, and (TimescaleDB path) the
-    /// continuous aggregates' refresher.
+    /// (applied at start-up), the bar, calendar, ledger, job and log stores, (TimescaleDB path) the
+    /// continuous aggregates' refresher, and log shipping: the service's logs also go to the
+    /// <c>logs</c> table (<see cref="LogShippingExtensions.AddDatabaseLogging{TWriter}"/>; plain path: with
+    /// a sweep of records past <see cref="StorageOptions.LogRetention"/>).
     /// </summary>
     public static TBuilder AddStorage<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -37,6 +41,9 @@ public static class StorageServiceExtensions
             dataSource.ConnectionStringBuilder.Options = string.IsNullOrWhiteSpace(options) ? "-c jit=off" : options + " -c jit=off";
         });
         var services = builder.Services;
+        // First, so the shipper is among the last hosted services to stop: it writes what the others log while stopping.
+        services.TryAddSingleton<LogStore>();
+        builder.AddDatabaseLogging<LogStore>();
         services.AddOptions<StorageOptions>()
             .BindConfiguration(StorageOptions.SectionName)
             .ValidateDataAnnotations()
@@ -61,6 +68,7 @@ public static class StorageServiceExtensions
         services.TryAddSingleton<AggregateRefresher>();
         services.AddHostedService<StorageStartup>();
         services.AddHostedService<AggregateRefreshService>();
+        services.AddHostedService<LogRetentionService>();
         return builder;
     }
 }

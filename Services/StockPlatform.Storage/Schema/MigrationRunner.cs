@@ -78,7 +78,11 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, DbRetry
                 LogApplied(migration.Version, migration.Name, migration.Variant ?? "both");
             }
 
-            if (path == StoragePath.Timescale) await ApplyCompressionPolicyAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (path == StoragePath.Timescale)
+            {
+                await ApplyCompressionPolicyAsync(connection, cancellationToken).ConfigureAwait(false);
+                await ApplyLogRetentionPolicyAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
 
             var info = await DescribeAsync(connection, path, cancellationToken).ConfigureAwait(false);
             LogReady(info.Describe(), info.SchemaVersion);
@@ -179,6 +183,15 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, DbRetry
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "SELECT remove_compression_policy('bars_1m', if_exists => true)", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "SELECT add_compression_policy('bars_1m', compress_after => @age)", cancellationToken, ("age", options.Value.CompressAfter)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ApplyLogRetentionPolicyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        // As the compression policy: a changed Storage:LogRetention takes effect at the next start.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "SELECT remove_retention_policy('logs', if_exists => true)", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "SELECT add_retention_policy('logs', drop_after => @age)", cancellationToken, ("age", options.Value.LogRetention)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -15,7 +15,11 @@ public sealed class StorageSchema(MigrationRunner runner)
         lock (_gate)
         {
             if (_ready is null || _ready.IsFaulted || _ready.IsCanceled)
-                _ready = runner.MigrateAsync(CancellationToken.None);
+            {
+                // The process's migration, not the first caller's: it takes none of that caller's
+                // ambient state (its trace, or the log shipper's "do not ship" mark on its writes).
+                using (ExecutionContext.SuppressFlow()) _ready = Task.Run(() => runner.MigrateAsync(CancellationToken.None));
+            }
             return _ready.WaitAsync(cancellationToken);
         }
     }

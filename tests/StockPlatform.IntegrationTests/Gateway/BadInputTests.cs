@@ -92,6 +92,7 @@ public sealed class BadInputTests : IAsyncLifetime
             yield return new(HttpMethod.Get, $"/events?symbol={E(symbol)}", "symbol");
             yield return new(HttpMethod.Get, $"/jobs?symbol={E(symbol)}", "symbol");
             yield return new(HttpMethod.Post, "/jobs", "symbols[1]", Json(new { symbols = new[] { "SPY", symbol } }));
+            yield return new(HttpMethod.Get, $"/logs?symbol={E(symbol)}", "symbol");
         }
         foreach (var date in BadDates)
         {
@@ -105,6 +106,8 @@ public sealed class BadInputTests : IAsyncLifetime
                 yield return new(HttpMethod.Get, $"/bars/SPY?interval=1d&format=csv&{parameter}={E(date)}", parameter);
                 yield return new(HttpMethod.Get, $"/features/SPY?{parameter}={E(date)}", parameter);
             }
+            yield return new(HttpMethod.Get, $"/logs?since={E(date)}", "since");
+            yield return new(HttpMethod.Get, $"/logs?until={E(date)}&agent=gateway", "until");
         }
         foreach (var interval in BadIntervals)
         {
@@ -119,6 +122,7 @@ public sealed class BadInputTests : IAsyncLifetime
             yield return new(HttpMethod.Get, $"/jobs?limit={E(limit)}", "limit");
             yield return new(HttpMethod.Get, $"/features/SPY?limit={E(limit)}", "limit");
             yield return new(HttpMethod.Get, $"/alerts?limit={E(limit)}", "limit");
+            yield return new(HttpMethod.Get, $"/logs?limit={E(limit)}", "limit");
         }
         foreach (var word in BadWords)
         {
@@ -137,11 +141,21 @@ public sealed class BadInputTests : IAsyncLifetime
             yield return new(HttpMethod.Get, $"/archive/partitions?dataset={E(word)}", "dataset");
             yield return new(HttpMethod.Get, $"/alerts?active={E(word)}", "active");
             yield return new(HttpMethod.Post, "/features/rebuild", "feature_set", Json(new { symbols = new[] { "SPY" }, feature_set = word }));
+            yield return new(HttpMethod.Get, $"/logs?level={E(word)}", "level");
+            // (A word of letters and digits is a valid agent name that matches nothing.)
+            if (!word.All(char.IsAsciiLetterOrDigit)) yield return new(HttpMethod.Get, $"/logs?agent={E(word)}", "agent");
         }
+        foreach (var level in new[] { "None", "6", "-1", "Warn", "warning,error" })
+            yield return new(HttpMethod.Get, $"/logs?level={E(level)}", "level");
+        foreach (var text in new[] { new string('x', 201), "a\u0000b", "bell\u0007", "line\nbreak", string.Concat(Enumerable.Repeat("💥", 150)) })
+            yield return new(HttpMethod.Get, $"/logs?q={E(System.Text.RegularExpressions.Regex.Unescape(text))}", "q");
+        yield return new(HttpMethod.Get, "/logs?since=2024-03-05&until=2024-03-04", "since");
+        yield return new(HttpMethod.Get, "/logs?since=2024-03-04T14:30:00Z&until=2024-03-04T14:29:59Z", "since");
         foreach (var token in new[] { "abc", "A", new string('A', 200), "djE6MTIzNDU2Nzg5", "%FF%FE", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "'--" })
         {
             yield return new(HttpMethod.Get, $"/bars/SPY?start=2024-03-04&page_token={E(token)}", "page_token");
             yield return new(HttpMethod.Get, $"/bars?symbols=SPY,QQQ&start=2024-03-04&page_token={E(token)}", "page_token");
+            yield return new(HttpMethod.Get, $"/logs?agent=gateway&page_token={E(token)}", "page_token");
         }
         foreach (var body in new[]
         {
@@ -177,6 +191,7 @@ public sealed class BadInputTests : IAsyncLifetime
             (HttpMethod.Get, "/nowhere"), (HttpMethod.Get, "/jobs/not-a-guid"), (HttpMethod.Delete, $"/jobs/{Guid.NewGuid()}"),
             (HttpMethod.Post, $"/jobs/{Guid.NewGuid()}/retry"), (HttpMethod.Get, $"/jobs/{Guid.NewGuid()}"), (HttpMethod.Get, "/symbols/ZZZZ"),
             (HttpMethod.Get, "/archive/sql"), (HttpMethod.Delete, "/archive/partitions"), (HttpMethod.Get, "/features/rebuild/x"), (HttpMethod.Get, "/archive/verify"),
+            (HttpMethod.Post, "/logs"), (HttpMethod.Delete, "/logs"), (HttpMethod.Get, "/logs/1"),
         })
         {
             yield return new(method, url, null);
