@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -10,7 +11,8 @@ namespace StockPlatform.ServiceDefaults.Logging;
 /// <summary>
 /// Writes one flat JSON object per line: <c>timestamp</c>, <c>level</c>, <c>category</c>,
 /// <c>message</c>, <c>trace_id</c>/<c>span_id</c>, the well-known fields <c>agent</c>,
-/// <c>symbol</c> and <c>stage</c> lifted from scopes or state, everything else under
+/// <c>symbol</c> and <c>stage</c> lifted from scopes or state (<c>agent</c> and <c>instance</c>
+/// of the process otherwise), everything else under
 /// <c>props</c>, and <c>exception</c>. Flat fields (rather than the built-in formatter's scope
 /// array) are what log shippers and our own <c>logs</c> table index on.
 /// </summary>
@@ -19,9 +21,20 @@ public sealed class JsonLineConsoleFormatter : ConsoleFormatter
     /// <summary>The name to select this formatter with (<c>Logging:Console:FormatterName</c>).</summary>
     public const string FormatterName = "stockplatform-json";
 
-    /// <summary>Creates the formatter.</summary>
+    private readonly LogIdentity? _identity;
+
+    /// <summary>Creates the formatter; lines name an agent only where a scope does.</summary>
     public JsonLineConsoleFormatter() : base(FormatterName)
     {
+    }
+
+    /// <summary>
+    /// Creates the formatter as the host does: a line outside any agent scope names the process's
+    /// agent (its <c>AgentIdentity</c>, else the application) and its instance.
+    /// </summary>
+    public JsonLineConsoleFormatter(IServiceProvider services, IHostEnvironment environment) : base(FormatterName)
+    {
+        _identity = new LogIdentity(services, environment.ApplicationName);
     }
 
     /// <inheritdoc />
@@ -49,6 +62,12 @@ public sealed class JsonLineConsoleFormatter : ConsoleFormatter
                 json.WriteString("span_id", spanId);
             }
 
+            if (_identity is not null)
+            {
+                var (agent, instance) = _identity.Get();
+                if (fields.Agent is null) json.WriteString(LogScopes.Agent, agent);
+                if (instance is not null) json.WriteString("instance", instance);
+            }
             fields.WriteWellKnown(json);
 
             if (fields.Props.Count > 0)

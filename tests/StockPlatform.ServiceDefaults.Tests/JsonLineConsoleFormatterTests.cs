@@ -1,16 +1,21 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.ServiceDefaults.Logging;
 
 namespace StockPlatform.ServiceDefaults.Tests;
 
 public class JsonLineConsoleFormatterTests
 {
-    private static string Format(LogLevel level, string template, object?[] args, Exception? exception = null, params object[] scopes)
+    private static string Format(LogLevel level, string template, object?[] args, Exception? exception = null, params object[] scopes) =>
+        FormatWith(new JsonLineConsoleFormatter(), level, template, args, exception, scopes);
+
+    private static string FormatWith(JsonLineConsoleFormatter formatter, LogLevel level, string template, object?[] args, Exception? exception = null, params object[] scopes)
     {
-        var formatter = new JsonLineConsoleFormatter();
         var scopeProvider = new LoggerExternalScopeProvider();
         var pushed = scopes.Select(scopeProvider.Push).ToList();
         var state = new FormattedState(template, args);
@@ -19,6 +24,33 @@ public class JsonLineConsoleFormatterTests
         formatter.Write(entry, scopeProvider, writer);
         pushed.ForEach(p => p.Dispose());
         return writer.ToString();
+    }
+
+    [Fact]
+    public void As_the_host_builds_it_a_line_names_the_process_agent_and_instance_unless_a_scope_names_the_agent()
+    {
+        var identity = new AgentIdentity("ingestion", "host-1-ab12", "0.1.0", DateTimeOffset.UtcNow);
+        using var services = new ServiceCollection().AddSingleton(identity).BuildServiceProvider();
+        var formatter = new JsonLineConsoleFormatter(services, new HostingEnvironment { ApplicationName = "StockPlatform.Ingestion" });
+
+        using (var plain = JsonDocument.Parse(FormatWith(formatter, LogLevel.Information, "Started", [])))
+        {
+            Assert.Equal("ingestion", plain.RootElement.GetProperty("agent").GetString());
+            Assert.Equal("host-1-ab12", plain.RootElement.GetProperty("instance").GetString());
+        }
+        var scoped = new Dictionary<string, object?> { ["agent"] = "features", ["symbol"] = "SPY" };
+        using (var inScope = JsonDocument.Parse(FormatWith(formatter, LogLevel.Information, "Built", [], null, scoped)))
+        {
+            Assert.Equal("features", inScope.RootElement.GetProperty("agent").GetString());
+            Assert.Equal("SPY", inScope.RootElement.GetProperty("symbol").GetString());
+        }
+
+        // A process without an identity (MarketSim) is named after its application.
+        using var none = new ServiceCollection().BuildServiceProvider();
+        var bare = new JsonLineConsoleFormatter(none, new HostingEnvironment { ApplicationName = "StockPlatform.MarketSim" });
+        using var line = JsonDocument.Parse(FormatWith(bare, LogLevel.Information, "Started", []));
+        Assert.Equal("marketsim", line.RootElement.GetProperty("agent").GetString());
+        Assert.False(line.RootElement.TryGetProperty("instance", out _));
     }
 
     [Fact]

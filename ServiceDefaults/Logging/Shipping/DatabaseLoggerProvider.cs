@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StockPlatform.ServiceDefaults.Agents;
@@ -13,30 +12,15 @@ namespace StockPlatform.ServiceDefaults.Logging.Shipping;
 [ProviderAlias("Database")]
 public sealed class DatabaseLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
-    private const string ApplicationPrefix = "StockPlatform.";
-
-    [ThreadStatic]
-    private static bool t_resolving;
-
     private readonly LogBacklog _backlog;
-    private readonly IServiceProvider _services;
-    private readonly string _applicationName;
+    private readonly LogIdentity _identity;
     private IExternalScopeProvider? _scopes;
-    private Identity? _identity;
 
     /// <summary>Creates the provider; the process's <see cref="AgentIdentity"/>, if any, is looked up in <paramref name="services"/> at the first entry.</summary>
     public DatabaseLoggerProvider(LogBacklog backlog, IServiceProvider services, IHostEnvironment environment)
     {
         _backlog = backlog;
-        _services = services;
-        _applicationName = DefaultAgentName(environment.ApplicationName);
-    }
-
-    /// <summary>The agent name of a process without an identity: <c>StockPlatform.Ingestion</c> is <c>ingestion</c>.</summary>
-    public static string DefaultAgentName(string applicationName)
-    {
-        var name = applicationName.StartsWith(ApplicationPrefix, StringComparison.Ordinal) ? applicationName[ApplicationPrefix.Length..] : applicationName;
-        return string.IsNullOrWhiteSpace(name) ? "unknown" : name.ToLowerInvariant();
+        _identity = new LogIdentity(services, environment.ApplicationName);
     }
 
     /// <inheritdoc />
@@ -60,9 +44,9 @@ public sealed class DatabaseLoggerProvider : ILoggerProvider, ISupportExternalSc
             if (message is null && exception is null) return;
             var fields = LogFields.Collect(state, _scopes);
             var (traceId, spanId) = LogFields.CurrentTrace();
-            var identity = GetIdentity();
+            var (agent, instance) = _identity.Get();
             // The wall clock, as on the console line, whatever clock the application simulates.
-            _backlog.Add(new LogRecord(DateTimeOffset.UtcNow, level, fields.Agent ?? identity.Agent, identity.Instance, category,
+            _backlog.Add(new LogRecord(DateTimeOffset.UtcNow, level, fields.Agent ?? agent, instance, category,
                 fields.Symbol, fields.Stage, message ?? string.Empty, traceId, spanId, exception?.ToString(), fields.PropsJson()));
         }
         catch (Exception)
@@ -71,30 +55,6 @@ public sealed class DatabaseLoggerProvider : ILoggerProvider, ISupportExternalSc
             _backlog.CountDropped();
         }
     }
-
-    private Identity GetIdentity()
-    {
-        if (_identity is { } known) return known;
-        // The identity may come from a factory that logs while it runs: that entry takes the fallback.
-        if (t_resolving) return new Identity(_applicationName, null);
-        t_resolving = true;
-        try
-        {
-            var agent = _services.GetService<AgentIdentity>();
-            return _identity = agent is null ? new Identity(_applicationName, null) : new Identity(agent.Name, agent.Instance);
-        }
-        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
-        {
-            // Shutting down, or the identity's own registration is broken: name the application instead.
-            return new Identity(_applicationName, null);
-        }
-        finally
-        {
-            t_resolving = false;
-        }
-    }
-
-    private sealed record Identity(string Agent, string? Instance);
 
     private sealed class DatabaseLogger(DatabaseLoggerProvider provider, string category) : ILogger
     {

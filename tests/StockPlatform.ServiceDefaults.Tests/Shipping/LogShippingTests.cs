@@ -256,7 +256,7 @@ public sealed class LogShippingTests
         var record = shipping.Backlog.Reader.ReadAllAsync().ToBlockingEnumerable().First();
         Assert.Equal("ingestion", record.Agent);
         Assert.Null(record.Instance);
-        Assert.Equal("othertool", DatabaseLoggerProvider.DefaultAgentName("OtherTool"));
+        Assert.Equal("othertool", LogIdentity.DefaultAgentName("OtherTool"));
     }
 
     [Fact]
