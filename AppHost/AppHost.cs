@@ -24,14 +24,15 @@ var livestream = builder.AddProject<Projects.StockPlatform_LiveStream>("livestre
     .WithMarketData(marketData);
 
 // The Parquet archive (and its DuckDB catalog) lives in the data directory: the feature agent
-// writes it, the gateway reads it.
+// writes it, the gateway reads it. A published manifest names the images' /app/data instead.
 var dataDirectory = DataDirectory.Resolve(builder);
+var archiveRoot = DataDirectory.ArchiveRoot(builder);
 
 // The feature builder and archiver: recomputes features as bars arrive, archives completed sessions.
 var features = builder.AddProject<Projects.StockPlatform_Features>("features")
     .WithHttpHealthCheck("/health")
     .WithInfrastructure(infrastructure)
-    .WithEnvironment("Archive__Root", dataDirectory);
+    .WithEnvironment("Archive__Root", archiveRoot);
 
 // The query gateway: the API key it requires for changes is a secret parameter.
 var gatewayApiKey = builder.AddGatewayApiKey();
@@ -40,12 +41,13 @@ var gateway = builder.AddProject<Projects.StockPlatform_Gateway>("gateway")
     .WithInfrastructure(infrastructure)
     .WithEnvironment("GATEWAY_API_KEY", gatewayApiKey)
     .WithEnvironment("STOCKPLATFORM_MARKET_DATA", marketData.Description)
-    .WithEnvironment("Archive__Root", dataDirectory)
+    .WithEnvironment("Archive__Root", archiveRoot)
     .WithExternalHttpEndpoints();
 
 // The dashboard: talks only to the gateway (with its key, server-side), and asks each service for its health.
 var dashboard = builder.AddProject<Projects.StockPlatform_Frontend>("frontend")
     .WithHttpHealthCheck("/health")
+    .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ServiceDiscovery)
     .WithReference(gateway).WaitFor(gateway)
     .WithReference(ingestion)
     .WithReference(features)

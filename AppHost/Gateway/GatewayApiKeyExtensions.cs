@@ -8,12 +8,13 @@ public static class GatewayApiKeyExtensions
     /// <summary>
     /// <c>Parameters:gateway-api-key</c> (user secrets) or <c>GATEWAY_API_KEY</c> when given;
     /// otherwise a key generated once into the data directory's <c>secrets.env</c> (mode 0600,
-    /// git-ignored) beside the servers' passwords, where scripts and users read it.
+    /// git-ignored) beside the servers' passwords, where scripts and users read it. A published
+    /// manifest leaves the value to the deployment (a secret input), so none is generated then.
     /// </summary>
     public static IResourceBuilder<ParameterResource> AddGatewayApiKey(this IDistributedApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        if (string.IsNullOrWhiteSpace(configuration["Parameters:gateway-api-key"]))
+        if (builder.ExecutionContext.IsRunMode && string.IsNullOrWhiteSpace(configuration["Parameters:gateway-api-key"]))
         {
             configuration["Parameters:gateway-api-key"] = configuration["GATEWAY_API_KEY"] is { Length: > 0 } given
                 ? given

@@ -15,6 +15,9 @@ internal static class ContainerInfrastructure
             .WithDataVolume("stockplatform-pgdata")
             .WithLifetime(ContainerLifetime.Persistent);
         var database = postgres.AddDatabase("stockplatform");
+        // Aspire creates the database when it runs the container; a deployment of the published
+        // manifest has the image's entrypoint create it when the volume is first initialised.
+        if (builder.ExecutionContext.IsPublishMode) postgres.WithEnvironment("POSTGRES_DB", "stockplatform");
 
         // Services receive it as ConnectionStrings__messaging (an amqp:// URI).
         var messaging = builder.AddRabbitMQ("messaging")

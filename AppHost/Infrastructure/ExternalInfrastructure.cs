@@ -4,10 +4,13 @@ namespace StockPlatform.AppHost.Infrastructure;
 
 internal static class ExternalInfrastructure
 {
-    /// <summary>Managed servers: the AppHost passes their connection strings on and starts neither.</summary>
+    /// <summary>
+    /// Managed servers: the AppHost passes their connection strings on and starts neither. A published
+    /// manifest asks the deployment for them instead, so they need not be set then.
+    /// </summary>
     public static PlatformInfrastructure AddExternalInfrastructure(this IDistributedApplicationBuilder builder)
     {
-        foreach (var name in new[] { "stockplatform", "messaging" })
+        foreach (var name in builder.ExecutionContext.IsPublishMode ? [] : new[] { "stockplatform", "messaging" })
         {
             if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)))
             {

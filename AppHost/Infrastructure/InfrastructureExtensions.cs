@@ -7,7 +7,8 @@ public static class InfrastructureExtensions
 {
     /// <summary>
     /// <c>Infrastructure=containers|local|external</c>; unset, containers when a container runtime
-    /// answers, otherwise local. See README ("Infrastructure modes").
+    /// answers, otherwise local, and containers when publishing a manifest. See README
+    /// ("Infrastructure modes", "Deploy").
     /// </summary>
     public static PlatformInfrastructure AddPlatformInfrastructure(this IDistributedApplicationBuilder builder)
     {
@@ -15,7 +16,8 @@ public static class InfrastructureExtensions
         ContainerRuntimeStatus? runtime = null;
         var mode = InfrastructureModeResolver.Resolve(
             builder.Configuration[InfrastructureModeResolver.SettingName],
-            () => runtime ??= ContainerRuntimeStatus.Probe(configuredRuntime));
+            () => runtime ??= ContainerRuntimeStatus.Probe(configuredRuntime),
+            publishing: builder.ExecutionContext.IsPublishMode);
 
         // The mode decides which resources exist, so it is settled before the app (and its logger) is built.
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddConsole());

@@ -23,11 +23,14 @@ public static class InfrastructureModeResolver
     /// The configured mode, or <see cref="InfrastructureMode.Containers"/> when a healthy runtime
     /// exists and <see cref="InfrastructureMode.Local"/> otherwise. Asking for containers without a
     /// healthy runtime fails at once: container resources would otherwise wait forever.
+    /// When <paramref name="publishing"/> (a manifest is written, nothing is started), the default
+    /// is containers and no runtime is needed: the manifest describes what a container host deploys.
     /// </summary>
-    public static InfrastructureMode Resolve(string? configured, Func<ContainerRuntimeStatus> probeRuntime)
+    public static InfrastructureMode Resolve(string? configured, Func<ContainerRuntimeStatus> probeRuntime, bool publishing = false)
     {
         if (string.IsNullOrWhiteSpace(configured))
         {
+            if (publishing) return InfrastructureMode.Containers;
             return probeRuntime().IsHealthy ? InfrastructureMode.Containers : InfrastructureMode.Local;
         }
 
@@ -37,7 +40,7 @@ public static class InfrastructureModeResolver
                 $"{SettingName}='{configured}' is not a mode: use containers, local or external (or leave it unset to pick containers when Docker runs, else local).");
         }
 
-        if (mode == InfrastructureMode.Containers && probeRuntime() is { IsHealthy: false } runtime)
+        if (mode == InfrastructureMode.Containers && !publishing && probeRuntime() is { IsHealthy: false } runtime)
         {
             throw new InvalidOperationException(
                 $"{SettingName}=containers needs a running container runtime, but {runtime.Description}. " +

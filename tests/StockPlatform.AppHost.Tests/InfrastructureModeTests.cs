@@ -41,6 +41,25 @@ public class InfrastructureModeTests
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("containers")]
+    public void Publishing_a_manifest_describes_containers_without_asking_for_a_runtime(string? setting)
+    {
+        var probes = 0;
+
+        var mode = InfrastructureModeResolver.Resolve(setting, () => { probes++; return NoDaemon; }, publishing: true);
+
+        Assert.Equal(InfrastructureMode.Containers, mode);
+        Assert.Equal(0, probes);
+    }
+
+    [Fact]
+    public void Publishing_keeps_a_mode_that_is_asked_for()
+    {
+        Assert.Equal(InfrastructureMode.External, InfrastructureModeResolver.Resolve("external", () => NoDaemon, publishing: true));
+    }
+
+    [Theory]
     [InlineData("docker")]
     [InlineData("kubernetes")]
     [InlineData("3")]
