@@ -3,6 +3,7 @@ using StockPlatform.Bench.Features;
 using StockPlatform.Bench.Gateway;
 using StockPlatform.Bench.Ingest;
 using StockPlatform.Bench.Live;
+using StockPlatform.Bench.Logs;
 using StockPlatform.Bench.Platform;
 using StockPlatform.Bench.Storage;
 using StockPlatform.Bench.Throttle;
@@ -18,6 +19,7 @@ return args.FirstOrDefault() switch
     "gateway-read" => await GatewayReadBenchmark.RunAsync(args[1..]),
     "archive" => await ArchiveBenchmark.RunAsync(args[1..]),
     "features" => await FeatureBenchmark.RunAsync(args[1..]),
+    "logs" => await LogShippingBenchmark.RunAsync(args[1..]),
     "startup" when !OperatingSystem.IsWindows() => await StartupBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
@@ -33,8 +35,9 @@ static int Usage()
                StockPlatform.Bench ingest [--shape weeks|year|all] [--limit 60] [--window-seconds 60] [--concurrency 4] [--window-days 91] [--path plain|timescale] [--connection CS] [--messaging AMQP]
                StockPlatform.Bench gateway-read [--reads 64] [--rows 245000] [--path plain|timescale] [--connection CS] [--messaging AMQP]
                StockPlatform.Bench live [--symbols 50] [--bars 10000] [--speed 60] [--sweep 120,240,480,960,1920,3840] [--sweep-minutes 40] [--batch-window hh:mm:ss.fff] [--path plain|timescale] [--connection CS] [--messaging AMQP]
+               StockPlatform.Bench logs [--records 200000] [--path plain|timescale] [--connection CS]
                StockPlatform.Bench startup [--runs 3] [--idle-seconds 20]
-        upsert, read, archive, features, ingest, gateway-read and live create (and drop) a temporary database on the server of --connection or ConnectionStrings__stockplatform;
+        upsert, read, archive, features, logs, ingest, gateway-read and live create (and drop) a temporary database on the server of --connection or ConnectionStrings__stockplatform;
         ingest, gateway-read and live also need RabbitMQ (--messaging or ConnectionStrings__messaging) and run the built gateway (and agent);
         startup runs the built AppHost with this machine's PostgreSQL and RabbitMQ (Infrastructure=local).
         """);

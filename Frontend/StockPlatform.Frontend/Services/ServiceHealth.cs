@@ -8,8 +8,8 @@ public sealed record ServiceStatus(string Name, string Health, string? Detail)
 
 /// <summary>
 /// Asks each platform service this dashboard knows of (the names service discovery has
-/// endpoints for: the AppHost passes them) for its <c>/health</c>. Agents' heartbeats replace this
-/// once they report centrally; until then it is what the overview shows.
+/// endpoints for: the AppHost passes them) for its <c>/health</c>: whether it is up and can reach
+/// its servers. What the agents are doing is their heartbeats' part (the Agents page).
 /// </summary>
 public sealed class ServiceHealth(IHttpClientFactory clients, IConfiguration configuration)
 {
@@ -17,8 +17,12 @@ public sealed class ServiceHealth(IHttpClientFactory clients, IConfiguration con
 
     private static readonly string[] Known = ["gateway", "ingestion", "livestream", "features", "marketsim"];
 
-    /// <summary>The services configured here (services:{name} sections), in a fixed order.</summary>
-    public IReadOnlyList<string> Services => [.. Known.Where(name => configuration.GetSection($"services:{name}").Exists())];
+    /// <summary>
+    /// The services configured here (services:{name} sections with an address), in a fixed order.
+    /// An empty address is a service left out (compose without MarketSim), not one that is down.
+    /// </summary>
+    public IReadOnlyList<string> Services => [.. Known.Where(name =>
+        configuration.GetSection($"services:{name}").AsEnumerable().Any(pair => !string.IsNullOrWhiteSpace(pair.Value)))];
 
     public async Task<IReadOnlyList<ServiceStatus>> CheckAsync(CancellationToken cancellationToken = default) =>
         await Task.WhenAll(Services.Select(name => CheckAsync(name, cancellationToken)));

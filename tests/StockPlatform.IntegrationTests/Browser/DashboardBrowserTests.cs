@@ -266,7 +266,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_agents_page_pauses_and_resumes_an_agent_and_shows_a_killed_one_stalled_in_its_alert_colour()
+    public async Task The_agents_page_pauses_and_resumes_an_agent_shows_a_killed_one_stalled_in_its_alert_colour_and_the_logs_page_the_warning()
     {
         await using var session = await DashboardSession.StartAsync(fastHeartbeats: true);
         var page = await session.OpenAsync();
@@ -301,6 +301,12 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         Assert.NotEqual(okColour, await chip.EvaluateAsync<string>("chip => getComputedStyle(chip).backgroundColor"));
         await Assertions.Expect(page.Locator("[data-testid=alert-badge]")).ToHaveAttributeAsync("data-count", new System.Text.RegularExpressions.Regex("^[1-9]"), new() { Timeout = 30_000 });
         await DashboardSession.ScreenshotAsync(page, "agents-stalled");
+
+        // The gateway's warning about it is in the central log store, and on the Logs page.
+        await WaitForApiAsync(session, "/logs?agent=gateway&level=Warning&q=agent-stalled", json => json.GetProperty("logs").GetArrayLength() > 0);
+        await DashboardSession.GoAsync(page, "logs?agent=gateway&level=Warning&q=agent-stalled");
+        await Assertions.Expect(page.Locator("tr.log-row.log-level-warning").First).ToContainTextAsync("agent-stalled");
+        await DashboardSession.ScreenshotAsync(page, "logs");
         lock (session.Errors) Assert.True(session.Errors.Count == 0, string.Join("\n", session.Errors));
     }
 
