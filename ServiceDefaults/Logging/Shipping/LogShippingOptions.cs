@@ -23,7 +23,7 @@ public sealed class LogShippingOptions : IValidatableObject
 
     /// <summary>Most records written in one batch.</summary>
     [Range(1, 100_000)]
-    public int BatchSize { get; set; } = 1_000;
+    public int BatchSize { get; set; } = 10_000;
 
     /// <summary>Longest a record waits for its batch to fill before the batch is written anyway.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
