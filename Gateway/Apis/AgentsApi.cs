@@ -62,15 +62,16 @@ public static class AgentsApi
     }
 
     internal static Task<Results<Ok<ControlResponse>, ProblemHttpResult>> PauseAsync(
-        string agent, AgentStore agents, IPublishEndpoint bus, EventFeed feed, IOptions<OperationsOptions> options, TimeProvider time, CancellationToken cancellationToken) =>
-        ControlAsync(agent, paused: true, agents, bus, feed, options, time, cancellationToken);
+        string agent, AgentStore agents, IPublishEndpoint bus, EventFeed feed, IOptions<OperationsOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ControlAsync(agent, paused: true, agents, bus, feed, options, time, loggers, cancellationToken);
 
     internal static Task<Results<Ok<ControlResponse>, ProblemHttpResult>> ResumeAsync(
-        string agent, AgentStore agents, IPublishEndpoint bus, EventFeed feed, IOptions<OperationsOptions> options, TimeProvider time, CancellationToken cancellationToken) =>
-        ControlAsync(agent, paused: false, agents, bus, feed, options, time, cancellationToken);
+        string agent, AgentStore agents, IPublishEndpoint bus, EventFeed feed, IOptions<OperationsOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ControlAsync(agent, paused: false, agents, bus, feed, options, time, loggers, cancellationToken);
 
     private static async Task<Results<Ok<ControlResponse>, ProblemHttpResult>> ControlAsync(
-        string agent, bool paused, AgentStore agents, IPublishEndpoint bus, EventFeed feed, IOptions<OperationsOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        string agent, bool paused, AgentStore agents, IPublishEndpoint bus, EventFeed feed, IOptions<OperationsOptions> options, TimeProvider time,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var known = options.Value.Agents.Concat((await agents.ListBeatsAsync(cancellationToken)).Select(beat => beat.Agent)).ToHashSet(StringComparer.Ordinal);
         if (!known.Contains(agent))
@@ -80,7 +81,20 @@ public static class AgentsApi
         }
         // Stored first, then announced: an instance that misses the command reads the store at its next heartbeat.
         var control = await agents.SetPausedAsync(agent, paused, cancellationToken);
-        await bus.Publish(new ControlAgent(agent, null, paused ? AgentCommand.Pause : AgentCommand.Resume), cancellationToken);
+        using (var publishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            publishing.CancelAfter(TimeSpan.FromSeconds(5));
+            try
+            {
+                await bus.Publish(new ControlAgent(agent, null, paused ? AgentCommand.Pause : AgentCommand.Resume), publishing.Token);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The wish is stored: the agents apply it at their next heartbeat, the broker or not.
+                loggers.CreateLogger(typeof(AgentsApi).FullName!).LogWarning("The {Command} of {Agent} is stored but was not announced ({Reason}); it applies at the next heartbeat",
+                    paused ? "pause" : "resume", agent, ex.Message);
+            }
+        }
         var response = new ControlResponse(control.Agent, control.Paused, control.ChangedAt.UtcDateTime);
         feed.Append("agent.control", [], response, time.GetUtcNow());
         return TypedResults.Ok(response);

@@ -26,6 +26,10 @@ public sealed partial class AgentMonitor(
     /// <summary>The alert raised for a job without progress.</summary>
     public const string JobStalled = "job-stalled";
 
+    /// <summary>How long cleared alerts are kept for <c>GET /alerts?active=false</c>.</summary>
+    public static readonly TimeSpan ClearedAlertsKept = TimeSpan.FromDays(30);
+
+    // Guarded by its own lock: a test (or a second caller) may check while the loop does.
     private readonly Dictionary<(string Agent, string Instance), string> _statuses = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,9 +41,9 @@ public sealed partial class AgentMonitor(
             {
                 await CheckAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // The database may be down: the agents are judged again next time.
+                // The database may be down (a timeout surfaces as a cancellation too): the agents are judged again next time.
                 LogCheckFailed(ex.Message);
             }
         }
@@ -60,23 +64,27 @@ public sealed partial class AgentMonitor(
         quiet = [.. quiet.Where(job => !paused.Contains(AgentOf(job.Kind)))];
         var quietOwners = quiet.SelectMany(job => job.LeaseOwners).ToHashSet();
 
-        foreach (var beat in beats)
+        lock (_statuses)
         {
-            var status = AgentHealth.StatusOf(beat, now, settings, quietOwners);
-            var key = (beat.Agent, beat.Instance);
-            if (_statuses.TryGetValue(key, out var previous) && previous == status) continue;
-            _statuses[key] = status;
-            feed.Append("agent.status", [], new { agent = beat.Agent, instance = beat.Instance, status, state = beat.State, at = now.UtcDateTime }, now);
+            foreach (var beat in beats)
+            {
+                var status = AgentHealth.StatusOf(beat, now, settings, quietOwners);
+                var key = (beat.Agent, beat.Instance);
+                if (_statuses.TryGetValue(key, out var previous) && previous == status) continue;
+                _statuses[key] = status;
+                feed.Append("agent.status", [], new { agent = beat.Agent, instance = beat.Instance, status, state = beat.State, at = now.UtcDateTime }, now);
+            }
+            // Instances another gateway forgot are gone from the store: forget them here too.
+            var present = beats.Select(beat => (beat.Agent, beat.Instance)).ToHashSet();
+            foreach (var gone in _statuses.Keys.Where(key => !present.Contains(key)).ToList()) _statuses.Remove(gone);
         }
 
         await RaiseAsync(beats, quiet, now, cancellationToken);
         await ClearAsync(beats, quiet, now, cancellationToken);
 
         foreach (var beat in beats.Where(beat => AgentHealth.CanForget(beat, beats, now, settings)))
-        {
             await agents.ForgetAsync(beat.Agent, beat.Instance, cancellationToken);
-            _statuses.Remove((beat.Agent, beat.Instance));
-        }
+        await agents.DeleteClearedAlertsAsync(now - ClearedAlertsKept, cancellationToken);
     }
 
     private async Task RaiseAsync(IReadOnlyList<AgentBeat> beats, IReadOnlyList<QuietJob> quiet, DateTimeOffset now, CancellationToken cancellationToken)
@@ -139,12 +147,4 @@ public sealed partial class AgentMonitor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The agents could not be checked: {Reason}")]
     private partial void LogCheckFailed(string reason);
-}
-
-/// <summary>An alert as <c>GET /alerts</c> and the <c>alert.*</c> events show it.</summary>
-public sealed record AlertResponse(long Id, string Kind, string Agent, string? Instance, Guid? JobId, string Message, DateTime RaisedAt, DateTime? ClearedAt)
-{
-    /// <summary>The response for a stored alert.</summary>
-    public static AlertResponse From(AgentAlert alert) =>
-        new(alert.Id, alert.Kind, alert.Agent, alert.Instance, alert.JobId, alert.Message, alert.RaisedAt.UtcDateTime, alert.ClearedAt?.UtcDateTime);
 }

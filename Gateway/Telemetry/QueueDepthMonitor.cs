@@ -65,7 +65,8 @@ internal sealed partial class QueueDepthMonitor : BackgroundService
                     if (_failing) LogRecovered();
                     _failing = false;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                // RabbitMQ.Client reports an RPC timeout as a cancellation: only the gateway's own stop ends the loop.
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     // The broker is down or refused us: stale numbers would mislead, so report none until it answers.
                     _readings.Clear();
@@ -124,7 +125,7 @@ internal sealed partial class QueueDepthMonitor : BackgroundService
         {
             await _connection.DisposeAsync();
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception)
         {
             // Closing a connection the broker already dropped: nothing left to release.
         }

@@ -16,6 +16,9 @@ public sealed partial class AgentControl(ILogger<AgentControl> logger)
     private readonly SemaphoreSlim _changing = new(1, 1);
     private readonly Lock _lock = new();
     private readonly List<IReceiveEndpoint> _workEndpoints = [];
+    // Each endpoint's last stop: MassTransit refuses to start an endpoint whose stop is still
+    // running, so a resume waits for it (a pause past its timeout goes on in the background).
+    private readonly Dictionary<IReceiveEndpoint, Task> _stops = [];
     private CancellationTokenSource _pause = new();
     private TaskCompletionSource _resumed = CompletedSource();
     private volatile bool _paused;
@@ -71,15 +74,14 @@ public sealed partial class AgentControl(ILogger<AgentControl> logger)
             if (paused)
             {
                 // Stop first, so no new delivery starts, and cancel the work in hand while the stop waits for it.
-                var stopping = Task.WhenAll(endpoints.Select(endpoint => endpoint.Stop(CancellationToken.None)));
+                var stopping = Task.WhenAll(endpoints.Select(StopInBackground));
                 await _pause.CancelAsync();
                 await WaitBoundedAsync(stopping, timeout);
                 LogPaused(reason, endpoints.Count);
             }
             else
             {
-                var handles = endpoints.Select(endpoint => endpoint.Start(CancellationToken.None)).ToList();
-                await WaitBoundedAsync(Task.WhenAll(handles.Select(handle => handle.Ready)), timeout);
+                await WaitBoundedAsync(Task.WhenAll(endpoints.Select(endpoint => StartAfterStopAsync(endpoint, timeout))), timeout * 2);
                 LogResumed(reason, endpoints.Count);
             }
         }
@@ -101,7 +103,66 @@ public sealed partial class AgentControl(ILogger<AgentControl> logger)
         }
         // Started while paused (the bus came up, or reconnected after a broker restart): stop it
         // again outside MassTransit's notification.
-        if (stopNow) _ = Task.Run(() => endpoint.Stop(CancellationToken.None));
+        if (stopNow) StopInBackground(endpoint);
+    }
+
+    /// <summary>
+    /// Pauses or resumes without waiting (from a consumer or a timer that must not be held up);
+    /// a failure is logged, never lost in an unobserved task.
+    /// </summary>
+    public void Request(bool paused, string reason, TimeSpan timeout) => _ = RequestAsync(paused, reason, timeout);
+
+    private async Task RequestAsync(bool paused, string reason, TimeSpan timeout)
+    {
+        try
+        {
+            await SetPausedAsync(paused, reason, timeout);
+        }
+        catch (Exception ex)
+        {
+            LogEndpointFault(ex.Message);
+        }
+    }
+
+    private Task StopInBackground(IReceiveEndpoint endpoint)
+    {
+        lock (_lock)
+        {
+            var previous = _stops.GetValueOrDefault(endpoint, Task.CompletedTask);
+            // Scheduled, not run here: MassTransit's stop must not run under this lock.
+            var stop = Task.Run(() => StopAfterAsync(previous, endpoint));
+            _stops[endpoint] = stop;
+            return stop;
+        }
+    }
+
+    private async Task StopAfterAsync(Task previous, IReceiveEndpoint endpoint)
+    {
+        await previous;
+        try
+        {
+            await endpoint.Stop(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogEndpointFault(ex.Message);
+        }
+    }
+
+    private async Task StartAfterStopAsync(IReceiveEndpoint endpoint, TimeSpan timeout)
+    {
+        Task stop;
+        lock (_lock) stop = _stops.GetValueOrDefault(endpoint, Task.CompletedTask);
+        await stop;
+        try
+        {
+            await endpoint.Start(CancellationToken.None).Ready.WaitAsync(timeout);
+        }
+        catch (Exception ex)
+        {
+            // The broker may be away: MassTransit starts the endpoint when it reconnects.
+            LogEndpointFault(ex.Message);
+        }
     }
 
     /// <summary>

@@ -18,19 +18,37 @@ internal sealed partial class AgentHeartbeatService(
     AgentStatus status,
     AgentControl control,
     IServiceProvider services,
+    IHostApplicationLifetime lifetime,
     IOptions<AgentOptions> options,
     TimeProvider time,
     ILogger<AgentHeartbeatService> logger) : BackgroundService
 {
     private readonly IAgentControlStore? _store = services.GetService<IAgentControlStore>();
     private readonly IAgentReporter[] _reporters = [.. services.GetServices<IAgentReporter>()];
+    private volatile bool _stopped;
 
-    /// <summary>Reads the pause before the bus starts, so a paused agent restarts paused and takes nothing meanwhile.</summary>
+    /// <summary>
+    /// Reads the pause before the bus starts, so a paused agent restarts paused (its work queues
+    /// stop as they come up). A database that does not answer within ten seconds is read again at
+    /// the first heartbeat: the agent starts anyway, as it does without its database.
+    /// </summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(TimeSpan.FromSeconds(10));
-        await ReconcileAsync(bounded.Token);
+        using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            bounded.CancelAfter(TimeSpan.FromSeconds(10));
+            try
+            {
+                await ReconcileAsync(bounded.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogControlUnreadable("no answer within 10 s");
+            }
+        }
+        // The last heartbeat goes out when the host starts stopping, before the bus (a hosted
+        // service registered after this one) is stopped.
+        lifetime.ApplicationStopping.Register(SendStopped);
         await base.StartAsync(cancellationToken);
     }
 
@@ -48,16 +66,23 @@ internal sealed partial class AgentHeartbeatService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: the last heartbeat is sent by StopAsync.
+            // Stopping: the last heartbeat was sent when the host began to stop.
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    private void SendStopped()
     {
-        await base.StopAsync(cancellationToken);
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(TimeSpan.FromSeconds(3));
-        await PublishAsync(stopped: true, bounded.Token);
+        // No ordinary beat after this one: it would make a stopped instance look alive again.
+        _stopped = true;
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        try
+        {
+            PublishAsync(stopped: true, bounded.Token).Wait(bounded.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Not sent in time: the gateway takes the silence for a stop after a while.
+        }
     }
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
@@ -69,7 +94,7 @@ internal sealed partial class AgentHeartbeatService(
             if (paused != control.IsPaused)
             {
                 // Not awaited: a pause waits for the work in hand, and heartbeats must go on meanwhile.
-                _ = control.SetPausedAsync(paused, "stored state", options.Value.PauseTimeout, CancellationToken.None);
+                control.Request(paused, "stored state", options.Value.PauseTimeout);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -81,6 +106,7 @@ internal sealed partial class AgentHeartbeatService(
 
     private async Task PublishAsync(bool stopped, CancellationToken cancellationToken)
     {
+        if (_stopped && !stopped) return;
         var now = time.GetUtcNow();
         foreach (var reporter in _reporters) reporter.Report(status, now);
         var report = status.Snapshot(control.IsPaused);

@@ -12,7 +12,7 @@ public sealed class AgentOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a clean shutdown waits for the work in hand to checkpoint when pausing endpoints.</summary>
+    /// <summary>How long a pause waits for the work queues to stop (the work in hand handed back) before going on in the background.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PauseTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -16,7 +16,7 @@ internal sealed class ControlAgentConsumer(AgentIdentity identity, AgentControl 
         if (!string.Equals(command.Agent, identity.Name, StringComparison.Ordinal)) return Task.CompletedTask;
         if (command.Instance is not null && !string.Equals(command.Instance, identity.Instance, StringComparison.Ordinal)) return Task.CompletedTask;
         // Not awaited: pausing waits for the work in hand, which must not hold this queue meanwhile.
-        _ = control.SetPausedAsync(command.Command == AgentCommand.Pause, "command", options.Value.PauseTimeout);
+        control.Request(command.Command == AgentCommand.Pause, "command", options.Value.PauseTimeout);
         return Task.CompletedTask;
     }
 }

@@ -91,6 +91,15 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Stops the service as a deploy or Ctrl+C would (SIGTERM: a graceful shutdown) and waits for it to exit.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return;
+        using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await signal.WaitForExitAsync();
+        await WaitForExitAsync(timeout);
+    }
+
     /// <summary>Kills the service at once, as a crash would: no graceful shutdown.</summary>
     public void Kill()
     {

@@ -70,7 +70,8 @@ public sealed partial class RebuildFeaturesConsumer(
             if (finished is { Status: JobStatus.Succeeded })
                 await context.Publish(new JobCompleted(finished.Id, finished.Symbol, finished.SessionsTotal, finished.BarsInserted, finished.BarsCorrected, time.GetUtcNow()), stopping);
         }
-        catch (OperationCanceledException) when (control.IsPaused && !context.CancellationToken.IsCancellationRequested)
+        // The pause's token, not the pause state now: a resume may already have followed.
+        catch (OperationCanceledException) when (work.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
             await jobs.ReleaseAsync(task.Id, identity.Instance, CancellationToken.None);
             LogHandedBack(task.Symbol);

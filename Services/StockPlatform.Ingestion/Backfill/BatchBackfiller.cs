@@ -86,7 +86,8 @@ public sealed partial class BatchBackfiller(
         if (stopping.IsCancellationRequested)
         {
             // The messages are acknowledged, so their windows must be sent again: claimed ones are
-            // released, the others marked unsent, and the sweeper sends them all after the pause.
+            // released, the others marked unsent, and the sweeper sends them again (into the
+            // stopped queue while paused, where they wait for the resume).
             foreach (var task in claimed) await _jobs.ReleaseAsync(task.Id, _identity.Instance, CancellationToken.None);
             await _jobs.MarkUnsentAsync(taskIds, CancellationToken.None);
             LogHandedBack(taskIds.Count);
@@ -505,7 +506,9 @@ public sealed partial class BatchBackfiller(
                 {
                     window.Open = false;
                     lease.Release(task.Id);
-                    var done = await owner._jobs.CompleteTaskAsync(task.Id, owner._identity.Instance, window.SessionsTotal, window.Totals.Inserted, window.Totals.Corrected, cancellationToken);
+                    // Not cancellable: the lease is already let go, so a pause landing here must not
+                    // leave the window running under this instance until the lease lapses.
+                    var done = await owner._jobs.CompleteTaskAsync(task.Id, owner._identity.Instance, window.SessionsTotal, window.Totals.Inserted, window.Totals.Corrected, CancellationToken.None);
                     if (done is null) return;
                     owner.LogWindowDone(window.Describe(), window.Totals.Inserted, window.Totals.Corrected);
                     owner._status.Count("windows_done");

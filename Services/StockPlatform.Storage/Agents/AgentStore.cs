@@ -166,6 +166,18 @@ public sealed class AgentStore(NpgsqlDataSource dataSource, StorageSchema schema
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Deletes alerts cleared before <paramref name="before"/>; returns how many.</summary>
+    public async Task<int> DeleteClearedAlertsAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        return await retry.ExecuteAsync(async token =>
+        {
+            await using var command = dataSource.CreateCommand("DELETE FROM agent_alerts WHERE cleared_at < @before");
+            command.Parameters.AddWithValue("before", before);
+            return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Alerts, newest first: only the active ones, or the recent ones of every state.</summary>
     public async Task<IReadOnlyList<AgentAlert>> ListAlertsAsync(bool activeOnly, int limit, CancellationToken cancellationToken = default)
     {

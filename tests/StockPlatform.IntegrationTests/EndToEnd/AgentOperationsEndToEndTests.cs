@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.ServerSentEvents;
@@ -15,13 +16,14 @@ public class AgentOperationsEndToEndTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    // One-second heartbeats: stalled after 3 s of silence, stopped after 8 s. (Not faster: on a
+    // One-second heartbeats: stalled after 5 s of silence, stopped after 12 s. (Not sooner: on a
     // busy CI machine a live agent's beat can come late, and that is a real, if brief, stall.)
     private static readonly Dictionary<string, string> FastAgent = new() { ["Agent__HeartbeatInterval"] = "00:00:01" };
     private static readonly Dictionary<string, string> FastGateway = new()
     {
         ["Operations:HeartbeatInterval"] = "00:00:01",
-        ["Operations:StoppedAfter"] = "00:00:08",
+        ["Operations:StalledAfterBeats"] = "5",
+        ["Operations:StoppedAfter"] = "00:00:12",
     };
 
     [Fact]
@@ -63,6 +65,23 @@ public class AgentOperationsEndToEndTests
         var cleared = Assert.Single(all.RootElement.GetProperty("alerts").EnumerateArray(), a => a.GetProperty("instance").GetString() == killed.Instance);
         Assert.Equal(alert.GetProperty("id").GetInt64(), cleared.GetProperty("id").GetInt64());
         Assert.NotEqual(JsonValueKind.Null, cleared.GetProperty("cleared_at").ValueKind);
+    }
+
+    [Fact]
+    public async Task An_agent_stopped_gracefully_shows_stopped_at_once_and_raises_no_alert()
+    {
+        await using var stack = await PlatformStack.StartAsync(agentSettings: FastAgent, gatewaySettings: FastGateway);
+        var instance = await WaitForInstanceAsync(stack, agent => agent.Status == "ok");
+
+        await stack.Agent!.StopAsync(TimeSpan.FromSeconds(30));
+        // Its last heartbeat says so: stopped well before silence would make it stalled (5 s).
+        var stoppedWithin = Stopwatch.StartNew();
+        await WaitForInstanceAsync(stack, agent => agent.Instance == instance.Instance && agent.Status == "stopped");
+        Assert.True(stoppedWithin.Elapsed < TimeSpan.FromSeconds(4), $"shown stopped only after {stoppedWithin.Elapsed.TotalSeconds:0.0} s");
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.Equal("stopped", (await ListAgentsAsync(stack)).Single(agent => agent.Instance == instance.Instance).Status);
+        using var alerts = JsonDocument.Parse(await stack.Client.GetStringAsync("/alerts?active=false"));
+        Assert.Empty(alerts.RootElement.GetProperty("alerts").EnumerateArray());
     }
 
     [Fact]
