@@ -36,13 +36,13 @@ public static class AgentsApi
     /// <summary>One agent instance as its last heartbeat described it, judged now.</summary>
     public sealed record AgentResponse(
         string Agent, string Instance, string Version, string Status, string State, bool Paused, string? Task, double? Progress,
-        IReadOnlyDictionary<string, long> Counters, DateTime StartedAt, DateTime SeenAt, double AgeSeconds);
+        IReadOnlyDictionary<string, long> Counters, DateTime StartedAt, DateTime SeenAt, double AgeSeconds, double HeartbeatIntervalSeconds);
 
     /// <summary>The pause asked for an agent.</summary>
     public sealed record ControlResponse(string Agent, bool Paused, DateTime ChangedAt);
 
     /// <summary>The body of <c>GET /agents</c>.</summary>
-    public sealed record AgentList(double HeartbeatIntervalSeconds, IReadOnlyList<AgentResponse> Agents, IReadOnlyList<ControlResponse> Controls);
+    public sealed record AgentList(double CheckIntervalSeconds, IReadOnlyList<AgentResponse> Agents, IReadOnlyList<ControlResponse> Controls);
 
     /// <summary>The body of <c>GET /alerts</c>.</summary>
     public sealed record AlertList(IReadOnlyList<AlertResponse> Alerts);
@@ -56,8 +56,8 @@ public static class AgentsApi
         var controls = await agents.ListControlsAsync(cancellationToken);
         var list = beats.Select(beat => new AgentResponse(beat.Agent, beat.Instance, beat.Version, AgentHealth.StatusOf(beat, now, settings, quietOwners),
             beat.State, beat.Paused, beat.Task, beat.Progress, beat.Counters, beat.StartedAt.UtcDateTime, beat.SeenAt.UtcDateTime,
-            Math.Round(Math.Max(0, (now - beat.SeenAt).TotalSeconds), 1))).ToList();
-        return TypedResults.Ok(new AgentList(settings.HeartbeatInterval.TotalSeconds, list,
+            Math.Round(Math.Max(0, (now - beat.SeenAt).TotalSeconds), 1), beat.Interval.TotalSeconds)).ToList();
+        return TypedResults.Ok(new AgentList(settings.CheckInterval.TotalSeconds, list,
             [.. controls.Select(control => new ControlResponse(control.Agent, control.Paused, control.ChangedAt.UtcDateTime))]));
     }
 

@@ -45,9 +45,9 @@ internal static class ApiExamples
         [typeof(AgentsApi.AgentList)] = () => new AgentsApi.AgentList(5,
         [
             new("ingestion", "worker-1-4821-9f3a", "0.1.0+b02feae", "ok", "working", false, "SPY,QQQ 2024-01-02..2024-02-14 page 3", 0.42,
-                new Dictionary<string, long> { ["bars_inserted"] = 47_580, ["pages_fetched"] = 12 }, Open.AddDays(90), Open.AddDays(90).AddMinutes(3), 1.2),
+                new Dictionary<string, long> { ["bars_inserted"] = 47_580, ["pages_fetched"] = 12 }, Open.AddDays(90), Open.AddDays(90).AddMinutes(3), 1.2, 5),
             new("features", "worker-2-4907-0c11", "0.1.0+b02feae", "stalled", "idle", false, null, null,
-                new Dictionary<string, long> { ["rebuilds_done"] = 2 }, Open.AddDays(90), Open.AddDays(90).AddMinutes(2), 21.5),
+                new Dictionary<string, long> { ["rebuilds_done"] = 2 }, Open.AddDays(90), Open.AddDays(90).AddMinutes(2), 21.5, 5),
         ], [new("livestream", true, Open.AddDays(90).AddMinutes(1))]),
         [typeof(AgentsApi.ControlResponse)] = () => new AgentsApi.ControlResponse("ingestion", true, Open.AddDays(90).AddMinutes(1)),
         [typeof(AgentsApi.AlertList)] = () => new AgentsApi.AlertList(

@@ -5,8 +5,10 @@ namespace StockPlatform.Gateway.Operations;
 /// <summary>
 /// Judges an agent instance from its last heartbeat: <c>stopped</c> when it said so (a clean
 /// shutdown) or has been silent past <see cref="OperationsOptions.StoppedAfter"/>; <c>stalled</c>
-/// when silent for <see cref="OperationsOptions.StalledAfterBeats"/> intervals or holding a
-/// window of a job that has not moved for <see cref="OperationsOptions.JobStalledAfter"/>; else <c>ok</c>.
+/// when silent for <see cref="OperationsOptions.StalledAfterBeats"/> of its own intervals (each
+/// heartbeat says how often the instance beats, so agents and gateway need not be configured
+/// alike) or holding a window of a job that has not moved for
+/// <see cref="OperationsOptions.JobStalledAfter"/>; else <c>ok</c>.
 /// </summary>
 public static class AgentHealth
 {
@@ -19,14 +21,20 @@ public static class AgentHealth
     {
         if (beat.State == Stopped) return Stopped;
         var silence = now - beat.SeenAt;
-        if (silence >= options.StoppedAfter) return Stopped;
-        if (silence >= options.StalledAfter) return Stalled;
+        if (silence >= StoppedAfter(beat, options)) return Stopped;
+        if (silence >= StalledAfter(beat, options)) return Stalled;
         return instancesOnQuietJobs.Contains(beat.Instance) ? Stalled : Ok;
     }
 
     /// <summary>Whether the instance went silent (a crash or a hang), as opposed to stopping cleanly.</summary>
     public static bool WentSilent(AgentBeat beat, DateTimeOffset now, OperationsOptions options) =>
-        beat.State != Stopped && now - beat.SeenAt >= options.StalledAfter;
+        beat.State != Stopped && now - beat.SeenAt >= StalledAfter(beat, options);
+
+    /// <summary>The silence after which this instance is stalled.</summary>
+    public static TimeSpan StalledAfter(AgentBeat beat, OperationsOptions options) => beat.Interval * options.StalledAfterBeats;
+
+    private static TimeSpan StoppedAfter(AgentBeat beat, OperationsOptions options) =>
+        TimeSpan.FromTicks(Math.Max(options.StoppedAfter.Ticks, 2 * StalledAfter(beat, options).Ticks));
 
     /// <summary>
     /// Whether a silent or stopped instance can be forgotten: long gone, or replaced by another

@@ -12,6 +12,6 @@ public sealed class AgentHeartbeatConsumer(AgentStore agents) : IConsumer<AgentH
     {
         var beat = context.Message;
         return agents.RecordAsync(new AgentBeat(beat.Agent, beat.Instance, beat.Version, beat.State, beat.Task, beat.Progress,
-            beat.Counters, beat.Paused, beat.StartedAt, beat.SeenAt), context.CancellationToken);
+            beat.Counters, beat.Paused, beat.StartedAt, beat.SeenAt, beat.Interval), context.CancellationToken);
     }
 }

@@ -34,7 +34,7 @@ public sealed partial class AgentMonitor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, time);
+        using var timer = new PeriodicTimer(options.Value.CheckInterval, time);
         do
         {
             try

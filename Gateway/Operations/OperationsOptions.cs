@@ -3,20 +3,23 @@ using System.ComponentModel.DataAnnotations;
 namespace StockPlatform.Gateway.Operations;
 
 /// <summary>How the gateway judges agents from their heartbeats (section <c>Operations</c>).</summary>
-public sealed class OperationsOptions : IValidatableObject
+public sealed class OperationsOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Operations";
 
-    /// <summary>The agents' heartbeat interval (their <c>Agent:HeartbeatInterval</c>); the monitor looks this often.</summary>
+    /// <summary>How often the monitor looks at the heartbeats (and <c>GET /agents</c> says it).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Missed heartbeats after which an instance is <c>stalled</c>.</summary>
+    /// <summary>Missed heartbeats (of the instance's own interval, which its heartbeat carries) after which it is <c>stalled</c>.</summary>
     [Range(2, 100)]
     public int StalledAfterBeats { get; set; } = 3;
 
-    /// <summary>Silence after which a stalled instance is taken for <c>stopped</c> (killed, its host gone).</summary>
+    /// <summary>
+    /// Silence after which a stalled instance is taken for <c>stopped</c> (killed, its host gone);
+    /// never less than twice the instance's own stall threshold.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan StoppedAfter { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -30,14 +33,4 @@ public sealed class OperationsOptions : IValidatableObject
 
     /// <summary>The agents that can be paused, besides any that has sent a heartbeat.</summary>
     public string[] Agents { get; set; } = ["ingestion", "livestream", "features"];
-
-    /// <summary>Silence after which an instance is stalled.</summary>
-    public TimeSpan StalledAfter => HeartbeatInterval * StalledAfterBeats;
-
-    /// <inheritdoc />
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (StoppedAfter <= StalledAfter)
-            yield return new ValidationResult($"StoppedAfter ({StoppedAfter}) must be longer than HeartbeatInterval x StalledAfterBeats ({StalledAfter}).", [nameof(StoppedAfter)]);
-    }
 }

@@ -114,7 +114,7 @@ internal sealed partial class AgentHeartbeatService(
         {
             var bus = services.GetRequiredService<IBus>();
             await bus.Publish(new AgentHeartbeat(identity.Name, identity.Instance, identity.Version, stopped ? "stopped" : report.State,
-                report.Task, report.Progress, report.Counters, control.IsPaused, identity.StartedAt, now), cancellationToken);
+                report.Task, report.Progress, report.Counters, control.IsPaused, identity.StartedAt, now, options.Value.HeartbeatInterval), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

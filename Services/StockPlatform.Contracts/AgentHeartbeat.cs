@@ -15,6 +15,7 @@ namespace StockPlatform.Contracts;
 /// <param name="Paused">Whether the agent is paused (it takes no new work).</param>
 /// <param name="StartedAt">When the process started.</param>
 /// <param name="SeenAt">When this heartbeat was sent.</param>
+/// <param name="Interval">How often this instance beats: its silence is judged in these.</param>
 public sealed record AgentHeartbeat(
     string Agent,
     string Instance,
@@ -25,4 +26,5 @@ public sealed record AgentHeartbeat(
     IReadOnlyDictionary<string, long> Counters,
     bool Paused,
     DateTimeOffset StartedAt,
-    DateTimeOffset SeenAt);
+    DateTimeOffset SeenAt,
+    TimeSpan Interval);

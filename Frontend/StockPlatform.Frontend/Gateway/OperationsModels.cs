@@ -12,13 +12,13 @@ namespace StockPlatform.Frontend.Gateway;
 /// </summary>
 public sealed record AgentInstance(
     string Agent, string Instance, string? Version, string Status, string? State, bool Paused, string? Task, double? Progress,
-    IReadOnlyDictionary<string, double>? Counters, DateTime? StartedAt, DateTime SeenAt, double AgeSeconds);
+    IReadOnlyDictionary<string, double>? Counters, DateTime? StartedAt, DateTime SeenAt, double AgeSeconds, double? HeartbeatIntervalSeconds = null);
 
 /// <summary>Whether an agent (every instance of it) is told to pause, and since when.</summary>
 public sealed record AgentControl(string Agent, bool Paused, DateTime ChangedAt);
 
 /// <summary>The body of <c>GET /agents</c>.</summary>
-public sealed record AgentList(double HeartbeatIntervalSeconds, IReadOnlyList<AgentInstance> Agents, IReadOnlyList<AgentControl> Controls);
+public sealed record AgentList(double CheckIntervalSeconds, IReadOnlyList<AgentInstance> Agents, IReadOnlyList<AgentControl> Controls);
 
 /// <summary>
 /// Something that needs a look: an agent that stopped sending heartbeats or stopped, or a job that

@@ -11,7 +11,8 @@ public sealed record AgentBeat(
     IReadOnlyDictionary<string, long> Counters,
     bool Paused,
     DateTimeOffset StartedAt,
-    DateTimeOffset SeenAt);
+    DateTimeOffset SeenAt,
+    TimeSpan Interval);
 
 /// <summary>The pause an operator asked for an agent.</summary>
 public sealed record AgentControlState(string Agent, bool Paused, DateTimeOffset ChangedAt);

@@ -22,12 +22,12 @@ public sealed class AgentStore(NpgsqlDataSource dataSource, StorageSchema schema
         await retry.ExecuteAsync<int>(async token =>
         {
             await using var command = dataSource.CreateCommand("""
-                INSERT INTO agent_heartbeats (agent, instance, version, state, task, progress, counters, paused, started_at, seen_at)
-                VALUES (@agent, @instance, @version, @state, @task, @progress, @counters, @paused, @started_at, @seen_at)
+                INSERT INTO agent_heartbeats (agent, instance, version, state, task, progress, counters, paused, started_at, seen_at, beat_interval)
+                VALUES (@agent, @instance, @version, @state, @task, @progress, @counters, @paused, @started_at, @seen_at, @beat_interval)
                 ON CONFLICT (agent, instance) DO UPDATE SET
                     version = excluded.version, state = excluded.state, task = excluded.task, progress = excluded.progress,
                     counters = excluded.counters, paused = excluded.paused, started_at = excluded.started_at,
-                    seen_at = excluded.seen_at, received_at = now()
+                    seen_at = excluded.seen_at, beat_interval = excluded.beat_interval, received_at = now()
                 WHERE agent_heartbeats.seen_at <= excluded.seen_at
                 """);
             command.Parameters.AddWithValue("agent", beat.Agent);
@@ -40,6 +40,7 @@ public sealed class AgentStore(NpgsqlDataSource dataSource, StorageSchema schema
             command.Parameters.AddWithValue("paused", beat.Paused);
             command.Parameters.AddWithValue("started_at", beat.StartedAt);
             command.Parameters.AddWithValue("seen_at", beat.SeenAt);
+            command.Parameters.AddWithValue("beat_interval", beat.Interval);
             return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -51,7 +52,7 @@ public sealed class AgentStore(NpgsqlDataSource dataSource, StorageSchema schema
         return await retry.ExecuteAsync<IReadOnlyList<AgentBeat>>(async token =>
         {
             await using var command = dataSource.CreateCommand("""
-                SELECT agent, instance, version, state, task, progress, counters::text, paused, started_at, seen_at
+                SELECT agent, instance, version, state, task, progress, counters::text, paused, started_at, seen_at, beat_interval
                 FROM agent_heartbeats ORDER BY agent, started_at DESC, instance
                 """);
             var beats = new List<AgentBeat>();
@@ -61,7 +62,7 @@ public sealed class AgentStore(NpgsqlDataSource dataSource, StorageSchema schema
                 beats.Add(new AgentBeat(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                     reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetDouble(5),
                     JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(6)) ?? [],
-                    reader.GetBoolean(7), reader.GetFieldValue<DateTimeOffset>(8), reader.GetFieldValue<DateTimeOffset>(9)));
+                    reader.GetBoolean(7), reader.GetFieldValue<DateTimeOffset>(8), reader.GetFieldValue<DateTimeOffset>(9), reader.GetTimeSpan(10)));
             }
             return beats;
         }, cancellationToken).ConfigureAwait(false);

@@ -16,6 +16,8 @@ CREATE TABLE agent_heartbeats (
     paused      boolean     NOT NULL DEFAULT false,
     started_at  timestamptz NOT NULL,
     seen_at     timestamptz NOT NULL,
+    -- The instance's own heartbeat interval: its silence is judged in these, whatever the others'.
+    beat_interval interval  NOT NULL,
     received_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (agent, instance)
 );

@@ -73,7 +73,7 @@ internal static class GatewayJson
 
     /// <summary>The body of <c>GET /agents</c>.</summary>
     public static string Agents(IEnumerable<string> instances, IEnumerable<string>? controls = null) =>
-        $$"""{"heartbeat_interval_seconds":5,"agents":[{{string.Join(",", instances)}}],"controls":[{{string.Join(",", controls ?? [])}}]}""";
+        $$"""{"check_interval_seconds":5,"agents":[{{string.Join(",", instances)}}],"controls":[{{string.Join(",", controls ?? [])}}]}""";
 
     /// <summary>One alert, as <c>GET /alerts</c> and the alert events carry it.</summary>
     public static string Alert(

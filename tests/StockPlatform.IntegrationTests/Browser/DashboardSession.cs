@@ -73,7 +73,7 @@ internal sealed class DashboardSession : IAsyncDisposable
             ["GATEWAY_API_KEY"] = PlatformStack.ApiKey,
             ["STOCKPLATFORM_MARKET_DATA"] = "MarketSim (synthetic data)",
             ["Ingest__WindowDays"] = windowDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Operations__HeartbeatInterval"] = heartbeat,
+            ["Operations__CheckInterval"] = heartbeat,
             ["Logging__LogLevel__Default"] = "Warning",
         });
         await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(90));

@@ -21,7 +21,7 @@ public class AgentOperationsEndToEndTests
     private static readonly Dictionary<string, string> FastAgent = new() { ["Agent__HeartbeatInterval"] = "00:00:01" };
     private static readonly Dictionary<string, string> FastGateway = new()
     {
-        ["Operations:HeartbeatInterval"] = "00:00:01",
+        ["Operations:CheckInterval"] = "00:00:01",
         ["Operations:StalledAfterBeats"] = "5",
         ["Operations:StoppedAfter"] = "00:00:12",
     };

@@ -7,11 +7,12 @@ namespace StockPlatform.IntegrationTests.Gateway;
 public class AgentHealthTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 30, 15, 0, 0, TimeSpan.Zero);
-    private static readonly OperationsOptions Options = new() { HeartbeatInterval = TimeSpan.FromSeconds(5), StoppedAfter = TimeSpan.FromMinutes(1) };
+    private static readonly OperationsOptions Options = new() { StoppedAfter = TimeSpan.FromMinutes(1) };
     private static readonly HashSet<string> None = [];
 
-    private static AgentBeat Beat(string instance, double secondsAgo, string state = "idle", double startedMinutesAgo = 60) =>
-        new("ingestion", instance, "0.1.0", state, null, null, new Dictionary<string, long>(), false, Now.AddMinutes(-startedMinutesAgo), Now.AddSeconds(-secondsAgo));
+    private static AgentBeat Beat(string instance, double secondsAgo, string state = "idle", double startedMinutesAgo = 60, double intervalSeconds = 5) =>
+        new("ingestion", instance, "0.1.0", state, null, null, new Dictionary<string, long>(), false, Now.AddMinutes(-startedMinutesAgo), Now.AddSeconds(-secondsAgo),
+            TimeSpan.FromSeconds(intervalSeconds));
 
     [Theory]
     [InlineData(0, "ok")]
@@ -52,10 +53,14 @@ public class AgentHealthTests
     }
 
     [Fact]
-    public void Stopped_must_come_after_stalled()
+    public void Each_instance_is_judged_by_its_own_interval_and_stopped_never_comes_before_twice_its_stall()
     {
-        var options = new OperationsOptions { HeartbeatInterval = TimeSpan.FromSeconds(5), StoppedAfter = TimeSpan.FromSeconds(10) };
-        Assert.Contains(options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)), result => result.MemberNames.Contains("StoppedAfter"));
-        Assert.Empty(Options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(Options)));
+        // A slow beater (every 30 s) is fine after 60 s of silence, stalled after 90 s, stopped only after 180 s.
+        Assert.Equal("ok", AgentHealth.StatusOf(Beat("slow", 60, intervalSeconds: 30), Now, Options, None));
+        Assert.Equal("stalled", AgentHealth.StatusOf(Beat("slow", 90, intervalSeconds: 30), Now, Options, None));
+        Assert.Equal("stalled", AgentHealth.StatusOf(Beat("slow", 179, intervalSeconds: 30), Now, Options, None));
+        Assert.Equal("stopped", AgentHealth.StatusOf(Beat("slow", 180, intervalSeconds: 30), Now, Options, None));
+        // A fast one (every second) is stalled after 3 s.
+        Assert.Equal("stalled", AgentHealth.StatusOf(Beat("fast", 3, intervalSeconds: 1), Now, Options, None));
     }
 }

@@ -90,7 +90,7 @@ public sealed class AgentMonitorTests : IAsyncLifetime
     }
 
     private static AgentBeat Beat(string instance, DateTimeOffset seenAt, string state = "idle") =>
-        new("ingestion", instance, "0.1.0+test", state, null, null, new Dictionary<string, long> { ["bars_inserted"] = 390 }, false, seenAt.AddMinutes(-30), seenAt);
+        new("ingestion", instance, "0.1.0+test", state, null, null, new Dictionary<string, long> { ["bars_inserted"] = 390 }, false, seenAt.AddMinutes(-30), seenAt, TimeSpan.FromSeconds(5));
 
     private async Task<string?> StatusOfAsync(string instance)
     {
