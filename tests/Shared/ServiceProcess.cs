@@ -55,8 +55,12 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return new ServiceProcess(process, url);
     }
 
-    /// <summary>Waits until <c>/health</c> answers Healthy (its PostgreSQL and RabbitMQ reachable).</summary>
-    public async Task WaitHealthyAsync(TimeSpan timeout)
+    /// <summary>
+    /// Waits until <c>/health</c> answers Healthy (its PostgreSQL and RabbitMQ reachable), or also
+    /// Degraded when <paramref name="degradedWillDo"/>: a paused agent's work queues are stopped,
+    /// which MassTransit's check reports as degraded (and /health still answers 200).
+    /// </summary>
+    public async Task WaitHealthyAsync(TimeSpan timeout, bool degradedWillDo = false)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + timeout;
@@ -65,7 +69,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
             if (_process.HasExited) throw new InvalidOperationException($"the service exited ({_process.ExitCode}):\n{Tail()}");
             try
             {
-                if (await http.GetStringAsync(new Uri(Url, "/health")) == "Healthy") return;
+                var health = await http.GetStringAsync(new Uri(Url, "/health"));
+                if (health == "Healthy" || (degradedWillDo && health == "Degraded")) return;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {

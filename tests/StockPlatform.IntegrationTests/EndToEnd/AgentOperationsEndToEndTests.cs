@@ -103,9 +103,9 @@ public class AgentOperationsEndToEndTests
         await Task.Delay(TimeSpan.FromSeconds(3));
         await AssertUntouchedAsync(stack, job);
 
-        // The pause is stored: a new process of the agent starts paused.
+        // The pause is stored: a new process of the agent starts paused (its /health degraded: the work queue is stopped).
         stack.Agent!.Kill();
-        await stack.StartAgentAsync();
+        await stack.StartAgentAsync(paused: true);
         await WaitForInstanceAsync(stack, agent => agent.Status == "ok" && agent.Paused);
         await Task.Delay(TimeSpan.FromSeconds(2));
         await AssertUntouchedAsync(stack, job);

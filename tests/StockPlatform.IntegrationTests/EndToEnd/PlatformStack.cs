@@ -133,13 +133,13 @@ internal sealed class PlatformStack : IAsyncDisposable
         return stack;
     }
 
-    /// <summary>Starts (or starts again) the ingestion agent and waits for it to be healthy.</summary>
-    public async Task StartAgentAsync()
+    /// <summary>Starts (or starts again) the ingestion agent and waits for it to be healthy (or, <paramref name="paused"/>, degraded: its work queue stopped).</summary>
+    public async Task StartAgentAsync(bool paused = false)
     {
         if (Agent is { HasExited: false }) throw new InvalidOperationException("the agent is already running");
         if (Agent is not null) await Agent.DisposeAsync();
         Agent = ServiceProcess.Start(Path.Combine("Services", "StockPlatform.Ingestion"), "StockPlatform.Ingestion", Named("ingestion"));
-        await Agent.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        await Agent.WaitHealthyAsync(TimeSpan.FromSeconds(90), degradedWillDo: paused);
     }
 
     /// <summary>Starts another ingestion agent on the same queues (disposed with the stack) and waits for it to be healthy.</summary>
