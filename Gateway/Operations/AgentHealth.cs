@@ -42,9 +42,12 @@ public static class AgentHealth
     /// </summary>
     public static bool CanForget(AgentBeat beat, IEnumerable<AgentBeat> all, DateTimeOffset now, OperationsOptions options) =>
         now - beat.SeenAt >= options.ForgetAfter
-        || (StatusOf(beat, now, options, EmptySet) == Stopped
-            && all.Any(other => other.Agent == beat.Agent && other.Instance != beat.Instance && other.StartedAt > beat.StartedAt
-                && StatusOf(other, now, options, EmptySet) == Ok));
+        || (StatusOf(beat, now, options, EmptySet) == Stopped && IsReplaced(beat, all, now, options));
+
+    /// <summary>Whether a newer instance of <paramref name="beat"/>'s agent (started after it) is alive.</summary>
+    public static bool IsReplaced(AgentBeat beat, IEnumerable<AgentBeat> all, DateTimeOffset now, OperationsOptions options) =>
+        all.Any(other => other.Agent == beat.Agent && other.Instance != beat.Instance && other.StartedAt > beat.StartedAt
+            && StatusOf(other, now, options, EmptySet) == Ok);
 
     private static readonly HashSet<string> EmptySet = [];
 }

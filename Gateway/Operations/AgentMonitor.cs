@@ -120,7 +120,7 @@ public sealed partial class AgentMonitor(
                 AgentStalled => alert.Instance is null
                     || !byInstance.TryGetValue((alert.Agent, alert.Instance), out var beat)
                     || !AgentHealth.WentSilent(beat, now, settings)
-                    || beats.Any(other => other.Agent == beat.Agent && other.StartedAt > beat.StartedAt && AgentHealth.StatusOf(other, now, settings, new HashSet<string>()) == AgentHealth.Ok),
+                    || AgentHealth.IsReplaced(beat, beats, now, settings),
                 JobStalled => alert.JobId is not { } jobId || !quietJobs.Contains(jobId),
                 _ => false,
             };

@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
-using StockPlatform.MarketData.Calendar;
-using StockPlatform.MarketData.Domain;
 
 namespace StockPlatform.IntegrationTests.EndToEnd;
 
@@ -114,7 +111,7 @@ public class AgentOperationsEndToEndTests
         var done = await stack.WaitForJobAsync(job, TimeSpan.FromSeconds(90));
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
         Assert.Equal(10, done.GetProperty("progress").GetProperty("sessions_done").GetInt32());
-        Assert.Equal(Truth(stack, "MSFT", from, to), await stack.ReadMinutesAsync("MSFT", from, to));
+        Assert.Equal(stack.MarketMinutes("MSFT", from, to), await stack.ReadMinutesAsync("MSFT", from, to));
         await WaitForInstanceAsync(stack, agent => !agent.Paused && agent.State != "paused");
     }
 
@@ -145,7 +142,7 @@ public class AgentOperationsEndToEndTests
         var done = await stack.WaitForJobAsync(job, TimeSpan.FromSeconds(120));
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
         Assert.Equal(20, done.GetProperty("progress").GetProperty("sessions_done").GetInt32());
-        Assert.Equal(Truth(stack, "NVDA", from, to), await stack.ReadMinutesAsync("NVDA", from, to));
+        Assert.Equal(stack.MarketMinutes("NVDA", from, to), await stack.ReadMinutesAsync("NVDA", from, to));
     }
 
     [Fact]
@@ -228,9 +225,4 @@ public class AgentOperationsEndToEndTests
         }
         throw new InvalidOperationException("the event stream ended");
     }
-
-    private static List<Bar> Truth(PlatformStack stack, string symbol, string from, string to) =>
-        [.. stack.Market.GetBars(symbol, "iex", BarInterval.OneMinute,
-            NewYorkTime.StartOfDay(DateOnly.Parse(from, CultureInfo.InvariantCulture)),
-            NewYorkTime.StartOfDay(DateOnly.Parse(to, CultureInfo.InvariantCulture).AddDays(1)).AddTicks(-1))];
 }

@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using StockPlatform.MarketData.Calendar;
-using StockPlatform.MarketData.Domain;
 using StockPlatform.Testing;
 
 namespace StockPlatform.IntegrationTests.EndToEnd;
@@ -48,10 +45,10 @@ public class JobEngineEndToEndTests
         Assert.True(elapsed < TimeSpan.FromSeconds(150), $"the jobs took {elapsed.TotalSeconds:0} s to end");
 
         // What the other windows stored stays, exactly as MarketSim serves it.
-        Assert.Equal(Truth(stack, "SPY", From, To), await stack.ReadMinutesAsync("SPY", From, To));
+        Assert.Equal(stack.MarketMinutes("SPY", From, To), await stack.ReadMinutesAsync("SPY", From, To));
         var aapl = await stack.ReadMinutesAsync("AAPL", From, To);
         Assert.Equal(
-            Truth(stack, "AAPL", "2024-11-18", "2024-11-19").Concat(Truth(stack, "AAPL", "2024-11-22", "2024-11-22")),
+            stack.MarketMinutes("AAPL", "2024-11-18", "2024-11-19").Concat(stack.MarketMinutes("AAPL", "2024-11-22", "2024-11-22")),
             aapl);
         Assert.Equal(0, await stack.CountBarsAsync("MSFT"));
 
@@ -97,7 +94,7 @@ public class JobEngineEndToEndTests
         }
         var finished = await stack.WaitForJobAsync(id, JobTimeout);
         Assert.Equal("succeeded", finished.GetProperty("status").GetString());
-        Assert.Equal(Truth(stack, "QQQ", start, end), await stack.ReadMinutesAsync("QQQ", start, end));
+        Assert.Equal(stack.MarketMinutes("QQQ", start, end), await stack.ReadMinutesAsync("QQQ", start, end));
 
         using var late = await stack.Client.DeleteAsync($"/jobs/{id}");
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
@@ -126,13 +123,13 @@ public class JobEngineEndToEndTests
         var first = await stack.WaitForJobAsync(await stack.StartJobAsync(symbols, from, to), JobTimeout);
         Assert.Equal("succeeded", first.GetProperty("status").GetString());
         Assert.Equal(symbols, first.GetProperty("symbols").EnumerateArray().Select(s => s.GetString()));
-        foreach (var symbol in symbols) Assert.Equal(Truth(stack, symbol, from, to), await stack.ReadMinutesAsync(symbol, from, to));
+        foreach (var symbol in symbols) Assert.Equal(stack.MarketMinutes(symbol, from, to), await stack.ReadMinutesAsync(symbol, from, to));
         var pages = log.BarPages;
         Assert.Empty(pages.GroupBy(url => url).Where(same => same.Count() > 1).Select(same => same.Key));
         Assert.Contains(pages, url => url.StartsWith("/v2/stocks/bars?symbols=", StringComparison.Ordinal)); // pages shared across symbols
         Assert.True(ClaimedAny(stack.Agent!), stack.Agent!.Tail());
         Assert.True(ClaimedAny(other), other.Tail());
-        var bars = symbols.Sum(symbol => Truth(stack, symbol, from, to).Count);
+        var bars = symbols.Sum(symbol => stack.MarketMinutes(symbol, from, to).Count);
         Assert.InRange(pages.Count, (bars + 999) / 1000, (int)Math.Ceiling(bars / 1000.0 * 1.5));
 
         // One agent killed mid-job: its windows' leases lapse and the other finishes them, exactly.
@@ -145,10 +142,10 @@ public class JobEngineEndToEndTests
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
         foreach (var symbol in symbols)
         {
-            var truth = Truth(stack, symbol, later, last);
+            var truth = stack.MarketMinutes(symbol, later, last);
             Assert.Equal(truth, await stack.ReadMinutesAsync(symbol, later, last));
         }
-        foreach (var symbol in symbols) Assert.Equal(Truth(stack, symbol, from, last).Count, await stack.CountBarsAsync(symbol)); // every bar once
+        foreach (var symbol in symbols) Assert.Equal(stack.MarketMinutes(symbol, from, last).Count, await stack.CountBarsAsync(symbol)); // every bar once
         Assert.Equal(job.GetProperty("progress").GetProperty("sessions_total").GetInt32(), job.GetProperty("progress").GetProperty("sessions_done").GetInt32());
     }
 
@@ -165,9 +162,4 @@ public class JobEngineEndToEndTests
         Assert.Contains(reason, error);
         Assert.DoesNotContain(PlatformStack.Secret, error);
     }
-
-    private static List<Bar> Truth(PlatformStack stack, string symbol, string from, string to) =>
-        [.. stack.Market.GetBars(symbol, "iex", BarInterval.OneMinute,
-            NewYorkTime.StartOfDay(DateOnly.Parse(from, CultureInfo.InvariantCulture)),
-            NewYorkTime.StartOfDay(DateOnly.Parse(to, CultureInfo.InvariantCulture).AddDays(1)).AddTicks(-1))];
 }

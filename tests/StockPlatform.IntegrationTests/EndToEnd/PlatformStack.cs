@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.MarketSim;
 using StockPlatform.MarketSim.Data;
@@ -251,6 +252,12 @@ internal sealed class PlatformStack : IAsyncDisposable
         while (token is not null);
         return stored;
     }
+
+    /// <summary>MarketSim's 1-minute iex bars of a symbol from <c>start</c> to <c>end</c> (New York dates): what a backfill must store.</summary>
+    public List<Bar> MarketMinutes(string symbol, string start, string end) =>
+        [.. Market.GetBars(symbol, "iex", BarInterval.OneMinute,
+            NewYorkTime.StartOfDay(DateOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture)),
+            NewYorkTime.StartOfDay(DateOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture).AddDays(1)).AddTicks(-1))];
 
     /// <summary>Rows stored in bars_1m for a symbol.</summary>
     public async Task<long> CountBarsAsync(string symbol)
