@@ -44,7 +44,7 @@ public sealed class LedgerTests : IAsyncLifetime
         await _db.Ledger.RecordAsync("SPY", "iex", new Dictionary<DateOnly, int>()); // nothing to record
 
         Assert.Equal(1L, await _db.ScalarAsync<long>("SELECT count(*) FROM ingest_ledger"));
-        Assert.Equal(390, await _db.ScalarAsync<int>("SELECT bar_count FROM ingest_ledger"));
+        Assert.Equal(390, await _db.ScalarAsync<int>("SELECT row_count FROM ingest_ledger"));
     }
 
     private async Task<List<DateOnly>> FetchedAsync(string symbol, string feed, DateOnly start, DateOnly end) =>

@@ -242,7 +242,7 @@ public sealed partial class BarStore(
                 LEFT JOIN symbols s ON s.symbol = k.symbol
                 LEFT JOIN tracked_symbols t ON t.symbol = k.symbol
                 LEFT JOIN LATERAL (SELECT count(DISTINCT session_date) AS sessions, max(fetched_at) AS last_fetched
-                                   FROM ingest_ledger WHERE symbol = k.symbol) l ON true
+                                   FROM ingest_ledger WHERE symbol = k.symbol AND dataset = 'bars') l ON true
                 WHERE (@symbol::text IS NULL OR k.symbol = @symbol)
                   AND (@tracked::boolean IS NULL OR (t.symbol IS NOT NULL) = @tracked)
                 ORDER BY k.symbol

@@ -7,12 +7,14 @@ using StockPlatform.Storage.Agents;
 using StockPlatform.Storage.Aggregates;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.CorporateActions;
 using StockPlatform.Storage.Features;
 using StockPlatform.Storage.Infrastructure;
 using StockPlatform.Storage.Jobs;
 using StockPlatform.Storage.Ledger;
 using StockPlatform.Storage.Logs;
 using StockPlatform.Storage.Schema;
+using StockPlatform.Storage.Ticks;
 using StockPlatform.Storage.Tracking;
 
 namespace StockPlatform.Storage.Extensions;
@@ -26,7 +28,7 @@ public static class StorageServiceExtensions
     /// <summary>
     /// Adds the PostgreSQL data source (<c>ConnectionStrings:stockplatform</c>, through Aspire's Npgsql
     /// integration: pooling, a health check, tracing and metrics), the migrations
-    /// (applied at start-up), the bar, calendar, ledger, job and log stores, (TimescaleDB path) the
+    /// (applied at start-up), the bar, trade, quote, corporate action, calendar, ledger, job and log stores, (TimescaleDB path) the
     /// continuous aggregates' refresher, and log shipping: the service's logs also go to the
     /// <c>logs</c> table (<see cref="LogShippingExtensions.AddDatabaseLogging{TWriter}"/>; plain path: with
     /// a sweep of records past <see cref="StorageOptions.LogRetention"/>).
@@ -55,6 +57,9 @@ public static class StorageServiceExtensions
         services.TryAddSingleton<CalendarStore>();
         services.TryAddSingleton<IngestLedger>();
         services.TryAddSingleton<BarStore>();
+        services.TryAddSingleton<TradeStore>();
+        services.TryAddSingleton<QuoteStore>();
+        services.TryAddSingleton<CorporateActionStore>();
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<FeatureStore>();
         services.TryAddSingleton<TrackingStore>();
