@@ -9,20 +9,24 @@ using StockPlatform.MarketData.Calendar;
 using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.ServiceDefaults.Logging;
 using StockPlatform.ServiceDefaults.Telemetry;
+using StockPlatform.Ingestion.Calendar;
+using StockPlatform.Ingestion.CorporateActions;
+using StockPlatform.Ingestion.JobTasks;
 using StockPlatform.Storage.Bars;
-using StockPlatform.Storage.Calendar;
 using StockPlatform.Storage.Jobs;
 using StockPlatform.Storage.Ledger;
+using StockPlatform.Storage.Ticks;
 
 namespace StockPlatform.Ingestion.Backfill;
 
 /// <summary>
 /// Backfills a batch of windows (of any symbols and jobs) together: claims each under a lease,
 /// reads the trading calendar (fetching it once when missing), takes the sessions the ingest
-/// ledger lacks (the gap scan), plans the fewest requests for them (<see cref="FetchPlanner"/>),
-/// runs those a few at a time, upserts every page, records whole sessions in the ledger and
-/// reports each window's progress. Running a batch twice changes nothing the second time:
-/// fetched sessions are skipped and upserts are idempotent.
+/// ledger lacks for each dataset a window fetches (the gap scan), plans the fewest requests for
+/// the bars (<see cref="FetchPlanner"/>) and one per symbol and session for trades and quotes
+/// (<see cref="TickPlanner"/>), runs those a few at a time, stores every page, records whole
+/// sessions in the ledger and reports each window's progress. Running a batch twice changes
+/// nothing the second time: fetched sessions are skipped and writes are idempotent.
 /// </summary>
 /// <remarks>
 /// One layer retries each kind of fault, so a bad page costs a bounded number of requests: HTTP
@@ -35,10 +39,14 @@ namespace StockPlatform.Ingestion.Backfill;
 /// </remarks>
 public sealed partial class BatchBackfiller(
     JobStore jobs,
-    CalendarStore calendar,
+    TradingCalendar calendar,
     IngestLedger ledger,
     BarStore bars,
+    TradeStore trades,
+    QuoteStore quotes,
     AlpacaRestClient alpaca,
+    CorporateActionsQueue corporateActions,
+    TaskOutcomes outcomes,
     IPublishEndpoint bus,
     AgentIdentity identity,
     AgentStatus status,
@@ -49,10 +57,14 @@ public sealed partial class BatchBackfiller(
 {
     // Fields, not captured parameters: the batch (a nested class) works with them too.
     private readonly JobStore _jobs = jobs;
-    private readonly CalendarStore _calendar = calendar;
+    private readonly TradingCalendar _calendar = calendar;
     private readonly IngestLedger _ledger = ledger;
     private readonly BarStore _bars = bars;
+    private readonly TradeStore _trades = trades;
+    private readonly QuoteStore _quotes = quotes;
     private readonly AlpacaRestClient _alpaca = alpaca;
+    private readonly CorporateActionsQueue _corporateActions = corporateActions;
+    private readonly TaskOutcomes _outcomes = outcomes;
     private readonly IPublishEndpoint _bus = bus;
     private readonly AgentIdentity _identity = identity;
     private readonly AgentStatus _status = status;
@@ -124,33 +136,38 @@ public sealed partial class BatchBackfiller(
     }
 
     /// <summary>One batch's windows and what is known about them while it runs.</summary>
-    private sealed class Batch(BatchBackfiller owner, BatchLease lease, CancellationToken stopping)
+    private sealed partial class Batch(BatchBackfiller owner, BatchLease lease, CancellationToken stopping)
     {
-        private Dictionary<(string Symbol, DateOnly Date), List<WindowState>> _remaining = [];
+        private const string Bars = LedgerDatasets.Bars;
+
+        private Dictionary<(string Dataset, string Symbol, DateOnly Date), List<WindowState>> _remaining = [];
 
         public List<WindowState> Windows { get; } = [];
 
         public async Task RunAsync(List<JobTask> claimed)
         {
             var settings = owner._options.Value;
-            var plan = await PlanAsync(claimed, settings);
+            var (plan, ticks) = await PlanAsync(claimed, settings);
 
             foreach (var window in Windows) await ReportAsync(window, stopping);
-            await Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrentFetches, CancellationToken = stopping },
-                async (item, token) => await FetchWithFallbackAsync(item, token));
+            // Bars first (their requests are the largest), then the tick sessions; all share the fetch slots and the rate budget.
+            var requests = plan.Select(item => (Func<CancellationToken, Task>)(token => FetchWithFallbackAsync(item, token)))
+                .Concat(ticks.Select(item => (Func<CancellationToken, Task>)(token => FetchTicksAsync(item, token))));
+            await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrentFetches, CancellationToken = stopping },
+                async (request, token) => await request(token));
 
-            foreach (var window in Windows.Where(window => window.Open && window.Remaining.Count > 0))
+            foreach (var window in Windows.Where(window => window.Open && !window.IsFinished))
             {
                 // Not expected: every missing session was in one request. Give it back to be run again.
-                owner.LogUnfinished(window.Describe(), window.Remaining.Count);
+                owner.LogUnfinished(window.Describe(), window.RemainingCount);
                 window.Open = false;
                 lease.Release(window.Task.Id);
                 await owner._jobs.ReleaseAsync(window.Task.Id, owner._identity.Instance, stopping);
             }
         }
 
-        /// <summary>The calendar, the gap scan of every window, and the fewest requests for the sessions missing.</summary>
-        private async Task<List<FetchItem>> PlanAsync(List<JobTask> claimed, IngestionOptions settings)
+        /// <summary>The calendar, the gap scan of every window and dataset, and the requests for the sessions missing: bars, then ticks.</summary>
+        private async Task<(List<FetchItem> Bars, List<TickItem> Ticks)> PlanAsync(List<JobTask> claimed, IngestionOptions settings)
         {
             using var span = IngestionTelemetry.Source.StartActivity("plan");
             IngestionTelemetry.TagSymbols(span, [.. claimed.Select(task => task.Symbol).Distinct(StringComparer.Ordinal)]);
@@ -158,25 +175,34 @@ public sealed partial class BatchBackfiller(
             span?.SetTag(TelemetryTags.Windows, claimed.Count);
             try
             {
-                var days = await owner.CalendarAsync(claimed.Min(task => task.Start), claimed.Max(task => task.End), stopping);
+                var days = await owner._calendar.GetTradingDaysAsync(claimed.Min(task => task.Start), claimed.Max(task => task.End), stopping);
                 var now = owner._time.GetUtcNow();
                 var work = new List<WindowWork>();
                 foreach (var task in claimed)
                 {
                     var sessions = WindowState.SessionsOf(task, days, now);
-                    // The gap scan: only sessions missing from the ledger are fetched.
-                    var fetched = await owner._ledger.GetFetchedAsync(task.Symbol, task.Feed, task.Start, task.End, stopping);
-                    work.Add(new WindowWork(task, sessions, sessions.Select(day => day.Date).Where(date => !fetched.Contains(date)).ToHashSet()));
+                    // The gap scan, dataset by dataset: only sessions missing from the ledger are fetched.
+                    var missing = new Dictionary<string, IReadOnlySet<DateOnly>>(StringComparer.Ordinal);
+                    foreach (var dataset in task.Datasets)
+                    {
+                        var fetched = await owner._ledger.GetFetchedAsync(task.Symbol, task.Feed, dataset, task.Start, task.End, stopping);
+                        missing[dataset] = sessions.Select(day => day.Date).Where(date => !fetched.Contains(date)).ToHashSet();
+                    }
+                    work.Add(new WindowWork(task, sessions, missing.GetValueOrDefault(Bars) ?? new HashSet<DateOnly>())
+                    {
+                        TicksMissing = missing.Where(pair => pair.Key != Bars).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal),
+                    });
                 }
                 Windows.AddRange(work.Select(window => new WindowState(window)));
                 _remaining = WindowState.IndexRemaining(Windows);
 
                 var plan = FetchPlanner.Plan(work, days, settings.MaxConcurrentFetches, owner._alpaca.PageSize);
-                var missing = Windows.Sum(window => window.Remaining.Count);
-                span?.SetTag(TelemetryTags.Sessions, missing);
-                span?.SetTag(TelemetryTags.Requests, plan.Count);
-                owner.LogPlanned(Windows.Count, missing, plan.Count, string.Join("; ", plan.Take(8)));
-                return plan;
+                var ticks = TickPlanner.Plan(work);
+                var remaining = Windows.Sum(window => window.RemainingCount);
+                span?.SetTag(TelemetryTags.Sessions, remaining);
+                span?.SetTag(TelemetryTags.Requests, plan.Count + ticks.Count);
+                owner.LogPlanned(Windows.Count, remaining, plan.Count + ticks.Count, string.Join("; ", plan.Take(8).Select(item => item.ToString()).Concat(ticks.Take(8).Select(item => item.ToString()))));
+                return (plan, ticks);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -340,7 +366,7 @@ public sealed partial class BatchBackfiller(
             if (span is null) return null;
             IngestionTelemetry.TagSymbols(span, item.Symbols);
             IngestionTelemetry.TagJobs(span, [.. item.Symbols
-                .SelectMany(symbol => item.Sessions.SelectMany(day => _remaining.GetValueOrDefault((symbol, day.Date)) ?? []))
+                .SelectMany(symbol => item.Sessions.SelectMany(day => _remaining.GetValueOrDefault((Bars, symbol, day.Date)) ?? []))
                 .Select(window => window.Task.JobId).Distinct()]);
             span.SetTag(TelemetryTags.Feed, item.Feed);
             span.SetTag(TelemetryTags.Sessions, item.Sessions.Count);
@@ -472,12 +498,12 @@ public sealed partial class BatchBackfiller(
                 }
                 foreach (var day in held)
                 {
-                    foreach (var window in _remaining[(symbol, day.Date)].Where(window => window.Open))
+                    foreach (var window in _remaining[(Bars, symbol, day.Date)].Where(window => window.Open))
                     {
                         await window.Gate.WaitAsync(stopping);
                         try
                         {
-                            if (window.Remaining.Remove(day.Date)) window.SessionsDone++;
+                            window.Finish(Bars, day.Date);
                         }
                         finally
                         {
@@ -502,26 +528,23 @@ public sealed partial class BatchBackfiller(
             {
                 if (!window.Open) return;
                 var task = window.Task;
-                if (window.Remaining.Count == 0)
+                if (window.IsFinished)
                 {
                     window.Open = false;
                     lease.Release(task.Id);
                     // Not cancellable: the lease is already let go, so a pause landing here must not
                     // leave the window running under this instance until the lease lapses.
-                    var done = await owner._jobs.CompleteTaskAsync(task.Id, owner._identity.Instance, window.SessionsTotal, window.Totals.Inserted, window.Totals.Corrected, CancellationToken.None);
+                    var done = await owner._jobs.CompleteTaskAsync(task.Id, owner._identity.Instance, window.SessionsTotal, window.Totals.Inserted, window.Totals.Corrected,
+                        window.Ticks, CancellationToken.None);
                     if (done is null) return;
-                    owner.LogWindowDone(window.Describe(), window.Totals.Inserted, window.Totals.Corrected);
+                    owner.LogWindowDone(window.Describe(), window.Totals.Inserted, window.Totals.Corrected, window.Ticks.Trades, window.Ticks.Quotes);
                     owner._status.Count("windows_done");
-                    await owner.PublishProgressAsync(done, cancellationToken);
-                    if (done.Status == JobStatus.Succeeded)
-                    {
-                        owner.LogJobSucceeded(done.Id, done.SessionsTotal, done.BarsInserted, done.BarsCorrected);
-                        await owner._bus.Publish(new JobCompleted(done.Id, done.Symbol, done.SessionsTotal, done.BarsInserted, done.BarsCorrected, owner._time.GetUtcNow()), cancellationToken);
-                    }
+                    await owner._outcomes.PublishProgressAsync(done, cancellationToken);
+                    if (done.Status == JobStatus.Succeeded) await owner.CompleteJobAsync(done, cancellationToken);
                     return;
                 }
                 var job = await owner._jobs.UpdateTaskProgressAsync(task.Id, owner._identity.Instance, window.SessionsTotal, window.SessionsDone,
-                    window.Totals.Inserted, window.Totals.Corrected, cancellationToken);
+                    window.Totals.Inserted, window.Totals.Corrected, window.Ticks, cancellationToken);
                 if (job is null)
                 {
                     // Cancelled, or taken over after the lease lapsed: whoever holds it now carries on.
@@ -530,7 +553,7 @@ public sealed partial class BatchBackfiller(
                     owner.LogLost(window.Describe());
                     return;
                 }
-                await owner.PublishProgressAsync(job, cancellationToken);
+                await owner._outcomes.PublishProgressAsync(job, cancellationToken);
             }
             finally
             {
@@ -541,7 +564,7 @@ public sealed partial class BatchBackfiller(
         /// <summary>The open windows that still need a symbol's pending sessions fail this attempt with the reason.</summary>
         private async Task FailOwnersAsync(string symbol, IEnumerable<TradingDay> pending, Exception exception)
         {
-            var owners = pending.SelectMany(day => _remaining.GetValueOrDefault((symbol, day.Date)) ?? []).Where(window => window.Open).Distinct().ToList();
+            var owners = pending.SelectMany(day => _remaining.GetValueOrDefault((Bars, symbol, day.Date)) ?? []).Where(window => window.Open).Distinct().ToList();
             foreach (var window in owners) await FailAsync(window, exception);
         }
 
@@ -559,7 +582,7 @@ public sealed partial class BatchBackfiller(
                 if (!window.Open) return;
                 window.Open = false;
                 lease.Release(window.Task.Id);
-                await owner.RecordFailureAsync(window.Task, exception);
+                await owner._outcomes.RecordFailureAsync(window.Task, exception);
             }
             finally
             {
@@ -567,9 +590,12 @@ public sealed partial class BatchBackfiller(
             }
         }
 
-        /// <summary>The window a symbol's session is stored for: the first open one this agent still holds that needs it.</summary>
-        private WindowState? OwnerOf(string symbol, DateOnly date) =>
-            _remaining.TryGetValue((symbol, date), out var windows)
+        /// <summary>The window a symbol's session of bars is stored for: the first open one this agent still holds that needs it.</summary>
+        private WindowState? OwnerOf(string symbol, DateOnly date) => OwnerOf(Bars, symbol, date);
+
+        /// <summary>The window a symbol's session of a dataset is stored for: the first open one this agent still holds that needs it.</summary>
+        private WindowState? OwnerOf(string dataset, string symbol, DateOnly date) =>
+            _remaining.TryGetValue((dataset, symbol, date), out var windows)
                 ? windows.FirstOrDefault(window => window.Open && lease.IsHeld(window.Task.Id))
                 : null;
 
@@ -584,25 +610,6 @@ public sealed partial class BatchBackfiller(
         }
     }
 
-    /// <summary>
-    /// The trading days from <paramref name="start"/> to <paramref name="end"/>, from the stored
-    /// _calendar. A missing calendar is fetched for the whole years around them: one request
-    /// serves every window and symbol.
-    /// </summary>
-    private async Task<IReadOnlyList<TradingDay>> CalendarAsync(DateOnly start, DateOnly end, CancellationToken cancellationToken)
-    {
-        using var scope = _logger.BeginWorkScope(stage: "calendar");
-        if (!await _calendar.CoversAsync(start, end, cancellationToken))
-        {
-            var from = new DateOnly(start.Year, 1, 1);
-            var to = new DateOnly(end.Year, 12, 31);
-            var days = await _alpaca.GetCalendarAsync(from, to, cancellationToken);
-            await _calendar.SaveRangeAsync(from, to, days, cancellationToken);
-            LogCalendarStored(from, to, days.Count);
-        }
-        return await _calendar.GetTradingDaysAsync(start, end, cancellationToken);
-    }
-
     /// <summary>The bars request for an item: from its first session's open to its last one's close, or the last finished minute today.</summary>
     private BarsRequest RequestFor(FetchItem item, DateTimeOffset now)
     {
@@ -614,27 +621,6 @@ public sealed partial class BatchBackfiller(
         return new BarsRequest([.. item.Symbols.Select(MarketData.Domain.Symbol.Parse)], MarketData.Domain.BarInterval.OneMinute, from, to) { Feed = item.Feed };
     }
 
-    private async Task RecordFailureAsync(JobTask task, Exception exception)
-    {
-        var settings = _options.Value;
-        var permanent = exception is AlpacaException { IsTransient: false };
-        var reason = exception is AlpacaException or BarValidationException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
-        var retryAt = permanent || task.Attempts >= settings.MaxTaskAttempts ? (DateTimeOffset?)null : _time.GetUtcNow() + settings.RetryDelay(task.Attempts);
-        var job = await _jobs.RecordFailureAsync(task.Id, _identity.Instance, $"{task.Symbol} {task.Start:yyyy-MM-dd}..{task.End:yyyy-MM-dd}: {reason}", retryAt, CancellationToken.None);
-        if (retryAt is { } next)
-        {
-            LogAttemptFailed(task.Symbol, task.Attempts, settings.MaxTaskAttempts, task.Start, task.End, reason, next);
-            return;
-        }
-        LogWindowFailed(task.Symbol, task.Attempts, task.Start, task.End, reason);
-        _status.Count("window_failures");
-        if (job is { Status: JobStatus.Failed })
-        {
-            LogJobFailed(job.Id, job.FailedWindows, job.Error ?? reason);
-            await _bus.Publish(new JobFailed(job.Id, job.Symbol, job.Error ?? reason, _time.GetUtcNow()), CancellationToken.None);
-        }
-    }
-
     private async Task PublishIngestedAsync(JobTask task, string feed, List<MarketData.Domain.Bar> stored, UpsertResult upserted, CancellationToken cancellationToken)
     {
         if (upserted.Inserted + upserted.Corrected == 0) return;
@@ -643,35 +629,39 @@ public sealed partial class BatchBackfiller(
             upserted.Inserted, upserted.Corrected, sessions, task.JobId), cancellationToken);
     }
 
-    private Task PublishProgressAsync(Job job, CancellationToken cancellationToken) =>
-        _bus.Publish(new JobProgressed(job.Id, job.Symbol, job.SessionsDone, job.SessionsTotal, job.BarsInserted, job.BarsCorrected, _time.GetUtcNow()), cancellationToken);
+    /// <summary>
+    /// Announces a job that succeeded, then queues a refresh of its symbols' corporate actions from
+    /// its start to today, so the bars it stored can be read adjusted. A refresh that cannot be
+    /// queued now is only logged: the next backfill of those symbols, or a refresh asked of the
+    /// gateway, brings the actions.
+    /// </summary>
+    private async Task CompleteJobAsync(Job job, CancellationToken cancellationToken)
+    {
+        await _outcomes.PublishCompletedAsync(job, cancellationToken);
+        try
+        {
+            await _corporateActions.QueueAsync(job.Symbols, job.Start, null, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRefreshNotQueued(job.Id, ex.Message);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch of {Messages} windows: {Claimed} claimed (the rest are done, held by another agent, waiting for a retry, or their job finished)")]
     private partial void LogClaimed(int messages, int claimed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Gap scan of {Windows} windows: {Missing} sessions to fetch in {Requests} requests: {Plan}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gap scan of {Windows} windows: {Missing} sessions to fetch (counted per dataset) in {Requests} requests: {Plan}")]
     private partial void LogPlanned(int windows, int missing, int requests, string plan);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stored the calendar for {Start}..{End}: {Sessions} trading days")]
-    private partial void LogCalendarStored(DateOnly start, DateOnly end, int sessions);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} succeeded but the refresh of its corporate actions could not be queued: {Reason}")]
+    private partial void LogRefreshNotQueued(Guid jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Page {Page} {Symbol}: {Count} bars persisted ({Inserted} inserted, {Corrected} corrected, {Unchanged} unchanged) in {ElapsedMs:0} ms")]
     private partial void LogPagePersisted(int page, string symbol, int count, int inserted, int corrected, int unchanged, double elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Window {Window} done: {Inserted} inserted, {Corrected} corrected")]
-    private partial void LogWindowDone(string window, int inserted, int corrected);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} succeeded: {Sessions} sessions, {Inserted} bars inserted, {Corrected} corrected")]
-    private partial void LogJobSucceeded(Guid jobId, int sessions, long inserted, long corrected);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed ({FailedWindows} windows): {Reason}")]
-    private partial void LogJobFailed(Guid jobId, int failedWindows, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Attempt {Attempt} of {MaxAttempts} for {Symbol} {Start}..{End} failed ({Reason}); trying again at {RetryAt:O}")]
-    private partial void LogAttemptFailed(string symbol, int attempt, int maxAttempts, DateOnly start, DateOnly end, string reason, DateTimeOffset retryAt);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Window {Symbol} {Start}..{End} failed for good after {Attempts} attempt(s): {Reason}")]
-    private partial void LogWindowFailed(string symbol, int attempts, DateOnly start, DateOnly end, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Window {Window} done: {Inserted} bars inserted, {Corrected} corrected; {Trades} trades and {Quotes} quotes inserted")]
+    private partial void LogWindowDone(string window, int inserted, int corrected, long trades, long quotes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Request} failed ({Reason}); fetching the rest in {Parts} smaller requests")]
     private partial void LogSplitting(string request, int parts, string reason);

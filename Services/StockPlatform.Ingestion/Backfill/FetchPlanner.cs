@@ -1,11 +1,25 @@
 using StockPlatform.MarketData.Calendar;
+using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.Jobs;
+using StockPlatform.Storage.Ledger;
 
 namespace StockPlatform.Ingestion.Backfill;
 
-/// <summary>A claimed window and what its gap scan found: its sessions so far, and those the ledger lacks.</summary>
+/// <summary>
+/// A claimed window and what its gap scan found: its sessions so far, and those the ledger lacks:
+/// <see cref="Missing"/> for bars (empty when the window fetches none), <see cref="TicksMissing"/>
+/// for each of trades and quotes it fetches.
+/// </summary>
 internal sealed record WindowWork(JobTask Task, IReadOnlyList<TradingDay> Sessions, IReadOnlySet<DateOnly> Missing)
 {
+    /// <summary>The sessions the ledger lacks per tick dataset the window fetches (trades, quotes).</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<DateOnly>> TicksMissing { get; init; } = new Dictionary<string, IReadOnlySet<DateOnly>>();
+
+    /// <summary>Every (dataset, session) missing: bars and ticks alike.</summary>
+    public IEnumerable<(string Dataset, DateOnly Date)> AllMissing =>
+        Missing.Select(date => (LedgerDatasets.Bars, date))
+            .Concat(TicksMissing.SelectMany(pair => pair.Value.Select(date => (pair.Key, date))));
+
     /// <summary>
     /// A window whose last attempt failed is fetched on its own, so whatever failed it (a symbol
     /// Alpaca refuses, bars that fail validation) cannot fail the windows it would share pages with.
@@ -120,5 +134,54 @@ internal static class FetchPlanner
             var to = run.Count * (i + 1) / count;
             yield return run.GetRange(from, to - from);
         }
+    }
+}
+
+/// <summary>One tick request: every page of one symbol's trades or quotes over one session.</summary>
+internal sealed record TickItem(string Dataset, string Feed, string Symbol, TradingDay Session)
+{
+    /// <summary>
+    /// What to ask Alpaca for (both ends inclusive): the extended session, as for bars, or today
+    /// up to <paramref name="now"/>; the last nanosecond before the close, as the close is the next
+    /// session's business.
+    /// </summary>
+    public (NanoTime Start, NanoTime End) Range(DateTimeOffset now)
+    {
+        var end = Session.SessionCloseUtc < now ? Session.SessionCloseUtc : now;
+        return (NanoTime.From(Session.SessionOpenUtc), new NanoTime(NanoTime.From(end).UnixNanoseconds - 1));
+    }
+
+    public override string ToString() => $"{Symbol} {Dataset} {Session.Date:yyyy-MM-dd}";
+}
+
+/// <summary>
+/// Turns a batch's missing trades and quotes into requests: one per symbol, dataset and session,
+/// each fetched whole (all its pages) and then recorded in the ledger, so a session is the unit a
+/// re-run skips and a restart resumes from. A session two windows need (overlapping jobs) is
+/// fetched once. Ticks come thousands to a session, so Alpaca's pages are full without sharing
+/// requests across symbols or sessions.
+/// </summary>
+internal static class TickPlanner
+{
+    /// <summary>The tick requests for <paramref name="work"/>, by session, then symbol, then dataset (trades before quotes).</summary>
+    public static List<TickItem> Plan(IReadOnlyList<WindowWork> work)
+    {
+        var items = new Dictionary<(string Dataset, string Feed, string Symbol, DateOnly Date), TickItem>();
+        foreach (var window in work)
+        {
+            var sessions = window.Sessions.ToDictionary(day => day.Date);
+            foreach (var (dataset, dates) in window.TicksMissing)
+            {
+                foreach (var date in dates)
+                {
+                    if (sessions.TryGetValue(date, out var day))
+                        items.TryAdd((dataset, window.Task.Feed, window.Task.Symbol, date), new TickItem(dataset, window.Task.Feed, window.Task.Symbol, day));
+                }
+            }
+        }
+        return [.. items.Values
+            .OrderBy(item => item.Session.Date)
+            .ThenBy(item => item.Symbol, StringComparer.Ordinal)
+            .ThenBy(item => item.Dataset == LedgerDatasets.Trades ? 0 : 1)];
     }
 }

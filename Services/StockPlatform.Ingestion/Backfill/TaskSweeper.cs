@@ -6,10 +6,11 @@ using StockPlatform.Storage.Jobs;
 namespace StockPlatform.Ingestion.Backfill;
 
 /// <summary>
-/// Sends the windows that need a message: never sent (the gateway could not publish), due after a
-/// back-off, or running under a lease that lapsed (their agent died). Windows waiting in the queue
-/// behind busy workers are left alone, and one sweeper runs at a time across every agent (the
-/// store's advisory lock), so nothing is sent twice; a duplicate would change nothing anyway.
+/// Sends the tasks (backfill windows, corporate-actions refreshes) that need a message: never sent
+/// (the gateway could not publish), due after a back-off, or running under a lease that lapsed
+/// (their agent died). Tasks waiting in the queue behind busy workers are left alone, and one
+/// sweeper runs at a time across every agent (the store's advisory lock), so nothing is sent
+/// twice; a duplicate would change nothing anyway.
 /// </summary>
 internal sealed partial class TaskSweeper(
     JobStore jobs,
@@ -41,14 +42,20 @@ internal sealed partial class TaskSweeper(
         var due = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, JobKinds.Backfill, cancellationToken);
         foreach (var task in due)
         {
-            await bus.Publish(new BackfillWindow(task.JobId, task.Id, task.Symbol, task.Start, task.End, task.Feed), cancellationToken);
+            await bus.Publish(new BackfillWindow(task.JobId, task.Id, task.Symbol, task.Start, task.End, task.Feed, task.Datasets), cancellationToken);
         }
-        if (due.Count > 0) LogResent(due.Count);
-        return due.Count;
+        if (due.Count > 0) LogResent(due.Count, JobKinds.Backfill);
+        var refreshes = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, JobKinds.CorporateActions, cancellationToken);
+        foreach (var task in refreshes)
+        {
+            await bus.Publish(new RefreshCorporateActions(task.JobId, task.Id, task.Symbol, task.Start, task.End), cancellationToken);
+        }
+        if (refreshes.Count > 0) LogResent(refreshes.Count, JobKinds.CorporateActions);
+        return due.Count + refreshes.Count;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Count} backfill windows (unsent, due for a retry, or whose agent stopped)")]
-    private partial void LogResent(int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Count} {Kind} tasks (unsent, due for a retry, or whose agent stopped)")]
+    private partial void LogResent(int count, string kind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep for stalled tasks failed: {Reason}")]
     private partial void LogSweepFailed(string reason);

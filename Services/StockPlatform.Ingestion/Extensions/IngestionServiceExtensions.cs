@@ -1,5 +1,8 @@
 using MassTransit;
 using StockPlatform.Ingestion.Backfill;
+using StockPlatform.Ingestion.Calendar;
+using StockPlatform.Ingestion.CorporateActions;
+using StockPlatform.Ingestion.JobTasks;
 using StockPlatform.MarketData.Extensions;
 using StockPlatform.ServiceDefaults.Agents;
 using StockPlatform.ServiceDefaults.Messaging;
@@ -9,7 +12,10 @@ namespace StockPlatform.Ingestion.Extensions;
 
 internal static class IngestionServiceExtensions
 {
-    /// <summary>The hot store, the Alpaca client, the agent model (heartbeats, pause), the backfill consumer and the task sweeper.</summary>
+    /// <summary>
+    /// The hot store, the Alpaca client, the agent model (heartbeats, pause), the backfill and
+    /// corporate-actions consumers and the task sweeper.
+    /// </summary>
     public static WebApplicationBuilder AddIngestion(this WebApplicationBuilder builder)
     {
         builder.AddStorage();
@@ -20,9 +26,17 @@ internal static class IngestionServiceExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<FetchSlots>();
+        builder.Services.AddScoped<TradingCalendar>();
+        builder.Services.AddScoped<TaskOutcomes>();
+        builder.Services.AddScoped<CorporateActionsQueue>();
         builder.Services.AddScoped<BatchBackfiller>();
+        builder.Services.AddScoped<CorporateActionRefresher>();
         builder.AddAgent("ingestion");
-        builder.AddMessageBus(bus => bus.AddConsumer<BackfillWindowConsumer, BackfillWindowConsumerDefinition>());
+        builder.AddMessageBus(bus =>
+        {
+            bus.AddConsumer<BackfillWindowConsumer, BackfillWindowConsumerDefinition>();
+            bus.AddConsumer<RefreshCorporateActionsConsumer>();
+        });
         builder.Services.AddHostedService<TaskSweeper>();
         return builder;
     }

@@ -2,13 +2,15 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using StockPlatform.ServiceDefaults.Telemetry;
 using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.Ledger;
 
 namespace StockPlatform.Ingestion.Telemetry;
 
 /// <summary>
-/// The ingestion agent's spans (plan, fetch, fetch page, upsert, ledger) and bar counters, exported
-/// by the service defaults as <c>StockPlatform.*</c>. The Alpaca calls under them are
-/// <c>StockPlatform.MarketData</c>'s, the SQL under them Npgsql's.
+/// The ingestion agent's spans (plan, fetch, fetch page, upsert, insert, ledger, corporate
+/// actions) and bar, trade and quote counters, exported by the service defaults as
+/// <c>StockPlatform.*</c>. The Alpaca calls under them are <c>StockPlatform.MarketData</c>'s, the
+/// SQL under them Npgsql's.
 /// </summary>
 internal static class IngestionTelemetry
 {
@@ -27,6 +29,18 @@ internal static class IngestionTelemetry
     /// <summary>Stored bars replaced with other values (Alpaca's corrections).</summary>
     public static readonly Counter<long> BarsCorrected = Meter.CreateCounter<long>("stockplatform.bars.corrected", unit: "{bar}",
         description: "Stored bars replaced by a corrected version, by source");
+
+    /// <summary>New trades stored.</summary>
+    public static readonly Counter<long> TradesIngested = Meter.CreateCounter<long>("stockplatform.trades.ingested", unit: "{trade}",
+        description: "Trades stored that were not stored before, by source");
+
+    /// <summary>New quotes stored.</summary>
+    public static readonly Counter<long> QuotesIngested = Meter.CreateCounter<long>("stockplatform.quotes.ingested", unit: "{quote}",
+        description: "Quotes stored that were not stored before, by source");
+
+    /// <summary>Counts the new rows of a trades or quotes insert (zero included, so the counter exists from the first insert on).</summary>
+    public static void CountTicks(string dataset, int inserted) =>
+        (dataset == LedgerDatasets.Trades ? TradesIngested : QuotesIngested).Add(inserted, Backfill);
 
     /// <summary>Counts an upsert's bars; both counters get a value, zero included, so both exist from the first upsert on.</summary>
     public static void CountStored(UpsertResult result)

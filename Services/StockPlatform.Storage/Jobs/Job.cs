@@ -26,4 +26,19 @@ public sealed record Job(
 
     /// <summary>The job's tickers.</summary>
     public IReadOnlyList<string> Symbols => Symbol.Split(',');
+
+    /// <summary>
+    /// The datasets a backfill fetches (<see cref="Ledger.LedgerDatasets"/>, in their order); empty
+    /// for kinds that fetch none of them (feature rebuilds, corporate actions).
+    /// </summary>
+    public IReadOnlyList<string> Datasets { get; init; } = [Ledger.LedgerDatasets.Bars];
+
+    /// <summary>Trades stored by the job's windows (new rows only).</summary>
+    public long TradesInserted { get; init; }
+
+    /// <summary>Quotes stored by the job's windows (new rows only).</summary>
+    public long QuotesInserted { get; init; }
+
+    /// <summary>Rows inserted per dataset the job fetches.</summary>
+    public IReadOnlyDictionary<string, long> RowsInserted => JobDatasets.RowsInserted(Datasets, BarsInserted, TradesInserted, QuotesInserted);
 }

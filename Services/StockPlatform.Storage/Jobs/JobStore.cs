@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Npgsql;
+using NpgsqlTypes;
 using StockPlatform.Storage.Infrastructure;
 using StockPlatform.Storage.Schema;
 
@@ -14,17 +15,19 @@ namespace StockPlatform.Storage.Jobs;
 public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, DbRetry retry)
 {
     private const string JobColumns =
-        "id, kind, symbol, start_date, end_date, feed, status, sessions_done, sessions_total, bars_inserted, bars_corrected, error, created_at, updated_at, failed_windows";
+        "id, kind, symbol, start_date, end_date, feed, status, sessions_done, sessions_total, bars_inserted, bars_corrected, error, created_at, updated_at, failed_windows, " +
+        "datasets, trades_inserted, quotes_inserted";
 
     private const string TaskColumns =
-        "id, job_id, seq, symbol, start_date, end_date, feed, status, attempts, sessions_done, bars_inserted, bars_corrected, updated_at, lease_owner, lease_expires, retry_at, error";
+        "id, job_id, seq, symbol, start_date, end_date, feed, status, attempts, sessions_done, bars_inserted, bars_corrected, updated_at, lease_owner, lease_expires, retry_at, error, " +
+        "datasets, trades_inserted, quotes_inserted";
 
     // Progress and status follow from the tasks: once none is open, succeeded, or failed with
     // the first failed window's reason when any failed.
     private const string Recompute = $"""
         UPDATE jobs j SET
             sessions_total = t.total, sessions_done = t.done, bars_inserted = t.inserted, bars_corrected = t.corrected,
-            failed_windows = t.failed,
+            trades_inserted = t.trades, quotes_inserted = t.quotes, failed_windows = t.failed,
             status = CASE WHEN j.status IN ('queued', 'running') AND t.open = 0 AND t.failed > 0 THEN 'failed'
                           WHEN j.status IN ('queued', 'running') AND t.open = 0 AND t.count > 0 THEN 'succeeded'
                           WHEN j.status = 'queued' AND t.started > 0 THEN 'running'
@@ -33,6 +36,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
             updated_at = now()
         FROM (SELECT coalesce(sum(sessions_total), 0)::int AS total, coalesce(sum(sessions_done), 0)::int AS done,
                      coalesce(sum(bars_inserted), 0)::bigint AS inserted, coalesce(sum(bars_corrected), 0)::bigint AS corrected,
+                     coalesce(sum(trades_inserted), 0)::bigint AS trades, coalesce(sum(quotes_inserted), 0)::bigint AS quotes,
                      count(*) FILTER (WHERE status IN ('pending', 'running')) AS open, count(*) AS count,
                      count(*) FILTER (WHERE status = 'failed')::int AS failed,
                      count(*) FILTER (WHERE status <> 'pending') AS started,
@@ -63,21 +67,32 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
     /// the tasks over the same dates go out together and are fetched together), or returns the
     /// queued or running job with the same kind, symbols (in any order), range and feed.
     /// </summary>
+    public Task<(Job Job, IReadOnlyList<JobTask> Tasks, bool Created)> CreateOrGetActiveAsync(
+        string kind, IReadOnlyList<string> symbols, DateOnly start, DateOnly end, string feed, IReadOnlyList<JobWindow> windows, CancellationToken cancellationToken = default) =>
+        CreateOrGetActiveAsync(kind, symbols, start, end, feed, kind == JobKinds.Backfill ? JobDatasets.Default : [], windows, cancellationToken);
+
+    /// <summary>
+    /// Creates a job of several symbols fetching <paramref name="datasets"/> (a backfill's
+    /// <see cref="JobDatasets"/>; empty for other kinds), every task fetching them all, or returns
+    /// the queued or running job with the same kind, symbols, range, feed and datasets.
+    /// </summary>
     public async Task<(Job Job, IReadOnlyList<JobTask> Tasks, bool Created)> CreateOrGetActiveAsync(
-        string kind, IReadOnlyList<string> symbols, DateOnly start, DateOnly end, string feed, IReadOnlyList<JobWindow> windows, CancellationToken cancellationToken = default)
+        string kind, IReadOnlyList<string> symbols, DateOnly start, DateOnly end, string feed, IReadOnlyList<string> datasets,
+        IReadOnlyList<JobWindow> windows, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(symbols.Count);
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         var tickers = symbols.Distinct(StringComparer.Ordinal).ToArray();
-        var key = IdempotencyKey(kind, tickers, start, end, feed);
+        var data = JobDatasets.Normalize(datasets).ToArray();
+        var key = IdempotencyKey(kind, tickers, start, end, feed, data);
         return await retry.ExecuteAsync(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
             var id = Guid.CreateVersion7();
             await using (var insert = new NpgsqlCommand("""
-                INSERT INTO jobs (id, kind, symbol, symbols, start_date, end_date, feed, status, idempotency_key, sessions_total)
-                VALUES (@id, @kind, @symbol, @symbols, @start, @end, @feed, 'queued', @key, @total)
+                INSERT INTO jobs (id, kind, symbol, symbols, start_date, end_date, feed, datasets, status, idempotency_key, sessions_total)
+                VALUES (@id, @kind, @symbol, @symbols, @start, @end, @feed, @datasets, 'queued', @key, @total)
                 ON CONFLICT (idempotency_key) WHERE status IN ('queued', 'running') DO NOTHING
                 """, connection, transaction))
             {
@@ -88,6 +103,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
                 insert.Parameters.AddWithValue("start", start);
                 insert.Parameters.AddWithValue("end", end);
                 insert.Parameters.AddWithValue("feed", feed);
+                insert.Parameters.Add(new NpgsqlParameter<string[]>("datasets", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = data });
                 insert.Parameters.AddWithValue("key", key);
                 insert.Parameters.AddWithValue("total", windows.Sum(w => w.SessionsTotal) * tickers.Length);
                 if (await insert.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 0)
@@ -102,13 +118,14 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
             // One multi-row insert: a job of hundreds of symbols over years has thousands of tasks.
             var rows = windows.SelectMany(window => tickers.Select(ticker => (Window: window, Symbol: ticker))).ToList();
             await using (var insertTasks = new NpgsqlCommand("""
-                INSERT INTO job_tasks (id, job_id, seq, symbol, start_date, end_date, feed, status, sessions_total)
-                SELECT id, @job, seq, symbol, start_date, end_date, @feed, 'pending', total
+                INSERT INTO job_tasks (id, job_id, seq, symbol, start_date, end_date, feed, datasets, status, sessions_total)
+                SELECT id, @job, seq, symbol, start_date, end_date, @feed, @datasets, 'pending', total
                 FROM unnest(@ids, @seqs, @symbols, @starts, @ends, @totals) AS t(id, seq, symbol, start_date, end_date, total)
                 """, connection, transaction))
             {
                 insertTasks.Parameters.AddWithValue("job", id);
                 insertTasks.Parameters.AddWithValue("feed", feed);
+                insertTasks.Parameters.Add(new NpgsqlParameter<string[]>("datasets", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = data });
                 insertTasks.Parameters.AddWithValue("ids", rows.Select(_ => Guid.CreateVersion7()).ToArray());
                 insertTasks.Parameters.AddWithValue("seqs", Enumerable.Range(0, rows.Count).ToArray());
                 insertTasks.Parameters.AddWithValue("symbols", rows.Select(r => r.Symbol).ToArray());
@@ -126,14 +143,17 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
 
     /// <summary>
     /// What makes two requests the same job. Symbols are sorted so their order does not matter;
-    /// many are hashed, as a long list would outgrow what a B-tree index entry may hold.
+    /// many are hashed, as a long list would outgrow what a B-tree index entry may hold. A backfill
+    /// of bars alone keeps the key it had before jobs named datasets, so a job queued by an earlier
+    /// version is still found.
     /// </summary>
-    private static string IdempotencyKey(string kind, string[] symbols, DateOnly start, DateOnly end, string feed)
+    private static string IdempotencyKey(string kind, string[] symbols, DateOnly start, DateOnly end, string feed, string[] datasets)
     {
         var sorted = string.Join(',', symbols.Order(StringComparer.Ordinal));
         if (sorted.Length > 200)
             sorted = "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sorted)));
-        return $"{kind}:{sorted}:{start:yyyy-MM-dd}:{end:yyyy-MM-dd}:{feed}";
+        var key = $"{kind}:{sorted}:{start:yyyy-MM-dd}:{end:yyyy-MM-dd}:{feed}";
+        return datasets.Length == 0 || datasets.SequenceEqual(JobDatasets.Default) ? key : $"{key}:{string.Join(',', datasets)}";
     }
 
     /// <summary>A job by id, or null.</summary>
@@ -279,6 +299,14 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
         ChangeOwnedTaskAsync(taskId, owner, "sessions_total = @total, sessions_done = @done, bars_inserted = @inserted, bars_corrected = @corrected",
             cancellationToken, ("total", sessionsTotal), ("done", sessionsDone), ("inserted", barsInserted), ("corrected", barsCorrected));
 
+    /// <summary>Records a task's progress with the trades and quotes it stored so far (see the overload without them).</summary>
+    public Task<Job?> UpdateTaskProgressAsync(Guid taskId, string owner, int sessionsTotal, int sessionsDone, long barsInserted, long barsCorrected, TickCounts ticks,
+        CancellationToken cancellationToken = default) =>
+        ChangeOwnedTaskAsync(taskId, owner,
+            "sessions_total = @total, sessions_done = @done, bars_inserted = @inserted, bars_corrected = @corrected, trades_inserted = @trades, quotes_inserted = @quotes",
+            cancellationToken, ("total", sessionsTotal), ("done", sessionsDone), ("inserted", barsInserted), ("corrected", barsCorrected),
+            ("trades", ticks.Trades), ("quotes", ticks.Quotes));
+
     /// <summary>
     /// Marks the owner's task done with its final counts; the job succeeds when it was the last
     /// one. Null when the task is not the owner's (a redelivered completion changes nothing).
@@ -287,6 +315,14 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
         ChangeOwnedTaskAsync(taskId, owner,
             "status = 'done', sessions_total = @total, sessions_done = @total, bars_inserted = @inserted, bars_corrected = @corrected, lease_owner = NULL, lease_expires = NULL",
             cancellationToken, ("total", sessionsTotal), ("inserted", barsInserted), ("corrected", barsCorrected));
+
+    /// <summary>Marks the owner's task done with its final counts, trades and quotes included (see the overload without them).</summary>
+    public Task<Job?> CompleteTaskAsync(Guid taskId, string owner, int sessionsTotal, long barsInserted, long barsCorrected, TickCounts ticks,
+        CancellationToken cancellationToken = default) =>
+        ChangeOwnedTaskAsync(taskId, owner,
+            "status = 'done', sessions_total = @total, sessions_done = @total, bars_inserted = @inserted, bars_corrected = @corrected, " +
+            "trades_inserted = @trades, quotes_inserted = @quotes, lease_owner = NULL, lease_expires = NULL",
+            cancellationToken, ("total", sessionsTotal), ("inserted", barsInserted), ("corrected", barsCorrected), ("trades", ticks.Trades), ("quotes", ticks.Quotes));
 
     /// <summary>
     /// Cancels an open job: its waiting tasks are cancelled at once, its running ones stop at their
@@ -452,7 +488,12 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
                 reader.GetFieldValue<DateOnly>(3), reader.GetFieldValue<DateOnly>(4), reader.GetString(5),
                 ParseStatus(reader.GetString(6)), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt64(9), reader.GetInt64(10),
                 reader.IsDBNull(11) ? null : reader.GetString(11),
-                reader.GetFieldValue<DateTimeOffset>(12), reader.GetFieldValue<DateTimeOffset>(13), reader.GetInt32(14)));
+                reader.GetFieldValue<DateTimeOffset>(12), reader.GetFieldValue<DateTimeOffset>(13), reader.GetInt32(14))
+            {
+                Datasets = reader.GetFieldValue<string[]>(15),
+                TradesInserted = reader.GetInt64(16),
+                QuotesInserted = reader.GetInt64(17),
+            });
         }
         return jobs;
     }
@@ -498,7 +539,12 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
         reader.IsDBNull(13) ? null : reader.GetString(13),
         reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
         reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
-        reader.IsDBNull(16) ? null : reader.GetString(16));
+        reader.IsDBNull(16) ? null : reader.GetString(16))
+    {
+        Datasets = reader.GetFieldValue<string[]>(17),
+        TradesInserted = reader.GetInt64(18),
+        QuotesInserted = reader.GetInt64(19),
+    };
 
     /// <summary>The stored (and served) spelling of a status.</summary>
     public static string ToText(JobStatus status) => status.ToString().ToLowerInvariant();

@@ -23,4 +23,14 @@ public sealed record JobTask(
     string? LeaseOwner = null,
     DateTimeOffset? LeaseExpires = null,
     DateTimeOffset? RetryAt = null,
-    string? Error = null);
+    string? Error = null)
+{
+    /// <summary>The datasets the window fetches (<see cref="Ledger.LedgerDatasets"/>, in their order).</summary>
+    public IReadOnlyList<string> Datasets { get; init; } = [Ledger.LedgerDatasets.Bars];
+
+    /// <summary>Trades the window stored so far (new rows only).</summary>
+    public long TradesInserted { get; init; }
+
+    /// <summary>Quotes the window stored so far (new rows only).</summary>
+    public long QuotesInserted { get; init; }
+}
