@@ -7,16 +7,19 @@ using StockPlatform.Contracts;
 using StockPlatform.Gateway.Extensions;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.Storage.Jobs;
+using StockPlatform.Storage.Ledger;
 
 namespace StockPlatform.Gateway.Apis;
 
 /// <summary>
-/// Queues backfills of 1-minute bars: <c>POST /ingest/{symbol}</c> for one symbol, <c>POST /jobs</c>
-/// with a JSON body for several. A job is split into date windows, one task (and one message) per
-/// symbol and window, so no message holds hours of work and a crash loses at most one window; the
-/// agent fetches windows of different symbols over the same dates together. Asking again for the
-/// same symbols, range and feed while that job is queued or running returns it instead of
-/// starting another.
+/// Queues backfills of 1-minute bars, trades and quotes (<c>data</c>, bars by default):
+/// <c>POST /ingest/{symbol}</c> for one symbol, <c>POST /jobs</c> with a JSON body for several. A
+/// job is split into date windows, one task (and one message) per symbol and window, so no message
+/// holds hours of work and a crash loses at most one window; the agent fetches windows of
+/// different symbols over the same dates together. Asking again for the same symbols, range, feed
+/// and data while that job is queued or running returns it instead of starting another.
+/// <c>POST /corporate-actions/refresh</c> queues a refresh of corporate actions the same way
+/// (the agent also queues one after every backfill that succeeds).
 /// </summary>
 public static partial class IngestApi
 {
@@ -32,30 +35,49 @@ public static partial class IngestApi
         app.MapPost("/ingest/{symbol}", StartIngestAsync)
             .WithName("StartIngest")
             .WithTags("Ingest")
-            .WithSummary("Queue a backfill of 1-minute bars for a symbol and date range");
+            .WithSummary("Queue a backfill of 1-minute bars (or trades and quotes: data=bars,trades,quotes) for a symbol and date range");
         app.MapPost("/jobs", StartJobAsync)
             .WithName("StartJob")
             .WithTags("Jobs")
-            .WithSummary("Queue a backfill of 1-minute bars for several symbols over one date range")
+            .WithSummary("Queue a backfill of 1-minute bars, trades or quotes for several symbols over one date range")
             .Accepts<BackfillRequest>("application/json");
+        app.MapPost("/corporate-actions/refresh", RefreshCorporateActionsAsync)
+            .WithName("RefreshCorporateActions")
+            .WithTags("Corporate actions")
+            .WithSummary("Queue a refresh of the corporate actions (splits, dividends and the rest) of symbols over a range of ex-dates")
+            .Accepts<CorporateActionsRefreshRequest>("application/json");
         return app;
     }
 
-    /// <summary>The body of an accepted (202) or repeated (200) ingest request.</summary>
-    public sealed record IngestResponse(Guid JobId, string Symbol, DateOnly Start, DateOnly End, string Feed, string Status);
+    /// <summary>The body of an accepted (202) or repeated (200) ingest request; <c>data</c> lists what the job fetches.</summary>
+    public sealed record IngestResponse(Guid JobId, string Symbol, DateOnly Start, DateOnly End, string Feed, string Status, IReadOnlyList<string> Data);
 
-    /// <summary>The body of <c>POST /jobs</c>; dates are <c>YYYY-MM-DD</c> (New York trading dates).</summary>
+    /// <summary>
+    /// The body of <c>POST /jobs</c>; dates are <c>YYYY-MM-DD</c> (New York trading dates);
+    /// <c>data</c> is any of <c>bars</c>, <c>trades</c>, <c>quotes</c> (default <c>["bars"]</c>).
+    /// </summary>
     public sealed record BackfillRequest(
         [property: JsonPropertyName("symbols")] IReadOnlyList<string?>? Symbols,
         [property: JsonPropertyName("start")] string? Start,
         [property: JsonPropertyName("end")] string? End,
-        [property: JsonPropertyName("feed")] string? Feed);
+        [property: JsonPropertyName("feed")] string? Feed,
+        [property: JsonPropertyName("data")] IReadOnlyList<string?>? Data = null);
+
+    /// <summary>
+    /// The body of <c>POST /corporate-actions/refresh</c>: ex-dates from <c>start</c> (default
+    /// 2000-01-01) to <c>end</c> (default today; a later date takes in announced actions).
+    /// </summary>
+    public sealed record CorporateActionsRefreshRequest(
+        [property: JsonPropertyName("symbols")] IReadOnlyList<string?>? Symbols,
+        [property: JsonPropertyName("start")] string? Start,
+        [property: JsonPropertyName("end")] string? End);
 
     internal static async Task<Results<Accepted<IngestResponse>, Ok<IngestResponse>, ValidationProblem>> StartIngestAsync(
         string symbol,
         string? start,
         string? end,
         string? feed,
+        string? data,
         JobStore jobs,
         IPublishEndpoint bus,
         TimeProvider time,
@@ -66,10 +88,11 @@ public static partial class IngestApi
         var problems = new ApiProblems();
         var ticker = RequestParsing.Symbol(symbol, problems);
         var range = ReadRange(start, end, feed, time, options.Value, problems);
+        var datasets = ReadDatasets(data?.Split(','), problems);
         if (problems.Any) return problems.ToResult();
 
-        var (job, created) = await QueueAsync([ticker!.Value.Value], range!.Value, jobs, bus, options.Value, time, logger, cancellationToken);
-        var body = new IngestResponse(job.Id, job.Symbol, job.Start, job.End, job.Feed, JobStore.ToText(job.Status));
+        var (job, created) = await QueueAsync([ticker!.Value.Value], range!.Value, datasets!, jobs, bus, options.Value, time, logger, cancellationToken);
+        var body = new IngestResponse(job.Id, job.Symbol, job.Start, job.End, job.Feed, JobStore.ToText(job.Status), job.Datasets);
         return created ? TypedResults.Accepted($"/jobs/{job.Id}", body) : TypedResults.Ok(body);
     }
 
@@ -88,11 +111,60 @@ public static partial class IngestApi
 
         var symbols = RequestParsing.Symbols(body?.Symbols, "symbols", MaxSymbolsPerJob, "[\"SPY\", \"QQQ\"]", "per job; split the list over several jobs", indexed: true, problems);
         var range = ReadRange(body?.Start, body?.End, body?.Feed, time, options.Value, problems);
+        var datasets = ReadDatasets(body?.Data, problems);
         if (problems.Any) return problems.ToResult();
 
-        var (job, created) = await QueueAsync([.. symbols.Select(s => s.Value)], range!.Value, jobs, bus, options.Value, time, logger, cancellationToken);
+        var (job, created) = await QueueAsync([.. symbols.Select(s => s.Value)], range!.Value, datasets!, jobs, bus, options.Value, time, logger, cancellationToken);
         var response = JobsApi.ToResponse(job);
         return created ? TypedResults.Accepted($"/jobs/{job.Id}", response) : TypedResults.Ok(response);
+    }
+
+    internal static async Task<Results<Accepted<JobsApi.JobResponse>, Ok<JobsApi.JobResponse>, ValidationProblem>> RefreshCorporateActionsAsync(
+        HttpRequest request,
+        JobStore jobs,
+        IPublishEndpoint bus,
+        TimeProvider time,
+        ILogger<IngestOptions> logger,
+        CancellationToken cancellationToken)
+    {
+        var problems = new ApiProblems();
+        var body = await RequestParsing.JsonBody<CorporateActionsRefreshRequest>(request, """{"symbols": ["SPY"], "start": "2020-01-01"}""", problems, cancellationToken);
+        if (problems.Any) return problems.ToResult();
+
+        var symbols = RequestParsing.Symbols(body?.Symbols, "symbols", MaxSymbolsPerJob, "[\"SPY\", \"QQQ\"]", "per refresh; split the list over several", indexed: true, problems);
+        var today = NewYorkTime.DateOf(time.GetUtcNow());
+        var from = RequestParsing.Date(body?.Start, "start", new DateOnly(NyseCalendar.FirstYear, 1, 1), problems);
+        var to = RequestParsing.Date(body?.End, "end", today, problems);
+        if (from > to) problems.Add("start", $"start {from:yyyy-MM-dd} is after end {to:yyyy-MM-dd}.");
+        if (problems.Any) return problems.ToResult();
+
+        var (job, tasks, created) = await jobs.CreateOrGetActiveAsync(JobKinds.CorporateActions, [.. symbols.Select(s => s.Value)], from!.Value, to!.Value,
+            JobKinds.CorporateActionsFeed, [], JobKinds.CorporateActionsWindows(from.Value, to.Value), cancellationToken);
+        if (created) await PublishAsync(job, tasks, jobs, bus, logger, cancellationToken);
+        var response = JobsApi.ToResponse(job);
+        return created ? TypedResults.Accepted($"/jobs/{job.Id}", response) : TypedResults.Ok(response);
+    }
+
+    /// <summary>
+    /// The datasets a backfill fetches: <c>bars</c> when none are named, else each named one once
+    /// (any order, any case); an unknown or missing name is reported under <c>data</c>.
+    /// </summary>
+    internal static IReadOnlyList<string>? ReadDatasets(IReadOnlyList<string?>? names, ApiProblems problems)
+    {
+        if (names is null) return JobDatasets.Default;
+        if (names.Count == 0)
+        {
+            problems.Add("data", $"name at least one of {string.Join(", ", LedgerDatasets.All)}, or leave data out for bars.");
+            return null;
+        }
+        var chosen = new List<string>();
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = names[i]?.Trim().ToLowerInvariant();
+            if (JobDatasets.IsKnown(name)) chosen.Add(name!);
+            else problems.Add("data", $"'{RequestParsing.Shorten(names[i] ?? "null")}' (item {i}) is not one of: {string.Join(", ", LedgerDatasets.All)}.");
+        }
+        return problems.Any ? null : JobDatasets.Normalize(chosen);
     }
 
     /// <summary>The date range and feed of a backfill, each bad value reported under its own name.</summary>
@@ -111,11 +183,11 @@ public static partial class IngestApi
 
     /// <summary>Stores the job (or finds the same one open) and sends its tasks when it is new.</summary>
     private static async Task<(Job Job, bool Created)> QueueAsync(IReadOnlyList<string> symbols, (DateOnly Start, DateOnly End, string Feed) range,
-        JobStore jobs, IPublishEndpoint bus, IngestOptions options, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+        IReadOnlyList<string> datasets, JobStore jobs, IPublishEndpoint bus, IngestOptions options, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         var today = NewYorkTime.DateOf(time.GetUtcNow());
         var windows = JobWindow.Split(range.Start, range.End, options.WindowDays, today);
-        var (job, tasks, created) = await jobs.CreateOrGetActiveAsync(BackfillKind, symbols, range.Start, range.End, range.Feed, windows, cancellationToken);
+        var (job, tasks, created) = await jobs.CreateOrGetActiveAsync(BackfillKind, symbols, range.Start, range.End, range.Feed, datasets, windows, cancellationToken);
         if (created) await PublishAsync(job, tasks, jobs, bus, logger, cancellationToken);
         return (job, created);
     }
@@ -150,10 +222,11 @@ public static partial class IngestApi
         }
     }
 
-    // Each kind of job goes to its own agent; a rebuild task's "feed" names the feature set and version ("core:1").
+    // Each kind of job goes to its own consumer; a rebuild task's "feed" names the feature set and version ("core:1").
     private static object MessageFor(Job job, JobTask task)
     {
-        if (job.Kind != JobKinds.FeatureRebuild) return new BackfillWindow(job.Id, task.Id, task.Symbol, task.Start, task.End, task.Feed);
+        if (job.Kind == JobKinds.CorporateActions) return new RefreshCorporateActions(job.Id, task.Id, task.Symbol, task.Start, task.End);
+        if (job.Kind != JobKinds.FeatureRebuild) return new BackfillWindow(job.Id, task.Id, task.Symbol, task.Start, task.End, task.Feed, task.Datasets);
         var (featureSet, version) = JobKinds.ParseFeatureTarget(task.Feed);
         return new RebuildFeatures(job.Id, task.Id, task.Symbol, featureSet, version, task.Start, task.End);
     }

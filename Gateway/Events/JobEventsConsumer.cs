@@ -13,7 +13,7 @@ public sealed class JobEventsConsumer(EventFeed feed) : IConsumer<JobProgressed>
         feed.Append("job.progress", e.Symbol.Split(','), new
         {
             job_id = e.JobId, symbol = e.Symbol, sessions_done = e.SessionsDone, sessions_total = e.SessionsTotal,
-            bars_inserted = e.BarsInserted, bars_corrected = e.BarsCorrected, at = e.At,
+            bars_inserted = e.BarsInserted, bars_corrected = e.BarsCorrected, rows_inserted = e.RowsInserted, at = e.At,
         }, e.At);
         return Task.CompletedTask;
     }
@@ -24,7 +24,8 @@ public sealed class JobEventsConsumer(EventFeed feed) : IConsumer<JobProgressed>
         var e = context.Message;
         feed.Append("job.completed", e.Symbol.Split(','), new
         {
-            job_id = e.JobId, symbol = e.Symbol, sessions_total = e.SessionsTotal, bars_inserted = e.BarsInserted, bars_corrected = e.BarsCorrected, at = e.At,
+            job_id = e.JobId, symbol = e.Symbol, sessions_total = e.SessionsTotal, bars_inserted = e.BarsInserted, bars_corrected = e.BarsCorrected,
+            rows_inserted = e.RowsInserted, at = e.At,
         }, e.At);
         return Task.CompletedTask;
     }

@@ -20,7 +20,8 @@ internal static class ApiExamples
         new(Open.AddMinutes(minute), open, open + 0.12m, open - 0.05m, open + 0.07m, 41_250, 312, open + 0.04m, true);
 
     private static JobsApi.JobResponse Job => new(JobId, "SPY,QQQ", ["QQQ", "SPY"], new(2024, 1, 2), new(2024, 3, 28), "iex", "running",
-        new JobsApi.JobProgress(61, 122, 47_580, 0, 0), null, Open.AddDays(90), Open.AddDays(90).AddMinutes(2), "backfill");
+        new JobsApi.JobProgress(61, 122, 47_580, 0, 0, new Dictionary<string, long> { ["bars"] = 47_580, ["trades"] = 1_912_406 }),
+        null, Open.AddDays(90), Open.AddDays(90).AddMinutes(2), "backfill", ["bars", "trades"]);
 
     private static readonly Dictionary<Type, Func<object>> Examples = new()
     {
@@ -37,11 +38,14 @@ internal static class ApiExamples
         [typeof(JobsApi.JobList)] = () => new JobsApi.JobList([Job]),
         [typeof(JobsApi.WindowList)] = () => new JobsApi.WindowList(JobId,
         [
-            new(0, "SPY", new(2024, 1, 2), new(2024, 2, 14), "done", 1, 30, 23_400, 0, null, null, Open.AddDays(90)),
-            new(1, "SPY", new(2024, 2, 15), new(2024, 3, 28), "pending", 1, 12, 9_360, 0, "Alpaca answered 503 Service Unavailable", Open.AddDays(90).AddMinutes(1), Open.AddDays(90)),
+            new(0, "SPY", new(2024, 1, 2), new(2024, 2, 14), "done", 1, 30, 23_400, 0, null, null, Open.AddDays(90),
+                new Dictionary<string, long> { ["bars"] = 23_400, ["trades"] = 1_430_112 }),
+            new(1, "SPY", new(2024, 2, 15), new(2024, 3, 28), "pending", 1, 12, 9_360, 0, "Alpaca answered 503 Service Unavailable", Open.AddDays(90).AddMinutes(1), Open.AddDays(90),
+                new Dictionary<string, long> { ["bars"] = 9_360, ["trades"] = 482_294 }),
         ]),
-        [typeof(IngestApi.IngestResponse)] = () => new IngestApi.IngestResponse(JobId, "SPY", new(2024, 1, 2), new(2024, 3, 28), "iex", "queued"),
-        [typeof(IngestApi.BackfillRequest)] = () => new IngestApi.BackfillRequest(["SPY", "QQQ"], "2024-01-02", "2024-03-28", "iex"),
+        [typeof(IngestApi.IngestResponse)] = () => new IngestApi.IngestResponse(JobId, "SPY", new(2024, 1, 2), new(2024, 3, 28), "iex", "queued", ["bars"]),
+        [typeof(IngestApi.BackfillRequest)] = () => new IngestApi.BackfillRequest(["SPY", "QQQ"], "2024-01-02", "2024-03-28", "iex", ["bars", "trades"]),
+        [typeof(IngestApi.CorporateActionsRefreshRequest)] = () => new IngestApi.CorporateActionsRefreshRequest(["SPY", "AAPL"], "2020-01-01", null),
         [typeof(AgentsApi.AgentList)] = () => new AgentsApi.AgentList(5,
         [
             new("ingestion", "worker-1-4821-9f3a", "0.1.0+b02feae", "ok", "working", false, "SPY,QQQ 2024-01-02..2024-02-14 page 3", 0.42,

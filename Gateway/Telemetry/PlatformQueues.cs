@@ -10,8 +10,8 @@ namespace StockPlatform.Gateway.Telemetry;
 /// </summary>
 public static class PlatformQueues
 {
-    /// <summary>The consumers' class names without "Consumer": the ingestion agent's, then the feature agent's.</summary>
-    public static readonly IReadOnlyList<string> Consumers = ["BackfillWindow", "BarsIngested", "LiveBars", "RebuildFeatures"];
+    /// <summary>The consumers' class names without "Consumer": the ingestion agent's backfill, the feature agent's, then the ingestion agent's corporate actions.</summary>
+    public static readonly IReadOnlyList<string> Consumers = ["BackfillWindow", "BarsIngested", "LiveBars", "RebuildFeatures", "RefreshCorporateActions"];
 
     /// <summary>The suffix MassTransit gives a queue's error queue.</summary>
     public const string ErrorSuffix = "_error";

@@ -12,8 +12,13 @@ internal sealed class RequestLog : IStartupFilter
 
     public IReadOnlyList<(string PathAndQuery, int Status)> Entries => [.. _entries];
 
-    /// <summary>The bar requests answered 200, as sent (page tokens included).</summary>
-    public IReadOnlyList<string> BarPages => [.. _entries.Where(e => e.Status == 200 && e.PathAndQuery.Contains("/bars", StringComparison.Ordinal)).Select(e => e.PathAndQuery)];
+    /// <summary>
+    /// The 1-minute bar requests answered 200, as sent (page tokens included): a backfill's pages
+    /// (the daily bars a corporate-actions refresh asks for are not).
+    /// </summary>
+    public IReadOnlyList<string> BarPages => [.. _entries
+        .Where(e => e.Status == 200 && e.PathAndQuery.Contains("/bars", StringComparison.Ordinal) && e.PathAndQuery.Contains("timeframe=1Min", StringComparison.Ordinal))
+        .Select(e => e.PathAndQuery)];
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
