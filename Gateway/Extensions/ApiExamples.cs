@@ -29,8 +29,10 @@ internal static class ApiExamples
         [typeof(BarsApi.MultiBarsResponse)] = () => new BarsApi.MultiBarsResponse("1m",
             new Dictionary<string, IReadOnlyList<BarsApi.BarResponse>> { ["QQQ"] = [Bar(0, 402.50m)], ["SPY"] = [Bar(0, 472.16m)] }, null),
         [typeof(SymbolsApi.SymbolList)] = () => new SymbolsApi.SymbolList(
-            [new("SPY", Open, Open.AddDays(86).AddHours(5.5), 23_010, 59, Open.AddDays(90), true)]),
-        [typeof(SymbolsApi.SymbolDetail)] = () => new SymbolsApi.SymbolDetail("SPY", Open, Open.AddDays(86).AddHours(5.5), 23_010, 59, Open.AddDays(90), true, [Job]),
+            [new("SPY", Open, Open.AddDays(86).AddHours(5.5), 23_010, 59, Open.AddDays(90), true, true, false)]),
+        [typeof(SymbolsApi.SymbolDetail)] = () => new SymbolsApi.SymbolDetail("SPY", Open, Open.AddDays(86).AddHours(5.5), 23_010, 59, Open.AddDays(90), true, true, false, [Job]),
+        [typeof(SymbolsApi.TrackingRequest)] = () => new SymbolsApi.TrackingRequest(Trades: true, Quotes: false),
+        [typeof(SymbolsApi.TrackingResponse)] = () => new SymbolsApi.TrackingResponse("SPY", true, Open.AddDays(90), Trades: true, Quotes: false),
         [typeof(SymbolsApi.CoverageResponse)] = () => new SymbolsApi.CoverageResponse("SPY", "iex", new(2024, 1, 2), new(2024, 1, 5), "alpaca", 4, 3, 1,
             [new(new(2024, 1, 4), new(2024, 1, 4), 1)],
             [new(new(2024, 1, 2), true, 390), new(new(2024, 1, 3), true, 390), new(new(2024, 1, 4), false, null), new(new(2024, 1, 5), true, 390)]),
