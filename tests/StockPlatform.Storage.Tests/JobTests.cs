@@ -291,6 +291,51 @@ public sealed class JobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_backfill_keeps_the_datasets_it_fetches_and_counts_their_rows_and_other_datasets_are_another_job()
+    {
+        var bars = await CreateAsync();
+        var ticks = await _db.Jobs.CreateOrGetActiveAsync("backfill", ["SPY"], Start, End, "iex", ["quotes", "trades", "trades"], Windows);
+        var reordered = await _db.Jobs.CreateOrGetActiveAsync("backfill", ["SPY"], Start, End, "iex", ["trades", "quotes"], Windows);
+        var barsNamed = await _db.Jobs.CreateOrGetActiveAsync("backfill", ["SPY"], Start, End, "iex", ["bars"], Windows);
+
+        Assert.Equal(["bars"], bars.Job.Datasets);
+        Assert.True(ticks.Created);
+        Assert.Equal(["trades", "quotes"], ticks.Job.Datasets);
+        Assert.All(ticks.Tasks, task => Assert.Equal(["trades", "quotes"], task.Datasets));
+        Assert.Equal((false, ticks.Job.Id), (reordered.Created, reordered.Job.Id));
+        Assert.Equal((false, bars.Job.Id), (barsNamed.Created, barsNamed.Job.Id));
+        await Assert.ThrowsAsync<ArgumentException>(() => _db.Jobs.CreateOrGetActiveAsync("backfill", ["SPY"], Start, End, "iex", ["ticks"], Windows));
+
+        await ClaimAsync(ticks.Tasks[0].Id);
+        var progress = (await _db.Jobs.UpdateTaskProgressAsync(ticks.Tasks[0].Id, Owner, 10, 4, 0, 0, new TickCounts(500, 900)))!;
+        Assert.Equal(new Dictionary<string, long> { ["trades"] = 500, ["quotes"] = 900 }, progress.RowsInserted);
+        await _db.Jobs.CompleteTaskAsync(ticks.Tasks[0].Id, Owner, 10, 0, 0, new TickCounts(700, 1_000));
+        await ClaimAsync(ticks.Tasks[1].Id);
+        var done = (await _db.Jobs.CompleteTaskAsync(ticks.Tasks[1].Id, Owner, 11, 0, 0, new TickCounts(300, 0)))!;
+        Assert.Equal((JobStatus.Succeeded, 1_000L, 1_000L), (done.Status, done.TradesInserted, done.QuotesInserted));
+        Assert.Equal(new Dictionary<string, long> { ["trades"] = 1_000, ["quotes"] = 1_000 }, done.RowsInserted);
+        Assert.Equal(done, await _db.Jobs.GetAsync(done.Id));
+        Assert.Equal([700L, 300L], (await _db.Jobs.GetTasksAsync(done.Id)).Select(task => task.TradesInserted));
+    }
+
+    [Fact]
+    public async Task A_corporate_actions_job_fetches_no_dataset_and_has_one_unit_per_symbol()
+    {
+        var (job, tasks, created) = await _db.Jobs.CreateOrGetActiveAsync(JobKinds.CorporateActions, ["SPY", "QQQ"], Start, End, JobKinds.CorporateActionsFeed, [],
+            JobKinds.CorporateActionsWindows(Start, End));
+        var again = await _db.Jobs.CreateOrGetActiveAsync(JobKinds.CorporateActions, ["QQQ", "SPY"], Start, End, JobKinds.CorporateActionsFeed, [],
+            JobKinds.CorporateActionsWindows(Start, End));
+
+        Assert.True(created);
+        Assert.Equal(job.Id, again.Job.Id);
+        Assert.Empty(job.Datasets);
+        Assert.Empty(job.RowsInserted);
+        Assert.Equal(2, job.SessionsTotal);
+        Assert.Equal([("SPY", Start, End), ("QQQ", Start, End)], tasks.Select(task => (task.Symbol, task.Start, task.End)));
+        Assert.All(tasks, task => Assert.Empty(task.Datasets));
+    }
+
+    [Fact]
     public async Task Renewing_many_leases_at_once_returns_those_still_held()
     {
         var (job, tasks, _) = await _db.Jobs.CreateOrGetActiveAsync("backfill", ["SPY", "QQQ"], Start, End, "iex", Windows);

@@ -27,11 +27,18 @@ public sealed record Job(
     /// <summary>The job's tickers.</summary>
     public IReadOnlyList<string> Symbols => Symbol.Split(',');
 
+    // Kept as text so two reads of one job are equal, as records compare their fields.
+    private readonly string _datasets = Ledger.LedgerDatasets.Bars;
+
     /// <summary>
     /// The datasets a backfill fetches (<see cref="Ledger.LedgerDatasets"/>, in their order); empty
     /// for kinds that fetch none of them (feature rebuilds, corporate actions).
     /// </summary>
-    public IReadOnlyList<string> Datasets { get; init; } = [Ledger.LedgerDatasets.Bars];
+    public IReadOnlyList<string> Datasets
+    {
+        get => _datasets.Length == 0 ? [] : _datasets.Split(',');
+        init => _datasets = string.Join(',', value);
+    }
 
     /// <summary>Trades stored by the job's windows (new rows only).</summary>
     public long TradesInserted { get; init; }

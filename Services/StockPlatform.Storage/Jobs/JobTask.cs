@@ -25,8 +25,15 @@ public sealed record JobTask(
     DateTimeOffset? RetryAt = null,
     string? Error = null)
 {
+    // Kept as text so two reads of one task are equal, as records compare their fields.
+    private readonly string _datasets = Ledger.LedgerDatasets.Bars;
+
     /// <summary>The datasets the window fetches (<see cref="Ledger.LedgerDatasets"/>, in their order).</summary>
-    public IReadOnlyList<string> Datasets { get; init; } = [Ledger.LedgerDatasets.Bars];
+    public IReadOnlyList<string> Datasets
+    {
+        get => _datasets.Length == 0 ? [] : _datasets.Split(',');
+        init => _datasets = string.Join(',', value);
+    }
 
     /// <summary>Trades the window stored so far (new rows only).</summary>
     public long TradesInserted { get; init; }
