@@ -92,6 +92,7 @@ public sealed class BadInputTests : IAsyncLifetime
             yield return new(HttpMethod.Get, $"/events?symbol={E(symbol)}", "symbol");
             yield return new(HttpMethod.Get, $"/jobs?symbol={E(symbol)}", "symbol");
             yield return new(HttpMethod.Post, "/jobs", "symbols[1]", Json(new { symbols = new[] { "SPY", symbol } }));
+            yield return new(HttpMethod.Post, "/corporate-actions/refresh", "symbols[1]", Json(new { symbols = new[] { "SPY", symbol } }));
             yield return new(HttpMethod.Get, $"/logs?symbol={E(symbol)}", "symbol");
         }
         foreach (var date in BadDates)
@@ -103,6 +104,7 @@ public sealed class BadInputTests : IAsyncLifetime
                 yield return new(HttpMethod.Get, $"/coverage/SPY?{parameter}={E(date)}", parameter);
                 yield return new(HttpMethod.Post, $"/ingest/SPY?{parameter}={E(date)}", parameter);
                 yield return new(HttpMethod.Post, "/jobs", parameter, Json(new Dictionary<string, object> { ["symbols"] = new[] { "SPY" }, [parameter] = date }));
+                yield return new(HttpMethod.Post, "/corporate-actions/refresh", parameter, Json(new Dictionary<string, object> { ["symbols"] = new[] { "SPY" }, [parameter] = date }));
                 yield return new(HttpMethod.Get, $"/bars/SPY?interval=1d&format=csv&{parameter}={E(date)}", parameter);
                 yield return new(HttpMethod.Get, $"/features/SPY?{parameter}={E(date)}", parameter);
             }
@@ -136,6 +138,9 @@ public sealed class BadInputTests : IAsyncLifetime
             // (A kind of lower-case letters is a valid filter that matches nothing: the stream would just stay open.)
             if (!word.All(char.IsAsciiLetterLower)) yield return new(HttpMethod.Get, $"/events?kind={E(word)}", "kind");
             yield return new(HttpMethod.Post, "/jobs", "feed", Json(new { symbols = new[] { "SPY" }, feed = word }));
+            yield return new(HttpMethod.Post, "/jobs", "data", Json(new { symbols = new[] { "SPY" }, data = new[] { "bars", word } }));
+            yield return new(HttpMethod.Post, $"/ingest/SPY?data={E(word)}", "data");
+            yield return new(HttpMethod.Post, $"/ingest/SPY?data=trades,{E(word)}", "data");
             yield return new(HttpMethod.Get, $"/features/SPY?feature_set={E(word)}", "feature_set");
             yield return new(HttpMethod.Get, $"/features/SPY?format={E(word)}", "format");
             yield return new(HttpMethod.Get, $"/archive/partitions?dataset={E(word)}", "dataset");
@@ -166,7 +171,14 @@ public sealed class BadInputTests : IAsyncLifetime
         })
         {
             yield return new(HttpMethod.Post, "/jobs", null, new StringContent(body, Encoding.UTF8, "application/json"));
+            yield return new(HttpMethod.Post, "/corporate-actions/refresh", null, new StringContent(body, Encoding.UTF8, "application/json"));
         }
+        // data names the datasets: none at all, a null among them, or not a list is refused too.
+        yield return new(HttpMethod.Post, "/jobs", "data", Json(new { symbols = new[] { "SPY" }, data = Array.Empty<string>() }));
+        yield return new(HttpMethod.Post, "/jobs", "data", Json(new { symbols = new[] { "SPY" }, data = new[] { "trades", null } }));
+        yield return new(HttpMethod.Post, "/jobs", "data", Json(new { symbols = new[] { "SPY" }, data = new[] { "ticks" } }));
+        yield return new(HttpMethod.Post, "/jobs", null, new StringContent("""{"symbols": ["SPY"], "data": "trades"}""", Encoding.UTF8, "application/json"));
+        yield return new(HttpMethod.Post, "/corporate-actions/refresh", "start", Json(new { symbols = new[] { "SPY" }, start = "2024-02-01", end = "2024-01-01" }));
         // The archive's SQL box: nothing but one read-only query over the archive, and here the archive is empty.
         foreach (var sql in new[]
         {

@@ -216,7 +216,8 @@ public sealed class GatewayApiTests : IAsyncLifetime
     public async Task Every_change_needs_the_api_key_and_reads_can_be_made_to_need_it()
     {
         var job = Guid.NewGuid();
-        foreach (var (method, url) in new[] { (HttpMethod.Post, "/ingest/SPY"), (HttpMethod.Post, "/jobs"), (HttpMethod.Delete, $"/jobs/{job}"), (HttpMethod.Post, $"/jobs/{job}/retry") })
+        foreach (var (method, url) in new[] { (HttpMethod.Post, "/ingest/SPY"), (HttpMethod.Post, "/jobs"), (HttpMethod.Delete, $"/jobs/{job}"), (HttpMethod.Post, $"/jobs/{job}/retry"),
+            (HttpMethod.Post, "/corporate-actions/refresh") })
         {
             foreach (var key in new[] { null, "wrong-key", Key + " " })
             {
@@ -297,6 +298,8 @@ public sealed class GatewayApiTests : IAsyncLifetime
         Assert.True(Example("/coverage/{symbol}", "get", "200", "application/json").TryGetProperty("missing_ranges", out _));
         Assert.True(Example("/jobs", "get", "200", "application/json").GetProperty("jobs")[0].GetProperty("progress").TryGetProperty("sessions_done", out _));
         Assert.True(Example("/jobs/{id}", "get", "200", "application/json").TryGetProperty("job_id", out _));
+        Assert.Equal(["bars", "trades"], Example("/jobs/{id}", "get", "200", "application/json").GetProperty("data").EnumerateArray().Select(d => d.GetString()));
+        Assert.True(Example("/jobs/{id}", "get", "200", "application/json").GetProperty("progress").GetProperty("rows_inserted").TryGetProperty("trades", out _));
         Assert.True(Example("/ingest/{symbol}", "post", "202", "application/json").TryGetProperty("job_id", out _));
         Assert.True(Example("/bars/{symbol}", "get", "400", "application/problem+json").GetProperty("errors").TryGetProperty("end", out _));
         Assert.Equal(404, Example("/jobs/{id}", "get", "404", "application/problem+json").GetProperty("status").GetInt32());
