@@ -93,13 +93,16 @@ internal static class RequestParsing
             && DateOnly.TryParseExact(text.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             if (!InBounds(day, parameter, Shorten(text), "times", problems)) return null;
+            // Other RFC 3339 forms (no seconds, no zone) through DateTimeOffset, but never more than nine fraction digits, which it would round.
+            var dot = text.IndexOf('.', StringComparison.Ordinal);
+            var digits = dot < 0 ? 0 : text.AsSpan(dot + 1).IndexOfAnyExceptInRange('0', '9') is var n and >= 0 ? n : text.Length - dot - 1;
             NanoTime? instant = NanoTime.TryParse(text, out var exact) ? exact
-                : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var coarse)
+                : digits <= 9 && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var coarse)
                     ? NanoTime.From(coarse) : null;
             if (instant is { } at)
                 return InBounds(DateOnly.FromDateTime(at.Microsecond.UtcDateTime), parameter, at.ToString(), "times", problems) ? at : null;
         }
-        problems.Add(parameter, $"'{Shorten(text)}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time (2024-01-02T14:30:00.123456789Z).");
+        problems.Add(parameter, $"'{Shorten(text)}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time with at most nine fraction digits (2024-01-02T14:30:00.123456789Z).");
         return null;
     }
 
