@@ -17,7 +17,8 @@ public static class ApiDocumentation
             {
                 Title = "StockPlatform gateway",
                 Version = "v1",
-                Description = "Your own stock-price database: backfill 1-minute bars from Alpaca (or MarketSim), read them at any interval as JSON or CSV, "
+                Description = "Your own stock-price database: backfill 1-minute bars from Alpaca (or MarketSim), read them at any interval (raw, or adjusted for splits "
+                    + "and dividends) as JSON or CSV, read trades and quotes to the nanosecond, "
                     + "follow jobs live. Changes need the gateway's key in X-Api-Key; every error is RFC 7807 problem details.",
             };
             document.Components ??= new OpenApiComponents();
