@@ -18,8 +18,6 @@ namespace StockPlatform.Gateway.Apis;
 /// holds hours of work and a crash loses at most one window; the agent fetches windows of
 /// different symbols over the same dates together. Asking again for the same symbols, range, feed
 /// and data while that job is queued or running returns it instead of starting another.
-/// <c>POST /corporate-actions/refresh</c> queues a refresh of corporate actions the same way
-/// (the agent also queues one after every backfill that succeeds).
 /// </summary>
 public static partial class IngestApi
 {
@@ -41,11 +39,6 @@ public static partial class IngestApi
             .WithTags("Jobs")
             .WithSummary("Queue a backfill of 1-minute bars, trades or quotes for several symbols over one date range")
             .Accepts<BackfillRequest>("application/json");
-        app.MapPost("/corporate-actions/refresh", RefreshCorporateActionsAsync)
-            .WithName("RefreshCorporateActions")
-            .WithTags("Corporate actions")
-            .WithSummary("Queue a refresh of the corporate actions (splits, dividends and the rest) of symbols over a range of ex-dates")
-            .Accepts<CorporateActionsRefreshRequest>("application/json");
         return app;
     }
 
@@ -63,15 +56,6 @@ public static partial class IngestApi
         [property: JsonPropertyName("feed")] string? Feed,
         [property: JsonPropertyName("data")] IReadOnlyList<string?>? Data = null);
 
-    /// <summary>
-    /// The body of <c>POST /corporate-actions/refresh</c>: ex-dates from <c>start</c> (default
-    /// 2000-01-01) to <c>end</c> (default today; a later date takes in announced actions).
-    /// </summary>
-    public sealed record CorporateActionsRefreshRequest(
-        [property: JsonPropertyName("symbols")] IReadOnlyList<string?>? Symbols,
-        [property: JsonPropertyName("start")] string? Start,
-        [property: JsonPropertyName("end")] string? End);
-
     internal static async Task<Results<Accepted<IngestResponse>, Ok<IngestResponse>, ValidationProblem>> StartIngestAsync(
         string symbol,
         string? start,
@@ -88,7 +72,7 @@ public static partial class IngestApi
         var problems = new ApiProblems();
         var ticker = RequestParsing.Symbol(symbol, problems);
         var range = ReadRange(start, end, feed, time, options.Value, problems);
-        var datasets = ReadDatasets(data?.Split(','), problems);
+        var datasets = ReadDatasets(string.IsNullOrWhiteSpace(data) ? null : data.Split(','), problems);
         if (problems.Any) return problems.ToResult();
 
         var (job, created) = await QueueAsync([ticker!.Value.Value], range!.Value, datasets!, jobs, bus, options.Value, time, logger, cancellationToken);
@@ -115,32 +99,6 @@ public static partial class IngestApi
         if (problems.Any) return problems.ToResult();
 
         var (job, created) = await QueueAsync([.. symbols.Select(s => s.Value)], range!.Value, datasets!, jobs, bus, options.Value, time, logger, cancellationToken);
-        var response = JobsApi.ToResponse(job);
-        return created ? TypedResults.Accepted($"/jobs/{job.Id}", response) : TypedResults.Ok(response);
-    }
-
-    internal static async Task<Results<Accepted<JobsApi.JobResponse>, Ok<JobsApi.JobResponse>, ValidationProblem>> RefreshCorporateActionsAsync(
-        HttpRequest request,
-        JobStore jobs,
-        IPublishEndpoint bus,
-        TimeProvider time,
-        ILogger<IngestOptions> logger,
-        CancellationToken cancellationToken)
-    {
-        var problems = new ApiProblems();
-        var body = await RequestParsing.JsonBody<CorporateActionsRefreshRequest>(request, """{"symbols": ["SPY"], "start": "2020-01-01"}""", problems, cancellationToken);
-        if (problems.Any) return problems.ToResult();
-
-        var symbols = RequestParsing.Symbols(body?.Symbols, "symbols", MaxSymbolsPerJob, "[\"SPY\", \"QQQ\"]", "per refresh; split the list over several", indexed: true, problems);
-        var today = NewYorkTime.DateOf(time.GetUtcNow());
-        var from = RequestParsing.Date(body?.Start, "start", new DateOnly(NyseCalendar.FirstYear, 1, 1), problems);
-        var to = RequestParsing.Date(body?.End, "end", today, problems);
-        if (from > to) problems.Add("start", $"start {from:yyyy-MM-dd} is after end {to:yyyy-MM-dd}.");
-        if (problems.Any) return problems.ToResult();
-
-        var (job, tasks, created) = await jobs.CreateOrGetActiveAsync(JobKinds.CorporateActions, [.. symbols.Select(s => s.Value)], from!.Value, to!.Value,
-            JobKinds.CorporateActionsFeed, [], JobKinds.CorporateActionsWindows(from.Value, to.Value), cancellationToken);
-        if (created) await PublishAsync(job, tasks, jobs, bus, logger, cancellationToken);
         var response = JobsApi.ToResponse(job);
         return created ? TypedResults.Accepted($"/jobs/{job.Id}", response) : TypedResults.Ok(response);
     }

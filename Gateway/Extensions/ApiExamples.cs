@@ -59,7 +59,7 @@ internal static class ApiExamples
         ]),
         [typeof(IngestApi.IngestResponse)] = () => new IngestApi.IngestResponse(JobId, "SPY", new(2024, 1, 2), new(2024, 3, 28), "iex", "queued", ["bars"]),
         [typeof(IngestApi.BackfillRequest)] = () => new IngestApi.BackfillRequest(["SPY", "QQQ"], "2024-01-02", "2024-03-28", "iex", ["bars", "trades"]),
-        [typeof(IngestApi.CorporateActionsRefreshRequest)] = () => new IngestApi.CorporateActionsRefreshRequest(["SPY", "AAPL"], "2020-01-01", null),
+        [typeof(CorporateActionsApi.CorporateActionsRefreshRequest)] = () => new CorporateActionsApi.CorporateActionsRefreshRequest(["SPY", "AAPL"], "2020-01-01", null),
         [typeof(AgentsApi.AgentList)] = () => new AgentsApi.AgentList(5,
         [
             new("ingestion", "worker-1-4821-9f3a", "0.1.0+b02feae", "ok", "working", false, "SPY,QQQ 2024-01-02..2024-02-14 page 3", 0.42,
