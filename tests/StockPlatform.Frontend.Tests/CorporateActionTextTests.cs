@@ -36,6 +36,10 @@ public sealed class CorporateActionTextTests
         Assert.Null(CorporateActionText.MarkerText(Split("spin_off", 1, 1)));
         Assert.Null(CorporateActionText.Line(Split("spin_off", 1, 1)));
         Assert.Empty(CorporateActionText.Markers([Split("name_change", 1, 1)]));
+        // The gateway sends a null ex-date for actions it cannot place: neither marked nor listed.
+        var undated = Dividend(0.24m) with { ExDate = null };
+        Assert.Empty(CorporateActionText.Markers([undated]));
+        Assert.Null(CorporateActionText.Line(undated));
     }
 
     [Fact]
@@ -51,6 +55,22 @@ public sealed class CorporateActionTextTests
         // A minute bar's chart time falls within its date's day from that midnight.
         var open = ChartBars.ToChartTime(new DateTime(2026, 1, 8, 14, 30, 0, DateTimeKind.Utc));
         Assert.InRange(open - markers[2].Time, 0, 86_399);
+    }
+
+    [Fact]
+    public void The_gateways_actions_are_read_with_their_rates_factors_and_a_missing_ex_date()
+    {
+        var list = System.Text.Json.JsonSerializer.Deserialize<CorporateActionList>(Fakes.GatewayJson.CorporateActions("XYZ", "2026-01-09T10:00:00Z",
+            Fakes.GatewayJson.Split("2024-06-10", 4, 1),
+            """{"id":"b","type":"spin_off","ex_date":null,"process_date":null,"old_rate":null,"new_rate":null,"rate":null,"reference_close":null,"price_factor":null,"volume_factor":null}""",
+            Fakes.GatewayJson.Dividend("2024-09-03", 0.24m, 120m)), GatewayClient.Json)!;
+
+        Assert.Equal(new DateTime(2026, 1, 9, 10, 0, 0, DateTimeKind.Utc), list.RefreshedAt!.Value.ToUniversalTime());
+        Assert.Equal((new DateOnly(2024, 6, 10), 1m, 4m, 0.25m, 4m), (list.Actions[0].ExDate!.Value, list.Actions[0].OldRate!.Value, list.Actions[0].NewRate!.Value,
+            list.Actions[0].PriceFactor!.Value, list.Actions[0].VolumeFactor!.Value));
+        Assert.Null(list.Actions[1].ExDate);
+        Assert.Equal((0.24m, 120m, 0.998m), (list.Actions[2].Rate!.Value, list.Actions[2].ReferenceClose!.Value, list.Actions[2].PriceFactor!.Value));
+        Assert.Equal(["4:1 split", "Div $0.24"], CorporateActionText.Markers(list.Actions).Select(m => m.Text));
     }
 
     [Fact]

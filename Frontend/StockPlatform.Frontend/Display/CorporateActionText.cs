@@ -36,15 +36,15 @@ public static class CorporateActionText
 
     /// <summary>"2024-06-10 · 4:1 split", the line the list beside the chart shows (null when not marked).</summary>
     public static string? Line(CorporateAction action) =>
-        MarkerText(action) is { } text ? $"{action.ExDate.ToString("yyyy-MM-dd", Culture)} · {text}" : null;
+        MarkerText(action) is { } text && action.ExDate is { } exDate ? $"{exDate.ToString("yyyy-MM-dd", Culture)} · {text}" : null;
 
     /// <summary>The markers of the actions the chart marks, oldest first (the chart wants them sorted by time).</summary>
     public static IReadOnlyList<ChartMarker> Markers(IEnumerable<CorporateAction> actions) =>
     [
         .. actions
-            .Where(a => MarkerText(a) is not null)
+            .Where(a => MarkerText(a) is not null && a.ExDate is not null)
             .OrderBy(a => a.ExDate).ThenBy(a => Kind(a), StringComparer.Ordinal)
-            .Select(a => new ChartMarker(ExDateTime(a.ExDate), MarkerText(a)!, Kind(a)!)),
+            .Select(a => new ChartMarker(ExDateTime(a.ExDate!.Value), MarkerText(a)!, Kind(a)!)),
     ];
 
     /// <summary>The ex-date's midnight in chart time: Unix seconds of that wall-clock instant read as UTC.</summary>

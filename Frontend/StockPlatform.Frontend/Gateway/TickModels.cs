@@ -22,10 +22,11 @@ public sealed record QuotePage(string Symbol, IReadOnlyList<QuoteRow> Quotes, st
 /// <summary>
 /// A split or cash dividend the bars can be adjusted for. Splits carry their rates
 /// (<c>new_rate</c> shares for <c>old_rate</c>), dividends their <c>rate</c> per share and the raw
-/// close before the ex-date the factor was computed from.
+/// close before the ex-date the factor was computed from. An action of another type may lack an
+/// ex-date.
 /// </summary>
 public sealed record CorporateAction(
-    string Id, string Type, DateOnly ExDate, DateOnly? ProcessDate, decimal? OldRate, decimal? NewRate, decimal? Rate,
+    string Id, string Type, DateOnly? ExDate, DateOnly? ProcessDate, decimal? OldRate, decimal? NewRate, decimal? Rate,
     decimal? ReferenceClose, decimal? PriceFactor, decimal? VolumeFactor);
 
 /// <summary>The body of <c>GET /corporate-actions/{symbol}</c>; <c>refreshed_at</c> is null until a refresh covered the symbol.</summary>
