@@ -190,10 +190,10 @@ internal sealed class PlatformStack : IAsyncDisposable
     /// <summary>The agents' environment, with the service name the AppHost gives <paramref name="service"/>.</summary>
     private Dictionary<string, string> Named(string service) => new(_agentEnvironment) { ["OTEL_SERVICE_NAME"] = service };
 
-    /// <summary>Posts a job of several symbols (<c>POST /jobs</c>) and returns the job id.</summary>
-    public async Task<Guid> StartJobAsync(IReadOnlyList<string> symbols, string start, string end)
+    /// <summary>Posts a job of several symbols (<c>POST /jobs</c>; <paramref name="data"/>: what it fetches, bars when null) and returns the job id.</summary>
+    public async Task<Guid> StartJobAsync(IReadOnlyList<string> symbols, string start, string end, IReadOnlyList<string>? data = null)
     {
-        using var response = await Client.PostAsJsonAsync("/jobs", new { symbols, start, end, feed = "iex" });
+        using var response = await Client.PostAsJsonAsync("/jobs", new { symbols, start, end, feed = "iex", data });
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /jobs answered {(int)response.StatusCode}: {body}");
         using var json = JsonDocument.Parse(body);
@@ -260,10 +260,13 @@ internal sealed class PlatformStack : IAsyncDisposable
             NewYorkTime.StartOfDay(DateOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture).AddDays(1)).AddTicks(-1))];
 
     /// <summary>Rows stored in bars_1m for a symbol.</summary>
-    public async Task<long> CountBarsAsync(string symbol)
+    public Task<long> CountBarsAsync(string symbol) => CountRowsAsync("bars_1m", symbol);
+
+    /// <summary>Rows stored in a table (bars_1m, trades, quotes) for a symbol.</summary>
+    public async Task<long> CountRowsAsync(string table, string symbol)
     {
         await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM bars_1m WHERE symbol = @symbol");
+        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM {table} WHERE symbol = @symbol");
         command.Parameters.AddWithValue("symbol", symbol);
         return (long)(await command.ExecuteScalarAsync())!;
     }
