@@ -22,6 +22,8 @@ app.MapVersionApi();
 app.MapIngestApi();
 app.MapJobsApi();
 app.MapBarsApi();
+app.MapTicksApi();
+app.MapCorporateActionsApi();
 app.MapSymbolsApi();
 app.MapArchiveApi();
 app.MapFeaturesApi();

@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.OpenApi;
 using StockPlatform.Archive.Tiering;
 using StockPlatform.Gateway.Security;
+using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.CorporateActions;
 
 namespace StockPlatform.Gateway.Apis;
 
@@ -17,6 +18,8 @@ namespace StockPlatform.Gateway.Apis;
 /// the bars in that range and a <c>next_page_token</c> when more remain. Bars ascend by timestamp.
 /// As JSON (paged), or as CSV (<c>Accept: text/csv</c> or <c>format=csv</c>): the whole range in
 /// one response, streamed a page at a time, so a year of minutes never sits in memory.
+/// <c>adjustment=split|dividend|all</c> adjusts the bars for the symbol's corporate actions at read
+/// time, after they are aggregated to the interval (stored bars stay raw).
 /// </summary>
 public static class BarsApi
 {
@@ -45,83 +48,66 @@ public static class BarsApi
             .Produces<TBody>(contentType: "application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status406NotAcceptable)
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                // The same 200 as CSV: a header line, then one line per bar.
-                if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
-                {
-                    response.Content ??= new Dictionary<string, OpenApiMediaType>();
-                    response.Content[CsvType] = new OpenApiMediaType
-                    {
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                        Example = System.Text.Json.Nodes.JsonValue.Create(
-                            "symbol,timestamp,open,high,low,close,volume,trade_count,vwap,complete\nSPY,2024-01-02T14:30:00Z,472.16,472.28,472.11,472.23,41250,312,472.2,true\n"),
-                    };
-                }
-                return Task.CompletedTask;
-            });
+            .ProducesCsv("symbol,timestamp,open,high,low,close,volume,trade_count,vwap,complete\nSPY,2024-01-02T14:30:00Z,472.16,472.28,472.11,472.23,41250,312,472.2,true\n");
 
     /// <summary>One bar as the API shows it; <c>complete</c> is false while its bucket is still in progress.</summary>
     public sealed record BarResponse(DateTime Timestamp, decimal Open, decimal High, decimal Low, decimal Close, long Volume, long TradeCount, decimal Vwap, bool Complete);
 
-    /// <summary>The body of <c>GET /bars/{symbol}</c>.</summary>
-    public sealed record BarsResponse(string Symbol, string Interval, IReadOnlyList<BarResponse> Bars, string? NextPageToken);
+    /// <summary>The body of <c>GET /bars/{symbol}</c>; <c>adjustment</c> is raw, split, dividend or all.</summary>
+    public sealed record BarsResponse(string Symbol, string Interval, string Adjustment, IReadOnlyList<BarResponse> Bars, string? NextPageToken);
 
     /// <summary>The body of <c>GET /bars?symbols=</c>: bars by symbol (symbols without bars in the range are absent).</summary>
-    public sealed record MultiBarsResponse(string Interval, IReadOnlyDictionary<string, IReadOnlyList<BarResponse>> Bars, string? NextPageToken);
+    public sealed record MultiBarsResponse(string Interval, string Adjustment, IReadOnlyDictionary<string, IReadOnlyList<BarResponse>> Bars, string? NextPageToken);
 
-    /// <summary>A validated read: its symbols (in order), the query every symbol shares, and the response format.</summary>
     /// <summary>
     /// A validated read: its symbols (sorted), the query every symbol shares (its start is where
     /// the page resumes), the range's own start (where every later symbol begins), the format,
-    /// the token's scope and the symbol a resumed page starts at.
+    /// the token's scope, the symbol a resumed page starts at, and the adjustment.
     /// </summary>
-    private sealed record Read(IReadOnlyList<Symbol> Symbols, BarQuery Shape, DateTimeOffset? RangeStart, bool Csv, string Scope, int Part);
+    private sealed record Read(IReadOnlyList<Symbol> Symbols, BarQuery Shape, DateTimeOffset? RangeStart, bool Csv, string Scope, int Part, AdjustmentMode Adjustment);
+
+    /// <summary>What a read needs besides its parameters (the services, one handler argument).</summary>
+    internal sealed record Sources(TieredBarReader Bars, CorporateActionStore Actions, PageTokens Tokens, TimeProvider Time);
 
     internal static Task<IResult> GetBarsAsync(
-        string symbol, string? interval, string? start, string? end, string? limit, string? session, string? anchor,
+        string symbol, string? interval, string? start, string? end, string? limit, string? session, string? anchor, string? adjustment,
         [FromQuery(Name = "page_token")] string? pageToken, string? format,
-        HttpContext context, TieredBarReader bars, PageTokens tokens, CancellationToken cancellationToken) =>
-        ServeAsync([symbol], "symbol", single: true, interval, start, end, limit, session, anchor, pageToken, format, context, bars, tokens, cancellationToken);
+        HttpContext context, [AsParameters] Sources sources, CancellationToken cancellationToken) =>
+        ServeAsync([symbol], "symbol", single: true, interval, start, end, limit, session, anchor, adjustment, pageToken, format, context, sources, cancellationToken);
 
     internal static Task<IResult> GetManyAsync(
-        string? symbols, string? interval, string? start, string? end, string? limit, string? session, string? anchor,
+        string? symbols, string? interval, string? start, string? end, string? limit, string? session, string? anchor, string? adjustment,
         [FromQuery(Name = "page_token")] string? pageToken, string? format,
-        HttpContext context, TieredBarReader bars, PageTokens tokens, CancellationToken cancellationToken) =>
+        HttpContext context, [AsParameters] Sources sources, CancellationToken cancellationToken) =>
         ServeAsync((symbols ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), "symbols", single: false,
-            interval, start, end, limit, session, anchor, pageToken, format, context, bars, tokens, cancellationToken);
+            interval, start, end, limit, session, anchor, adjustment, pageToken, format, context, sources, cancellationToken);
 
     private static async Task<IResult> ServeAsync(
         IReadOnlyList<string> names, string symbolParameter, bool single, string? interval, string? start, string? end, string? limit,
-        string? session, string? anchor, string? pageToken, string? format, HttpContext context, TieredBarReader bars, PageTokens tokens, CancellationToken cancellationToken)
+        string? session, string? anchor, string? adjustment, string? pageToken, string? format, HttpContext context, Sources sources, CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
         var csv = RequestParsing.WantsCsv(format, context.Request, problems);
-        if (csv is null && !problems.Any)
-        {
-            // The client accepts no JSON, so the problem-details service stands aside: name the trace here.
-            return TypedResults.Problem(statusCode: StatusCodes.Status406NotAcceptable, title: "Not acceptable",
-                detail: $"Bars are served as application/json or {CsvType} (or format=csv); the request accepts neither.",
-                extensions: new Dictionary<string, object?> { ["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier });
-        }
-        var read = Validate(names, symbolParameter, interval, start, end, limit, session, anchor, pageToken, csv ?? false, tokens, problems);
+        if (csv is null && !problems.Any) return CsvAnswers.NotAcceptable(context, "Bars");
+        var read = Validate(names, symbolParameter, interval, start, end, limit, session, anchor, adjustment, pageToken, csv ?? false, sources.Tokens, problems);
         if (read is null) return problems.ToResult();
 
         if (read.Csv)
         {
-            return TypedResults.Stream(body => WriteCsvAsync(body, read, bars, cancellationToken), $"{CsvType}; charset=utf-8",
+            return TypedResults.Stream(body => WriteCsvAsync(body, read, sources, cancellationToken), $"{CsvType}; charset=utf-8",
                 fileDownloadName: $"{string.Join('_', read.Symbols.Select(s => s.Value))}_{read.Shape.Interval}.csv");
         }
-        var (bySymbol, next) = await ReadPageAsync(read, bars, tokens, cancellationToken);
+        var (bySymbol, next) = await ReadPageAsync(read, sources, cancellationToken);
         var name = read.Shape.Interval.ToString();
+        var mode = ModeName(read.Adjustment);
         return single
-            ? TypedResults.Ok(new BarsResponse(read.Symbols[0].Value, name, bySymbol.GetValueOrDefault(read.Symbols[0].Value) ?? [], next))
-            : TypedResults.Ok(new MultiBarsResponse(name, bySymbol, next));
+            ? TypedResults.Ok(new BarsResponse(read.Symbols[0].Value, name, mode, bySymbol.GetValueOrDefault(read.Symbols[0].Value) ?? [], next))
+            : TypedResults.Ok(new MultiBarsResponse(name, mode, bySymbol, next));
     }
 
     private static Read? Validate(
         IReadOnlyList<string> names, string symbolParameter, string? interval, string? start, string? end, string? limit,
-        string? session, string? anchor, string? pageToken, bool csv, PageTokens tokens, ApiProblems problems)
+        string? session, string? anchor, string? adjustment, string? pageToken, bool csv, PageTokens tokens, ApiProblems problems)
     {
         var symbols = RequestParsing.Symbols(names, symbolParameter, MaxSymbols, "symbols=SPY,QQQ", "per read", indexed: false, problems);
         BarInterval? length = null;
@@ -133,6 +119,7 @@ public static class BarsApi
         var count = RequestParsing.Int(limit, "limit", csv ? int.MaxValue : DefaultLimit, 1, csv ? int.MaxValue : BarStore.MaxLimit, problems);
         var sessionFilter = RequestParsing.OneOf(session, "session", null, problems, "regular", "extended");
         var hourAnchor = RequestParsing.OneOf(anchor, "anchor", "clock", problems, "clock", "session");
+        var adjustmentName = RequestParsing.OneOf(adjustment, "adjustment", "raw", problems, "raw", "split", "dividend", "all");
         if (from is { } f && to is { } t && t <= f) problems.Add("start", "start must be before end.");
         if (csv && pageToken is not null) problems.Add("page_token", "CSV answers hold the whole range; page tokens belong to JSON reads.");
         if (problems.Any) return null;
@@ -140,7 +127,7 @@ public static class BarsApi
         // A token resumes the query that issued it, and only that one.
         symbols.Sort((a, b) => string.CompareOrdinal(a.Value, b.Value));
         var scope = string.Create(CultureInfo.InvariantCulture,
-            $"bars|{string.Join(',', symbols.Select(s => s.Value))}|{length}|{sessionFilter ?? "default"}|{hourAnchor}|{to?.UtcTicks}");
+            $"bars|{string.Join(',', symbols.Select(s => s.Value))}|{length}|{sessionFilter ?? "default"}|{hourAnchor}|{to?.UtcTicks}|{adjustmentName}");
         var part = 0;
         var rangeStart = from;
         if (pageToken is not null)
@@ -148,7 +135,7 @@ public static class BarsApi
             if (tokens.TryRead(pageToken, scope, out part, out var resumeAt) && part < symbols.Count) from = resumeAt;
             else
             {
-                problems.Add("page_token", "the page token was not issued for this query (another symbol, interval, session, anchor or end, or not by this API); repeat the query without it.");
+                problems.Add("page_token", "the page token was not issued for this query (another symbol, interval, session, anchor, end or adjustment, or not by this API); repeat the query without it.");
                 return null;
             }
         }
@@ -161,7 +148,8 @@ public static class BarsApi
             Session = sessionFilter switch { "regular" => SessionFilter.Regular, "extended" => SessionFilter.Extended, _ => null },
             Anchor = hourAnchor == "session" ? HourAnchor.Session : HourAnchor.Clock,
         };
-        return new Read(symbols, shape, rangeStart, csv, scope, part);
+        BarAdjuster.TryParseMode(adjustmentName, out var mode);
+        return new Read(symbols, shape, rangeStart, csv, scope, part, mode);
     }
 
     /// <summary>
@@ -169,8 +157,9 @@ public static class BarsApi
     /// Paging continues just after the last bar returned (one microsecond on, not one tick:
     /// PostgreSQL keeps microseconds, so a tick would round back onto the last bar).
     /// </summary>
-    private static async Task<(Dictionary<string, IReadOnlyList<BarResponse>> Bars, string? Next)> ReadPageAsync(Read read, TieredBarReader bars, PageTokens tokens, CancellationToken cancellationToken)
+    private static async Task<(Dictionary<string, IReadOnlyList<BarResponse>> Bars, string? Next)> ReadPageAsync(Read read, Sources sources, CancellationToken cancellationToken)
     {
+        var tokens = sources.Tokens;
         var result = new Dictionary<string, IReadOnlyList<BarResponse>>(StringComparer.Ordinal);
         var left = read.Shape.Limit;
         for (var part = read.Part; part < read.Symbols.Count; part++)
@@ -182,8 +171,12 @@ public static class BarsApi
                 Limit = read.Shape.Latest ? read.Shape.Limit : left,
                 Start = part == read.Part ? read.Shape.Start : read.RangeStart,
             };
-            var slice = await bars.GetBarsAsync(query, cancellationToken);
-            if (slice.Bars.Count > 0) result[query.Symbol.Value] = [.. slice.Bars.Select(ToResponse)];
+            var slice = await sources.Bars.GetBarsAsync(query, cancellationToken);
+            if (slice.Bars.Count > 0)
+            {
+                var adjuster = await AdjusterAsync(query.Symbol, read.Adjustment, sources, cancellationToken);
+                result[query.Symbol.Value] = [.. slice.Bars.Select(bar => ToResponse(Adjust(adjuster, bar)))];
+            }
             if (query.Latest) continue;
             left -= slice.Bars.Count;
             if (slice.HasMore) return (result, tokens.Issue(read.Scope, part, slice.Bars[^1].Timestamp.AddMicroseconds(1)));
@@ -197,7 +190,7 @@ public static class BarsApi
     }
 
     /// <summary>Streams CSV: a header, then every bar of each symbol in the range, a page of the store at a time.</summary>
-    private static async Task WriteCsvAsync(Stream body, Read read, TieredBarReader bars, CancellationToken cancellationToken)
+    private static async Task WriteCsvAsync(Stream body, Read read, Sources sources, CancellationToken cancellationToken)
     {
         await using var writer = new StreamWriter(body, new UTF8Encoding(false), bufferSize: 64 * 1024);
         await writer.WriteAsync("symbol,timestamp,open,high,low,close,volume,trade_count,vwap,complete\n");
@@ -207,11 +200,13 @@ public static class BarsApi
         {
             if (read.Shape.Latest) left = read.Shape.Limit; // the latest bars of each symbol
             var query = read.Shape with { Symbol = symbol, Limit = Math.Min(left, BarStore.MaxLimit) };
+            var adjuster = await AdjusterAsync(symbol, read.Adjustment, sources, cancellationToken);
             while (left > 0)
             {
-                var slice = await bars.GetBarsAsync(query, cancellationToken);
-                foreach (var bar in slice.Bars)
+                var slice = await sources.Bars.GetBarsAsync(query, cancellationToken);
+                foreach (var stored in slice.Bars)
                 {
+                    var bar = Adjust(adjuster, stored);
                     line.Clear();
                     line.Append(symbol.Value).Append(',')
                         .Append(bar.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)).Append(',')
@@ -233,6 +228,27 @@ public static class BarsApi
             if (left <= 0) break;
         }
     }
+
+    /// <summary>
+    /// The adjuster of a symbol's stored actions known today (an action announced for a later
+    /// ex-date changes nothing yet, as on Alpaca); null for raw bars.
+    /// </summary>
+    private static async Task<BarAdjuster?> AdjusterAsync(Symbol symbol, AdjustmentMode mode, Sources sources, CancellationToken cancellationToken)
+    {
+        if (mode == AdjustmentMode.Raw) return null;
+        var today = NewYorkTime.DateOf(sources.Time.GetUtcNow());
+        return new BarAdjuster(await sources.Actions.GetAsync(symbol.Value, end: today, cancellationToken: cancellationToken), mode);
+    }
+
+    // Adjusted after aggregation, as Alpaca adjusts: the interval's raw bar, then the factors of its date.
+    private static StoredBar Adjust(BarAdjuster? adjuster, StoredBar bar)
+    {
+        if (adjuster is null) return bar;
+        var adjusted = adjuster.Adjust(new Bar(bar.Timestamp, bar.Open, bar.High, bar.Low, bar.Close, bar.Volume, bar.TradeCount, bar.Vwap));
+        return bar with { Open = adjusted.Open, High = adjusted.High, Low = adjusted.Low, Close = adjusted.Close, Volume = adjusted.Volume, Vwap = adjusted.Vwap };
+    }
+
+    private static string ModeName(AdjustmentMode mode) => mode.ToString().ToLowerInvariant();
 
     private static BarResponse ToResponse(StoredBar b) =>
         new(b.Timestamp.UtcDateTime, b.Open, b.High, b.Low, b.Close, b.Volume, b.TradeCount, b.Vwap, b.IsComplete);

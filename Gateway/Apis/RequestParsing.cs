@@ -74,6 +74,38 @@ internal static class RequestParsing
         return null;
     }
 
+    /// <summary>
+    /// A range bound of trades or quotes, to the nanosecond and inclusive either way (as Alpaca's):
+    /// a date (a start from the first nanosecond of that New York day, an end to its last) or an
+    /// RFC 3339 time with up to nine fraction digits.
+    /// </summary>
+    public static NanoTime? NanoInstant(string? text, string parameter, bool isEnd, ApiProblems problems)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        text = text.Trim();
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            if (!InBounds(date, parameter, $"{date:yyyy-MM-dd}", "dates", problems)) return null;
+            return isEnd ? NanoTime.From(NewYorkTime.StartOfDay(date.AddDays(1)), -1) : NanoTime.From(NewYorkTime.StartOfDay(date));
+        }
+        // The date part first: NanoTime counts nanoseconds in a long, which a year like 9999 would overflow.
+        if (text.Contains('T', StringComparison.Ordinal) && text.Length > 10
+            && DateOnly.TryParseExact(text.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            if (!InBounds(day, parameter, Shorten(text), "times", problems)) return null;
+            // Other RFC 3339 forms (no seconds, no zone) through DateTimeOffset, but never more than nine fraction digits, which it would round.
+            var dot = text.IndexOf('.', StringComparison.Ordinal);
+            var digits = dot < 0 ? 0 : text.AsSpan(dot + 1).IndexOfAnyExceptInRange('0', '9') is var n and >= 0 ? n : text.Length - dot - 1;
+            NanoTime? instant = NanoTime.TryParse(text, out var exact) ? exact
+                : digits <= 9 && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var coarse)
+                    ? NanoTime.From(coarse) : null;
+            if (instant is { } at)
+                return InBounds(DateOnly.FromDateTime(at.Microsecond.UtcDateTime), parameter, at.ToString(), "times", problems) ? at : null;
+        }
+        problems.Add(parameter, $"'{Shorten(text)}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time with at most nine fraction digits (2024-01-02T14:30:00.123456789Z).");
+        return null;
+    }
+
     // Every date and time parameter shares one range, so date arithmetic can never overflow.
     private static bool InBounds(DateOnly date, string parameter, string shown, string what, ApiProblems problems)
     {

@@ -33,24 +33,30 @@ public static class SymbolsApi
         app.MapGet("/coverage/{symbol}", GetCoverageAsync).WithName("GetCoverage").WithTags("Symbols")
             .WithSummary("Per trading session in a range: fetched (with its bar count) or missing");
         app.MapPut("/symbols/{symbol}/tracking", TrackAsync).WithName("TrackSymbol").WithTags("Symbols")
-            .WithSummary("Keep a symbol current from the live stream (API key); its missed minutes of today are backfilled");
+            .WithSummary("Keep a symbol current from the live stream (API key), optionally its trades and quotes too; its missed minutes of today are backfilled")
+            .Accepts<TrackingRequest>(isOptional: true, "application/json");
         app.MapDelete("/symbols/{symbol}/tracking", UntrackAsync).WithName("UntrackSymbol").WithTags("Symbols")
             .WithSummary("Stop streaming a symbol (API key); what is stored stays")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    /// <summary>The body of <c>PUT</c> and <c>DELETE /symbols/{symbol}/tracking</c>.</summary>
-    public sealed record TrackingResponse(string Symbol, bool Tracked, DateTime? TrackedSince);
+    /// <summary>The body of <c>PUT</c> and <c>DELETE /symbols/{symbol}/tracking</c>: whether it is tracked, since when, and whether its trades and quotes stream too.</summary>
+    public sealed record TrackingResponse(string Symbol, bool Tracked, DateTime? TrackedSince, bool Trades = false, bool Quotes = false);
 
-    /// <summary>A symbol's coverage: its first and last stored bar, bars stored, sessions fetched, the last fetch, and whether the live stream tracks it.</summary>
-    public sealed record SymbolResponse(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest, bool Tracked);
+    /// <summary>The optional body of <c>PUT /symbols/{symbol}/tracking</c>: stream the symbol's trades and quotes as well as its bars (both off by default).</summary>
+    public sealed record TrackingRequest(bool Trades = false, bool Quotes = false);
+
+    /// <summary>A symbol's coverage: its first and last stored bar, bars stored, sessions fetched, the last fetch, and whether the live stream tracks it (and its trades and quotes).</summary>
+    public sealed record SymbolResponse(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest, bool Tracked,
+        bool TrackedTrades = false, bool TrackedQuotes = false);
 
     /// <summary>The body of <c>GET /symbols</c>.</summary>
     public sealed record SymbolList(IReadOnlyList<SymbolResponse> Symbols);
 
     /// <summary>The body of <c>GET /symbols/{symbol}</c>.</summary>
-    public sealed record SymbolDetail(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest, bool Tracked, IReadOnlyList<JobsApi.JobResponse> RecentJobs);
+    public sealed record SymbolDetail(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest, bool Tracked,
+        bool TrackedTrades, bool TrackedQuotes, IReadOnlyList<JobsApi.JobResponse> RecentJobs);
 
     /// <summary>One trading session: fetched completely (with the bars it held) or missing.</summary>
     public sealed record SessionCoverage(DateOnly Date, bool Fetched, int? BarCount);
@@ -92,7 +98,7 @@ public static class SymbolsApi
         }
         var body = coverage is null ? new SymbolResponse(ticker.Value.Value, null, null, 0, 0, null, false) : ToResponse(coverage);
         return TypedResults.Ok(new SymbolDetail(body.Symbol, body.FirstBar, body.LastBar, body.BarCount, body.SessionsFetched, body.LastIngest, body.Tracked,
-            [.. recent.Select(JobsApi.ToResponse)]));
+            body.TrackedTrades, body.TrackedQuotes, [.. recent.Select(JobsApi.ToResponse)]));
     }
 
     internal static async Task<Results<Ok<CoverageResponse>, ValidationProblem>> GetCoverageAsync(
@@ -142,18 +148,24 @@ public static class SymbolsApi
     }
 
     private static SymbolResponse ToResponse(SymbolCoverage coverage) => new(
-        coverage.Symbol, coverage.FirstBar?.UtcDateTime, coverage.LastBar?.UtcDateTime, coverage.BarCount, coverage.SessionsFetched, coverage.LastIngest?.UtcDateTime, coverage.Tracked);
+        coverage.Symbol, coverage.FirstBar?.UtcDateTime, coverage.LastBar?.UtcDateTime, coverage.BarCount, coverage.SessionsFetched, coverage.LastIngest?.UtcDateTime, coverage.Tracked,
+        coverage.TrackedTrades, coverage.TrackedQuotes);
 
     internal static async Task<Results<Ok<TrackingResponse>, ValidationProblem>> TrackAsync(
-        string symbol, TrackingStore tracking, IPublishEndpoint bus, IOptions<IngestOptions> options, CancellationToken cancellationToken)
+        string symbol, HttpRequest request, TrackingStore tracking, IPublishEndpoint bus, IOptions<IngestOptions> options, CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
         var ticker = RequestParsing.Symbol(symbol, problems);
+        // The body is optional: without one, bars only.
+        var channels = request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0
+            ? await RequestParsing.JsonBody<TrackingRequest>(request, """{"trades": true, "quotes": false}""", problems, cancellationToken)
+            : null;
         if (problems.Any) return problems.ToResult();
-        var tracked = await tracking.TrackAsync(ticker!.Value.Value, cancellationToken);
+        channels ??= new TrackingRequest();
+        var tracked = await tracking.TrackAsync(ticker!.Value.Value, channels.Trades, channels.Quotes, cancellationToken);
         // Stored first, then announced: a live updater that misses the message finds it at its next start.
-        await bus.Publish(new TrackSymbol(tracked.Symbol, options.Value.DefaultFeed), cancellationToken);
-        return TypedResults.Ok(new TrackingResponse(tracked.Symbol, true, tracked.TrackedSince.UtcDateTime));
+        await bus.Publish(new TrackSymbol(tracked.Symbol, options.Value.DefaultFeed, tracked.Trades, tracked.Quotes), cancellationToken);
+        return TypedResults.Ok(new TrackingResponse(tracked.Symbol, true, tracked.TrackedSince.UtcDateTime, tracked.Trades, tracked.Quotes));
     }
 
     internal static async Task<Results<Ok<TrackingResponse>, ValidationProblem, ProblemHttpResult>> UntrackAsync(

@@ -17,7 +17,8 @@ public static class ApiDocumentation
             {
                 Title = "StockPlatform gateway",
                 Version = "v1",
-                Description = "Your own stock-price database: backfill 1-minute bars from Alpaca (or MarketSim), read them at any interval as JSON or CSV, "
+                Description = "Your own stock-price database: backfill 1-minute bars from Alpaca (or MarketSim), read them at any interval (raw, or adjusted for splits "
+                    + "and dividends) as JSON or CSV, read trades and quotes to the nanosecond, "
                     + "follow jobs live. Changes need the gateway's key in X-Api-Key; every error is RFC 7807 problem details.",
             };
             document.Components ??= new OpenApiComponents();
@@ -71,9 +72,11 @@ public static class ApiDocumentation
         ["symbol"] = ($"A ticker, {Symbol.Rule} (matched case-insensitively).", "SPY"),
         ["symbols"] = ("Tickers separated by commas, at most 100.", "SPY,QQQ"),
         ["interval"] = ($"1m is as stored, the rest aggregated in New York time: {BarInterval.Rule}.", "5m"),
-        ["start"] = ("First bar included: a New York date (YYYY-MM-DD) or an RFC 3339 time, 1970..2199.", "2024-01-02"),
-        ["end"] = ("Last bar included: a New York date (the whole day) or an RFC 3339 time, 1970..2199.", "2024-03-28"),
-        ["limit"] = ("Most items in the answer; for bars 1..10000 (default 1000; with only limit, the latest bars); for logs 1..1000 (default 100).", "1000"),
+        ["start"] = ("First bar, trade or quote included: a New York date (YYYY-MM-DD) or an RFC 3339 time (trades and quotes: to the nanosecond), 1970..2199.", "2024-01-02"),
+        ["end"] = ("Last bar, trade or quote included: a New York date (the whole day) or an RFC 3339 time (trades and quotes: to the nanosecond), 1970..2199.", "2024-03-28"),
+        ["limit"] = ("Most items in the answer; for bars, trades and quotes 1..10000 (default 1000; without start and end, the latest ones); for logs 1..1000 (default 100).", "1000"),
+        ["sort"] = ("asc (oldest first, the default) or desc (newest first).", "asc"),
+        ["adjustment"] = ("raw (as traded, the default), split, dividend or all: prices (and, for splits, volumes) adjusted for the corporate actions after each bar's date, after aggregation to the interval.", "split"),
         ["session"] = ("regular (09:30 to the close) or extended (04:00 to 20:00); daily bars default to regular, intraday to extended.", "regular"),
         ["anchor"] = ("Where hourly buckets start: clock (:00, like Alpaca) or session (09:30).", "clock"),
         ["format"] = ("json (paged) or csv (the whole range in one streamed answer); Accept: text/csv does the same.", "csv"),

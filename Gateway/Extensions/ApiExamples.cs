@@ -24,12 +24,26 @@ internal static class ApiExamples
 
     private static readonly Dictionary<Type, Func<object>> Examples = new()
     {
-        [typeof(BarsApi.BarsResponse)] = () => new BarsApi.BarsResponse("SPY", "1m", [Bar(0, 472.16m), Bar(1, 472.23m)], "AQAAAAAI3CqdeSU..."),
-        [typeof(BarsApi.MultiBarsResponse)] = () => new BarsApi.MultiBarsResponse("1m",
+        [typeof(BarsApi.BarsResponse)] = () => new BarsApi.BarsResponse("SPY", "1m", "raw", [Bar(0, 472.16m), Bar(1, 472.23m)], "AQAAAAAI3CqdeSU..."),
+        [typeof(BarsApi.MultiBarsResponse)] = () => new BarsApi.MultiBarsResponse("1m", "split",
             new Dictionary<string, IReadOnlyList<BarsApi.BarResponse>> { ["QQQ"] = [Bar(0, 402.50m)], ["SPY"] = [Bar(0, 472.16m)] }, null),
+        [typeof(TicksApi.TradesResponse)] = () => new TicksApi.TradesResponse("SPY",
+        [
+            new("2024-01-02T14:30:00.123456789Z", "V", 472.16m, 100, ["@", "I"], 52_983_525_029_461, "B"),
+            new("2024-01-02T14:30:00.123457001Z", "P", 472.17m, 200, ["@"], 52_983_525_029_467, "B"),
+        ], "AwAXeN3rmaLWAAAAAAAAAAEBVtCV..."),
+        [typeof(TicksApi.QuotesResponse)] = () => new TicksApi.QuotesResponse("SPY",
+            [new("2024-01-02T14:30:00.000123456Z", "P", 472.15m, 2, "Q", 472.17m, 3, ["R"], "B")], null),
+        [typeof(CorporateActionsApi.CorporateActionsResponse)] = () => new CorporateActionsApi.CorporateActionsResponse("NVDA", Open.AddDays(160),
+        [
+            new("3b2d9d8e-8c4f-4b4e-9a57-4b7f0c0e2f11", "cash_dividend", new(2024, 3, 5), new(2024, 3, 27), null, null, 0.04m, 852.37m, 0.999953072m, null),
+            new("c5a8e0b2-1f61-4a57-8f3c-2d1e6b7a9c42", "forward_split", new(2024, 6, 10), new(2024, 6, 10), 1m, 10m, null, null, 0.1m, 10m),
+        ]),
         [typeof(SymbolsApi.SymbolList)] = () => new SymbolsApi.SymbolList(
-            [new("SPY", Open, Open.AddDays(86).AddHours(5.5), 23_010, 59, Open.AddDays(90), true)]),
-        [typeof(SymbolsApi.SymbolDetail)] = () => new SymbolsApi.SymbolDetail("SPY", Open, Open.AddDays(86).AddHours(5.5), 23_010, 59, Open.AddDays(90), true, [Job]),
+            [new("SPY", Open, Open.AddDays(86).AddHours(5.5), 23_010, 59, Open.AddDays(90), true, true, false)]),
+        [typeof(SymbolsApi.SymbolDetail)] = () => new SymbolsApi.SymbolDetail("SPY", Open, Open.AddDays(86).AddHours(5.5), 23_010, 59, Open.AddDays(90), true, true, false, [Job]),
+        [typeof(SymbolsApi.TrackingRequest)] = () => new SymbolsApi.TrackingRequest(Trades: true, Quotes: false),
+        [typeof(SymbolsApi.TrackingResponse)] = () => new SymbolsApi.TrackingResponse("SPY", true, Open.AddDays(90), Trades: true, Quotes: false),
         [typeof(SymbolsApi.CoverageResponse)] = () => new SymbolsApi.CoverageResponse("SPY", "iex", new(2024, 1, 2), new(2024, 1, 5), "alpaca", 4, 3, 1,
             [new(new(2024, 1, 4), new(2024, 1, 4), 1)],
             [new(new(2024, 1, 2), true, 390), new(new(2024, 1, 3), true, 390), new(new(2024, 1, 4), false, null), new(new(2024, 1, 5), true, 390)]),

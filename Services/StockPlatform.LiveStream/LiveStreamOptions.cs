@@ -16,6 +16,10 @@ public sealed class LiveStreamOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Streamed trades and quotes written together at most (a liquid symbol quotes many times a second).</summary>
+    [Range(1, 100_000)]
+    public int TickBatchSize { get; set; } = 10_000;
+
     /// <summary>How often a standby instance tries to become the one that streams.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan LeaderRetry { get; set; } = TimeSpan.FromSeconds(2);

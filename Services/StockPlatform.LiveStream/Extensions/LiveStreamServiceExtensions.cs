@@ -23,6 +23,7 @@ internal static class LiveStreamServiceExtensions
         builder.Services.AddSingleton<StreamState>();
         builder.Services.AddSingleton<LeaderLock>();
         builder.Services.AddSingleton<BarWriter>();
+        builder.Services.AddSingleton<TickWriter>();
         builder.Services.AddSingleton<GapBackfill>();
         builder.Services.AddSingleton<MinuteGapFiller>();
         builder.Services.AddSingleton<IAgentReporter, StreamReporter>();

@@ -8,7 +8,8 @@ namespace StockPlatform.LiveStream.Streaming;
 
 /// <summary>
 /// The live updater: stands by until it holds the leader lock, then streams minute bars and
-/// their corrections for the tracked symbols, hands them to the <see cref="BarWriter"/>, and
+/// their corrections for the tracked symbols (and the trades and quotes of those that asked),
+/// hands them to the <see cref="BarWriter"/> and <see cref="TickWriter"/>, and
 /// after every (re)connect fills, to the minute, what the stream missed (<see cref="MinuteGapFiller"/>). It gives the stream up
 /// the moment its lock is lost, so two instances never both connect.
 /// </summary>
@@ -17,6 +18,7 @@ public sealed partial class LiveStreamAgent(
     LeaderLock leader,
     TrackingStore tracking,
     BarWriter writer,
+    TickWriter ticks,
     MinuteGapFiller gaps,
     StreamState state,
     AgentControl control,
@@ -26,7 +28,7 @@ public sealed partial class LiveStreamAgent(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var writing = writer.RunAsync(stoppingToken);
+        var writing = Task.WhenAll(writer.RunAsync(stoppingToken), ticks.RunAsync(stoppingToken));
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -72,9 +74,13 @@ public sealed partial class LiveStreamAgent(
         var watch = WatchLeadershipAsync(leading);
         try
         {
-            var tracked = (await tracking.ListAsync(stoppingToken)).Select(t => Symbol.Parse(t.Symbol)).ToList();
+            var list = await tracking.ListAsync(stoppingToken);
+            var tracked = list.Select(t => Symbol.Parse(t.Symbol)).ToList();
             LogLeading(tracked.Count);
             await stream.SubscribeAsync(tracked, updatedBars: true, cancellationToken: stoppingToken);
+            // Trades and quotes only where asked: a liquid symbol quotes many times a second.
+            await stream.SubscribeAsync([.. list.Where(t => t.Trades).Select(t => Symbol.Parse(t.Symbol))], StreamChannels.Trades, stoppingToken);
+            await stream.SubscribeAsync([.. list.Where(t => t.Quotes).Select(t => Symbol.Parse(t.Symbol))], StreamChannels.Quotes, stoppingToken);
             state.Set("connecting");
             var connections = 0;
             await foreach (var streamEvent in stream.RunAsync(leading.Token))
@@ -85,6 +91,12 @@ public sealed partial class LiveStreamAgent(
                     case StreamBarReceived bar:
                         gaps.Observe(bar);
                         await writer.EnqueueAsync(bar, stoppingToken);
+                        break;
+                    case StreamTradeReceived trade:
+                        await ticks.EnqueueAsync(trade, stoppingToken);
+                        break;
+                    case StreamQuoteReceived quote:
+                        await ticks.EnqueueAsync(quote, stoppingToken);
                         break;
                     case StreamConnected connected:
                         state.Set("streaming");

@@ -10,6 +10,8 @@ public sealed class StreamState
     private long _bars;
     private long _corrections;
     private long _reconnects;
+    private long _trades;
+    private long _quotes;
     private long _lastMessageTicks;
 
     public string State { get; private set; } = "standby";
@@ -19,6 +21,12 @@ public sealed class StreamState
     public long Corrections => Interlocked.Read(ref _corrections);
 
     public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    /// <summary>Streamed trades stored (new ones only).</summary>
+    public long Trades => Interlocked.Read(ref _trades);
+
+    /// <summary>Streamed quotes stored (new ones only).</summary>
+    public long Quotes => Interlocked.Read(ref _quotes);
 
     /// <summary>When the stream last said anything (null before the first message).</summary>
     public DateTimeOffset? LastMessage => Interlocked.Read(ref _lastMessageTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
@@ -31,6 +39,12 @@ public sealed class StreamState
     {
         Interlocked.Add(ref _bars, bars);
         Interlocked.Add(ref _corrections, corrections);
+    }
+
+    public void StoredTicks(int trades, int quotes)
+    {
+        Interlocked.Add(ref _trades, trades);
+        Interlocked.Add(ref _quotes, quotes);
     }
 
     public void Reconnected() => Interlocked.Increment(ref _reconnects);

@@ -7,7 +7,7 @@ using StockPlatform.MarketData.Domain;
 namespace StockPlatform.LiveStream.Tracking;
 
 /// <summary>
-/// Changes the open stream's subscription when a symbol is tracked or untracked, without a
+/// Changes the open stream's subscription (bars, and trades and quotes where asked) when a symbol is tracked, retracked or untracked, without a
 /// restart; a new symbol's minutes of the session so far are filled when its first one arrives. Every instance hears
 /// every change (a queue of its own): a standby instance keeps the same subscription ready.
 /// </summary>
@@ -19,6 +19,11 @@ public sealed class TrackingConsumer(AlpacaStreamClient stream, MinuteGapFiller 
         if (!Symbol.TryParse(context.Message.Symbol, out var symbol)) return;
         await gaps.ArmAsync([symbol], context.CancellationToken);
         await stream.SubscribeAsync([symbol], updatedBars: true, cancellationToken: context.CancellationToken);
+        // A second PUT may turn trades or quotes off as well as on.
+        var on = (context.Message.Trades ? StreamChannels.Trades : StreamChannels.None) | (context.Message.Quotes ? StreamChannels.Quotes : StreamChannels.None);
+        var off = (StreamChannels.Trades | StreamChannels.Quotes) & ~on;
+        if (on != StreamChannels.None) await stream.SubscribeAsync([symbol], on, context.CancellationToken);
+        if (off != StreamChannels.None) await stream.UnsubscribeAsync([symbol], off, context.CancellationToken);
     }
 
     /// <inheritdoc />

@@ -32,6 +32,14 @@ internal static class AlpacaTelemetry
     public static readonly Counter<long> Bars = Meter.CreateCounter<long>("stockplatform.alpaca.bars", unit: "{bar}",
         description: "Bars received from Alpaca");
 
+    /// <summary>Trades received from Alpaca's REST API.</summary>
+    public static readonly Counter<long> Trades = Meter.CreateCounter<long>("stockplatform.alpaca.trades", unit: "{trade}",
+        description: "Trades received from Alpaca");
+
+    /// <summary>Quotes received from Alpaca's REST API.</summary>
+    public static readonly Counter<long> Quotes = Meter.CreateCounter<long>("stockplatform.alpaca.quotes", unit: "{quote}",
+        description: "Quotes received from Alpaca");
+
     public static void RecordCall(string endpoint, int statusCode) =>
         Calls.Add(1, new KeyValuePair<string, object?>(TelemetryTags.AlpacaEndpoint, endpoint), new(TelemetryTags.HttpStatusCode, statusCode));
 

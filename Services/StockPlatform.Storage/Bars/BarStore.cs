@@ -237,7 +237,8 @@ public sealed partial class BarStore(
         {
             var symbols = new List<SymbolCoverage>();
             await using var command = dataSource.CreateCommand("""
-                SELECT k.symbol, s.first_ts, s.last_ts, coalesce(s.bar_count, 0), coalesce(l.sessions, 0)::int, l.last_fetched, t.symbol IS NOT NULL
+                SELECT k.symbol, s.first_ts, s.last_ts, coalesce(s.bar_count, 0), coalesce(l.sessions, 0)::int, l.last_fetched, t.symbol IS NOT NULL,
+                       coalesce(t.trades, false), coalesce(t.quotes, false)
                 FROM (SELECT symbol FROM symbols UNION SELECT symbol FROM tracked_symbols) k
                 LEFT JOIN symbols s ON s.symbol = k.symbol
                 LEFT JOIN tracked_symbols t ON t.symbol = k.symbol
@@ -257,7 +258,7 @@ public sealed partial class BarStore(
                     reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
                     reader.GetInt64(3), reader.GetInt32(4),
                     reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-                    reader.GetBoolean(6)));
+                    reader.GetBoolean(6), reader.GetBoolean(7), reader.GetBoolean(8)));
             }
             return symbols;
         }, cancellationToken).ConfigureAwait(false);

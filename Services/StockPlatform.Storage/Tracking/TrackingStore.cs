@@ -4,27 +4,32 @@ using StockPlatform.Storage.Schema;
 
 namespace StockPlatform.Storage.Tracking;
 
-/// <summary>A symbol the live stream keeps current, and since when.</summary>
-public sealed record TrackedSymbol(string Symbol, DateTimeOffset TrackedSince);
+/// <summary>A symbol the live stream keeps current, since when, and whether its trades and quotes stream too (bars always do).</summary>
+public sealed record TrackedSymbol(string Symbol, DateTimeOffset TrackedSince, bool Trades = false, bool Quotes = false);
 
 /// <summary>The symbols the live stream keeps current (<c>tracked_symbols</c>): the stream's subscription survives restarts here.</summary>
 public sealed class TrackingStore(NpgsqlDataSource dataSource, StorageSchema schema, DbRetry retry)
 {
-    /// <summary>Tracks a symbol (again: nothing changes) and returns it with the time it has been tracked since.</summary>
-    public async Task<TrackedSymbol> TrackAsync(string symbol, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Tracks a symbol's bars, and its trades and quotes when asked (again: the channels become
+    /// those asked for, the time it is tracked since stays) and returns it.
+    /// </summary>
+    public async Task<TrackedSymbol> TrackAsync(string symbol, bool trades = false, bool quotes = false, CancellationToken cancellationToken = default)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         return await retry.ExecuteAsync(async token =>
         {
             await using var command = dataSource.CreateCommand("""
-                INSERT INTO tracked_symbols (symbol) VALUES (@symbol)
-                ON CONFLICT (symbol) DO UPDATE SET symbol = excluded.symbol
-                RETURNING symbol, tracked_since
+                INSERT INTO tracked_symbols (symbol, trades, quotes) VALUES (@symbol, @trades, @quotes)
+                ON CONFLICT (symbol) DO UPDATE SET trades = excluded.trades, quotes = excluded.quotes
+                RETURNING symbol, tracked_since, trades, quotes
                 """);
             command.Parameters.AddWithValue("symbol", symbol);
+            command.Parameters.AddWithValue("trades", trades);
+            command.Parameters.AddWithValue("quotes", quotes);
             await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
             await reader.ReadAsync(token).ConfigureAwait(false);
-            return new TrackedSymbol(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
+            return new TrackedSymbol(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetBoolean(2), reader.GetBoolean(3));
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -46,11 +51,11 @@ public sealed class TrackingStore(NpgsqlDataSource dataSource, StorageSchema sch
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         return await retry.ExecuteAsync<IReadOnlyList<TrackedSymbol>>(async token =>
         {
-            await using var command = dataSource.CreateCommand("SELECT symbol, tracked_since FROM tracked_symbols ORDER BY symbol");
+            await using var command = dataSource.CreateCommand("SELECT symbol, tracked_since, trades, quotes FROM tracked_symbols ORDER BY symbol");
             var list = new List<TrackedSymbol>();
             await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
             while (await reader.ReadAsync(token).ConfigureAwait(false))
-                list.Add(new TrackedSymbol(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));
+                list.Add(new TrackedSymbol(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetBoolean(2), reader.GetBoolean(3)));
             return list;
         }, cancellationToken).ConfigureAwait(false);
     }

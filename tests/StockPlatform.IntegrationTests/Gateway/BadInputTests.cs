@@ -84,6 +84,9 @@ public sealed class BadInputTests : IAsyncLifetime
                 yield return new(HttpMethod.Get, $"/coverage/{E(symbol)}", "symbol");
                 yield return new(HttpMethod.Post, $"/ingest/{E(symbol)}", "symbol");
                 yield return new(HttpMethod.Get, $"/features/{E(symbol)}", "symbol");
+                yield return new(HttpMethod.Get, $"/trades/{E(symbol)}", "symbol");
+                yield return new(HttpMethod.Get, $"/quotes/{E(symbol)}?format=csv", "symbol");
+                yield return new(HttpMethod.Get, $"/corporate-actions/{E(symbol)}", "symbol");
             }
             yield return new(HttpMethod.Get, $"/archive/partitions?symbol={E(symbol)}", "symbol");
             yield return new(HttpMethod.Get, $"/archive/verify?symbol={E(symbol)}", "symbol");
@@ -105,6 +108,11 @@ public sealed class BadInputTests : IAsyncLifetime
                 yield return new(HttpMethod.Post, "/jobs", parameter, Json(new Dictionary<string, object> { ["symbols"] = new[] { "SPY" }, [parameter] = date }));
                 yield return new(HttpMethod.Get, $"/bars/SPY?interval=1d&format=csv&{parameter}={E(date)}", parameter);
                 yield return new(HttpMethod.Get, $"/features/SPY?{parameter}={E(date)}", parameter);
+                yield return new(HttpMethod.Get, $"/trades/SPY?{parameter}={E(date)}", parameter);
+                yield return new(HttpMethod.Get, $"/quotes/SPY?sort=desc&{parameter}={E(date)}", parameter);
+                yield return new(HttpMethod.Get, $"/trades/SPY?format=csv&{parameter}={E(date)}", parameter);
+                yield return new(HttpMethod.Get, $"/corporate-actions/SPY?{parameter}={E(date)}", parameter);
+                yield return new(HttpMethod.Get, $"/bars/SPY?adjustment=split&{parameter}={E(date)}", parameter);
             }
             yield return new(HttpMethod.Get, $"/logs?since={E(date)}", "since");
             yield return new(HttpMethod.Get, $"/logs?until={E(date)}&agent=gateway", "until");
@@ -123,12 +131,22 @@ public sealed class BadInputTests : IAsyncLifetime
             yield return new(HttpMethod.Get, $"/features/SPY?limit={E(limit)}", "limit");
             yield return new(HttpMethod.Get, $"/alerts?limit={E(limit)}", "limit");
             yield return new(HttpMethod.Get, $"/logs?limit={E(limit)}", "limit");
+            yield return new(HttpMethod.Get, $"/trades/SPY?limit={E(limit)}", "limit");
+            yield return new(HttpMethod.Get, $"/quotes/SPY?start=2024-03-04&limit={E(limit)}", "limit");
+            yield return new(HttpMethod.Get, $"/trades/SPY?sort=desc&limit={E(limit)}", "limit");
         }
         foreach (var word in BadWords)
         {
             yield return new(HttpMethod.Get, $"/bars/SPY?session={E(word)}", "session");
             yield return new(HttpMethod.Get, $"/bars/SPY?anchor={E(word)}", "anchor");
             yield return new(HttpMethod.Get, $"/bars/SPY?format={E(word)}", "format");
+            yield return new(HttpMethod.Get, $"/bars/SPY?adjustment={E(word)}", "adjustment");
+            yield return new(HttpMethod.Get, $"/bars?symbols=SPY,QQQ&start=2024-03-04&adjustment={E(word)}", "adjustment");
+            yield return new(HttpMethod.Get, $"/bars/SPY?format=csv&adjustment={E(word)}", "adjustment");
+            yield return new(HttpMethod.Get, $"/trades/SPY?sort={E(word)}", "sort");
+            yield return new(HttpMethod.Get, $"/quotes/SPY?sort={E(word)}", "sort");
+            yield return new(HttpMethod.Get, $"/trades/SPY?format={E(word)}", "format");
+            yield return new(HttpMethod.Get, $"/quotes/SPY?format={E(word)}", "format");
             yield return new(HttpMethod.Get, $"/coverage/SPY?feed={E(word)}", "feed");
             yield return new(HttpMethod.Post, $"/ingest/SPY?feed={E(word)}", "feed");
             yield return new(HttpMethod.Get, $"/jobs?status={E(word)}", "status");
@@ -151,11 +169,23 @@ public sealed class BadInputTests : IAsyncLifetime
             yield return new(HttpMethod.Get, $"/logs?q={E(System.Text.RegularExpressions.Regex.Unescape(text))}", "q");
         yield return new(HttpMethod.Get, "/logs?since=2024-03-05&until=2024-03-04", "since");
         yield return new(HttpMethod.Get, "/logs?since=2024-03-04T14:30:00Z&until=2024-03-04T14:29:59Z", "since");
+        yield return new(HttpMethod.Get, "/trades/SPY?start=2024-03-05&end=2024-03-04", "start");
+        yield return new(HttpMethod.Get, "/quotes/SPY?start=2024-03-04T14:30:00.000000002Z&end=2024-03-04T14:30:00.000000001Z", "start");
+        yield return new(HttpMethod.Get, "/corporate-actions/SPY?start=2024-03-05&end=2024-03-04", "start");
+        // More than nine fraction digits, or a time on a date-only parameter.
+        yield return new(HttpMethod.Get, "/trades/SPY?start=2024-03-04T14:30:00.1234567891Z", "start");
+        yield return new(HttpMethod.Get, "/quotes/SPY?end=2024-03-04T14:30:00.000000000000000000001Z", "end");
+        yield return new(HttpMethod.Get, "/corporate-actions/SPY?end=2024-03-04T14:30:00Z", "end");
+        yield return new(HttpMethod.Get, "/trades/SPY?start=2024-03-04&format=csv&page_token=abc", "page_token");
         foreach (var token in new[] { "abc", "A", new string('A', 200), "djE6MTIzNDU2Nzg5", "%FF%FE", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "'--" })
         {
             yield return new(HttpMethod.Get, $"/bars/SPY?start=2024-03-04&page_token={E(token)}", "page_token");
             yield return new(HttpMethod.Get, $"/bars?symbols=SPY,QQQ&start=2024-03-04&page_token={E(token)}", "page_token");
             yield return new(HttpMethod.Get, $"/logs?agent=gateway&page_token={E(token)}", "page_token");
+            yield return new(HttpMethod.Get, $"/trades/SPY?page_token={E(token)}", "page_token");
+            yield return new(HttpMethod.Get, $"/trades/SPY?sort=desc&page_token={E(token)}", "page_token");
+            yield return new(HttpMethod.Get, $"/quotes/SPY?start=2024-03-04&page_token={E(token)}", "page_token");
+            yield return new(HttpMethod.Get, $"/bars/SPY?start=2024-03-04&adjustment=all&page_token={E(token)}", "page_token");
         }
         foreach (var body in new[]
         {
@@ -192,6 +222,8 @@ public sealed class BadInputTests : IAsyncLifetime
             (HttpMethod.Post, $"/jobs/{Guid.NewGuid()}/retry"), (HttpMethod.Get, $"/jobs/{Guid.NewGuid()}"), (HttpMethod.Get, "/symbols/ZZZZ"),
             (HttpMethod.Get, "/archive/sql"), (HttpMethod.Delete, "/archive/partitions"), (HttpMethod.Get, "/features/rebuild/x"), (HttpMethod.Get, "/archive/verify"),
             (HttpMethod.Post, "/logs"), (HttpMethod.Delete, "/logs"), (HttpMethod.Get, "/logs/1"),
+            (HttpMethod.Post, "/trades/SPY"), (HttpMethod.Delete, "/quotes/SPY"), (HttpMethod.Put, "/corporate-actions/SPY"), (HttpMethod.Get, "/trades"),
+            (HttpMethod.Get, "/quotes"), (HttpMethod.Get, "/corporate-actions"), (HttpMethod.Get, "/trades/SPY/1"),
         })
         {
             yield return new(method, url, null);
@@ -210,7 +242,11 @@ public sealed class BadInputTests : IAsyncLifetime
             yield return new(method, url, null);
         }
         foreach (var accept in new[] { "application/xml", "image/png", "text/html", "application/json;q=0" })
+        {
             yield return new(HttpMethod.Get, "/bars/SPY", null, Headers: r => r.Headers.TryAddWithoutValidation("Accept", accept));
+            yield return new(HttpMethod.Get, "/trades/SPY", null, Headers: r => r.Headers.TryAddWithoutValidation("Accept", accept));
+            yield return new(HttpMethod.Get, "/quotes/SPY?start=2024-03-04", null, Headers: r => r.Headers.TryAddWithoutValidation("Accept", accept));
+        }
         foreach (var lastId in new[] { "abc", "-1", "1e5", "99999999999999999999999", "' OR 1=1" })
             yield return new(HttpMethod.Get, "/events", "Last-Event-ID", Headers: r => r.Headers.TryAddWithoutValidation("Last-Event-ID", lastId));
         foreach (var key in new[] { "", "wrong", new string('k', 5000), "bad-input-key\u0000", "' OR 1=1 --" })
@@ -264,13 +300,16 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal(before, await CountsAsync());
     }
 
-    private async Task<(long Bars, long Jobs, long Tasks, long Symbols, long Controls)> CountsAsync()
+    private async Task<(long Bars, long Jobs, long Tasks, long Symbols, long Controls, long Ticks)> CountsAsync()
     {
         await using var dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
         await using var command = dataSource.CreateCommand(
-            "SELECT (SELECT count(*) FROM bars_1m), (SELECT count(*) FROM jobs), (SELECT count(*) FROM job_tasks), (SELECT count(*) FROM symbols), (SELECT count(*) FROM agent_controls)");
+            """
+            SELECT (SELECT count(*) FROM bars_1m), (SELECT count(*) FROM jobs), (SELECT count(*) FROM job_tasks), (SELECT count(*) FROM symbols),
+                   (SELECT count(*) FROM agent_controls), (SELECT count(*) FROM trades) + (SELECT count(*) FROM quotes) + (SELECT count(*) FROM corporate_actions)
+            """);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
@@ -266,7 +267,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
             .Select(e => "/" + e.RoutePattern.RawText!.Trim('/'))
             .Where(route => !route.StartsWith("/openapi", StringComparison.Ordinal) && !route.StartsWith("/docs", StringComparison.Ordinal)
                 && route is not ("/health" or "/alive"))
-            .Select(route => System.Text.RegularExpressions.Regex.Replace(route, @"\{(\w+)(:\w+)?\}", "{$1}"))
+            .Select(route => Regex.Replace(route, @"\{(\w+)(:\w+)?\}", "{$1}"))
             .Distinct()
             .ToList();
         Assert.NotEmpty(routes);
@@ -298,6 +299,22 @@ public sealed class GatewayApiTests : IAsyncLifetime
         Assert.True(Example("/jobs", "get", "200", "application/json").GetProperty("jobs")[0].GetProperty("progress").TryGetProperty("sessions_done", out _));
         Assert.True(Example("/jobs/{id}", "get", "200", "application/json").TryGetProperty("job_id", out _));
         Assert.True(Example("/ingest/{symbol}", "post", "202", "application/json").TryGetProperty("job_id", out _));
+        Assert.Equal("raw", Example("/bars/{symbol}", "get", "200", "application/json").GetProperty("adjustment").GetString());
+        Assert.Equal("2024-01-02T14:30:00.123456789Z", Example("/trades/{symbol}", "get", "200", "application/json").GetProperty("trades")[0].GetProperty("timestamp").GetString());
+        Assert.True(Example("/quotes/{symbol}", "get", "200", "application/json").GetProperty("quotes")[0].TryGetProperty("bid_exchange", out _));
+        Assert.True(Example("/corporate-actions/{symbol}", "get", "200", "application/json").GetProperty("actions")[1].TryGetProperty("price_factor", out _));
+        Assert.True(Example("/trades/{symbol}", "get", "400", "application/problem+json").TryGetProperty("errors", out _));
+        foreach (var (path, header) in new[] { ("/trades/{symbol}", "symbol,timestamp,exchange,"), ("/quotes/{symbol}", "symbol,timestamp,bid_exchange,") })
+        {
+            Assert.StartsWith(header, paths.GetProperty(path).GetProperty("get").GetProperty("responses").GetProperty("200")
+                .GetProperty("content").GetProperty("text/csv").GetProperty("example").GetString());
+        }
+        string Parameter(string path, string name, string property) => paths.GetProperty(path).GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == name).GetProperty(property).GetString()!;
+        Assert.Equal("split", Parameter("/bars", "adjustment", "example"));
+        Assert.Contains("dividend", Parameter("/bars/{symbol}", "adjustment", "description"));
+        Assert.Contains("desc", Parameter("/quotes/{symbol}", "sort", "description"));
+        Assert.Contains("ex-date", Parameter("/corporate-actions/{symbol}", "start", "description"));
         Assert.True(Example("/bars/{symbol}", "get", "400", "application/problem+json").GetProperty("errors").TryGetProperty("end", out _));
         Assert.Equal(404, Example("/jobs/{id}", "get", "404", "application/problem+json").GetProperty("status").GetInt32());
         // The key and the rate limit are documented where they answer.
@@ -310,6 +327,28 @@ public sealed class GatewayApiTests : IAsyncLifetime
         using var docs = await _client.GetAsync("/docs");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
         Assert.Contains("text/html", docs.Content.Headers.ContentType?.ToString());
+    }
+
+    [Fact]
+    public void Every_route_has_a_runnable_example_in_gateway_http()
+    {
+        var requests = File.ReadAllLines(Path.Combine(LocalServer.RepositoryRoot(), "Gateway", "Gateway.http"))
+            .Where(line => line.Contains(" {{host}}/", StringComparison.Ordinal))
+            .ToList();
+        var routes = _gateway.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(method => (Method: method, Route: "/" + e.RoutePattern.RawText!.Trim('/'))))
+            .Where(r => !r.Route.StartsWith("/docs", StringComparison.Ordinal) && r.Route != "/alive")
+            .Distinct()
+            .ToList();
+        Assert.NotEmpty(routes);
+        var missing = routes.Where(r =>
+        {
+            // A route parameter ({id:guid}) is any one segment there: {{job}}, SPY, ...
+            var path = Regex.Replace(Regex.Escape(r.Route), @"\\\{[^/]+?}", @"[^/?\s]+");
+            var request = new Regex("^" + r.Method + " " + Regex.Escape("{{host}}") + path + @"(\?\S*)?$");
+            return !requests.Any(line => request.IsMatch(line.Trim()));
+        }).Select(r => $"{r.Method} {r.Route}").ToList();
+        Assert.True(missing.Count == 0, $"not in Gateway/Gateway.http: {string.Join(", ", missing)}");
     }
 
     private async Task<JsonDocument> GetJsonAsync(string url)

@@ -9,6 +9,7 @@ using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.CorporateActions;
 using StockPlatform.Testing;
 
 namespace StockPlatform.IntegrationTests.Gateway;
@@ -38,6 +39,9 @@ public sealed class TieredReadTests : IAsyncLifetime
         "/bars/SPY?interval=1d&session=extended&start=2024-03-01&end=2024-03-20&limit=2",
         "/bars/SPY?interval=1d",
         "/bars?symbols=SPY,QQQ&interval=30m&start=2024-03-08&end=2024-03-12&limit=50",
+        // Adjusted at read time from whichever tier the raw bars come from.
+        "/bars/SPY?interval=1d&start=2024-03-01&end=2024-03-20&adjustment=all",
+        "/bars?symbols=SPY,QQQ&interval=15m&start=2024-03-06&end=2024-03-13&limit=200&adjustment=split",
     ];
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "sp-tiered-" + Guid.NewGuid().ToString("N"));
@@ -83,6 +87,8 @@ public sealed class TieredReadTests : IAsyncLifetime
 
         var after = await ReadAllPagesAsync(tiered.CreateClient());
         foreach (var read in Reads) AssertSameBars(before[read], after[read], read);
+        // (The adjusted daily bars are not the raw ones: a split and a dividend follow the first sessions.)
+        Assert.NotEqual(after[Reads[6]][0].GetProperty("close").GetDecimal(), after[Reads[^2]][0].GetProperty("close").GetDecimal());
 
         // A correction after the session left the hot store shows through, and archiving it again keeps the rest.
         var day = Days[1];
@@ -124,6 +130,12 @@ public sealed class TieredReadTests : IAsyncLifetime
             await bars.UpsertAsync(Symbol.Parse(symbol), "iex", minutes);
             foreach (var day in Days[..^1]) await archiver.ArchiveAsync(Symbol.Parse(symbol), day);
         }
+        await services.GetRequiredService<CorporateActionStore>().ReplaceAsync(["SPY"], new(2024, 1, 1), new(2024, 12, 31),
+        [
+            new("spy-split", "SPY", CorporateActionTypes.ForwardSplit, new(2024, 3, 8), new(2024, 3, 8), 1m, 2m, null, null, 0.5m, 2m, "{}"),
+            new("spy-div", "SPY", CorporateActionTypes.CashDividend, new(2024, 3, 11), new(2024, 3, 28), null, null, 1.7m, 401.23m,
+                BarAdjuster.DividendFactor(1.7m, 401.23m), null, "{}"),
+        ]);
     }
 
     private static async Task<Dictionary<string, List<JsonElement>>> ReadAllPagesAsync(HttpClient client)

@@ -211,6 +211,13 @@ public class RecordedSampleTests
         var subscription = Assert.Single(events.OfType<StreamSubscriptionChanged>());
         Assert.Equal(["FAKEPACA"], subscription.Bars);
         Assert.Empty(subscription.UpdatedBars); // keys absent from the reply count as empty
+        Assert.Equal(["FAKEPACA"], subscription.Quotes);
+        Assert.Empty(subscription.Trades);
+        // The test feed sends quotes the client did not ask for; they are read all the same, nanoseconds included.
+        var quotes = events.OfType<StreamQuoteReceived>().ToList();
+        Assert.Equal(2, quotes.Count);
+        Assert.Equal(new Quote(NanoTime.Parse("2024-07-24T07:56:53.639713735Z"), "O", 133.85m, 4, "R", 135.77m, 5, ["R"], "A"), quotes[0].Quote);
+        Assert.Equal("2024-07-24T07:56:58.641207127Z", quotes[1].Quote.Time.ToString());
         var bar = Assert.IsType<StreamBarReceived>(events[^1]);
         Assert.Equal(StreamBarKind.Minute, bar.Kind);
         Assert.Equal("FAKEPACA", bar.Symbol.Value);

@@ -18,7 +18,7 @@ using StockPlatform.ServiceDefaults.Telemetry;
 namespace StockPlatform.MarketData.Alpaca.Rest;
 
 /// <summary>
-/// Alpaca's REST API: historical bars (every page), the trading calendar and corporate actions.
+/// Alpaca's REST API: historical bars, trades and quotes (every page), the trading calendar and corporate actions.
 /// Each request draws from the key's shared <see cref="RateBudget"/>; 429, 5xx and network
 /// errors are retried (a 429 waits for the window's reset, the rest back off exponentially with
 /// jitter); 400, 401, 403 and 422 become typed <see cref="AlpacaException"/>s at once.

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -12,10 +13,12 @@ namespace StockPlatform.MarketData.Alpaca.Stream;
 
 /// <summary>
 /// Alpaca's market-data WebSocket: connect, authenticate, subscribe to <c>bars</c>,
-/// <c>updatedBars</c> and <c>dailyBars</c>, and hand every event to the caller as an async
-/// stream. A dropped connection is opened again with exponential back-off and jitter, and the
-/// full subscription set is sent again; errors that retrying cannot fix (bad keys, a plan
-/// without the feed) end the stream with an <see cref="AlpacaStreamException"/>.
+/// <c>updatedBars</c>, <c>dailyBars</c>, <c>trades</c> and <c>quotes</c> (each symbol in the
+/// channels asked for it), and hand every event to the caller as an async stream. Trades bring
+/// their corrections and cancels, which arrive as <see cref="StreamTradeCorrectionReceived"/> and
+/// <see cref="StreamTradeCancelReceived"/>. A dropped connection is opened again with exponential
+/// back-off and jitter, and the full subscription set is sent again; errors that retrying cannot
+/// fix (bad keys, a plan without the feed) end the stream with an <see cref="AlpacaStreamException"/>.
 /// </summary>
 public sealed partial class AlpacaStreamClient
 {
@@ -32,6 +35,8 @@ public sealed partial class AlpacaStreamClient
     private readonly SortedSet<string> _bars = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _updatedBars = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _dailyBars = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _trades = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _quotes = new(StringComparer.Ordinal);
 
     private ClientWebSocket? _socket;
     private int _running;
@@ -47,33 +52,52 @@ public sealed partial class AlpacaStreamClient
     /// <summary>The symbols whose minute bars are wanted.</summary>
     public IReadOnlyCollection<string> BarSymbols { get { lock (_gate) return [.. _bars]; } }
 
+    /// <summary>The symbols whose trades (with their corrections and cancels) are wanted.</summary>
+    public IReadOnlyCollection<string> TradeSymbols { get { lock (_gate) return [.. _trades]; } }
+
+    /// <summary>The symbols whose quotes are wanted.</summary>
+    public IReadOnlyCollection<string> QuoteSymbols { get { lock (_gate) return [.. _quotes]; } }
+
     /// <summary>
     /// Adds symbols to the subscription: minute bars, and optionally updated bars (late-trade
     /// corrections) and daily bars. Takes effect at once when connected, else on connect.
     /// </summary>
-    public Task SubscribeAsync(IEnumerable<Symbol> symbols, bool updatedBars = true, bool dailyBars = false, CancellationToken cancellationToken = default)
+    public Task SubscribeAsync(IEnumerable<Symbol> symbols, bool updatedBars = true, bool dailyBars = false, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(symbols, StreamChannels.Bars | (updatedBars ? StreamChannels.UpdatedBars : 0) | (dailyBars ? StreamChannels.DailyBars : 0), cancellationToken);
+
+    /// <summary>
+    /// Adds symbols to the given channels (say <c>Bars | Trades</c>); other channels of those
+    /// symbols stay as they are. Takes effect at once when connected, else on connect.
+    /// </summary>
+    public Task SubscribeAsync(IEnumerable<Symbol> symbols, StreamChannels channels, CancellationToken cancellationToken = default)
     {
         var added = symbols.Select(s => s.Value).ToList();
         lock (_gate)
         {
-            _bars.UnionWith(added);
-            if (updatedBars) _updatedBars.UnionWith(added);
-            if (dailyBars) _dailyBars.UnionWith(added);
+            foreach (var (channel, set) in ChannelSets())
+            {
+                if (channels.HasFlag(channel)) set.UnionWith(added);
+            }
         }
-        return SendIfConnectedAsync(SubscriptionMessage("subscribe", added, updatedBars ? added : [], dailyBars ? added : []), cancellationToken);
+        return SendIfConnectedAsync(SubscriptionMessage("subscribe", channels, added), cancellationToken);
     }
 
     /// <summary>Removes symbols from every channel.</summary>
-    public Task UnsubscribeAsync(IEnumerable<Symbol> symbols, CancellationToken cancellationToken = default)
+    public Task UnsubscribeAsync(IEnumerable<Symbol> symbols, CancellationToken cancellationToken = default) =>
+        UnsubscribeAsync(symbols, StreamChannels.All, cancellationToken);
+
+    /// <summary>Removes symbols from the given channels only (say <c>Quotes</c>, keeping bars and trades).</summary>
+    public Task UnsubscribeAsync(IEnumerable<Symbol> symbols, StreamChannels channels, CancellationToken cancellationToken = default)
     {
         var removed = symbols.Select(s => s.Value).ToList();
         lock (_gate)
         {
-            _bars.ExceptWith(removed);
-            _updatedBars.ExceptWith(removed);
-            _dailyBars.ExceptWith(removed);
+            foreach (var (channel, set) in ChannelSets())
+            {
+                if (channels.HasFlag(channel)) set.ExceptWith(removed);
+            }
         }
-        return SendIfConnectedAsync(SubscriptionMessage("unsubscribe", removed, removed, removed), cancellationToken);
+        return SendIfConnectedAsync(SubscriptionMessage("unsubscribe", channels, removed), cancellationToken);
     }
 
     /// <summary>
@@ -189,6 +213,10 @@ public sealed partial class AlpacaStreamClient
                             await events.WriteAsync(ToBarEvent(message, type), cancellationToken).ConfigureAwait(false);
                             break;
 
+                        case "t" or "q" or "c" or "x":
+                            if (ToTickEvent(message, type) is { } tick) await events.WriteAsync(tick, cancellationToken).ConfigureAwait(false);
+                            break;
+
                         // Alpaca greets first; authenticating before the greeting is not part of the protocol.
                         case "success" when IsSuccess(message, "connected"):
                             await SendAsync(socket, AuthMessage(), cancellationToken).ConfigureAwait(false);
@@ -204,7 +232,9 @@ public sealed partial class AlpacaStreamClient
 
                         case "subscription":
                             await events.WriteAsync(new StreamSubscriptionChanged(
-                                _time.GetUtcNow(), ReadList(message, "bars"), ReadList(message, "updatedBars"), ReadList(message, "dailyBars")), cancellationToken).ConfigureAwait(false);
+                                _time.GetUtcNow(), ReadList(message, "bars"), ReadList(message, "updatedBars"), ReadList(message, "dailyBars"),
+                                ReadList(message, "trades"), ReadList(message, "quotes"), ReadList(message, "corrections"), ReadList(message, "cancelErrors")),
+                                cancellationToken).ConfigureAwait(false);
                             break;
 
                         case "error":
@@ -252,6 +282,66 @@ public sealed partial class AlpacaStreamClient
         var kind = type switch { "u" => StreamBarKind.Updated, "d" => StreamBarKind.Daily, _ => StreamBarKind.Minute };
         return new StreamBarReceived(_time.GetUtcNow(), symbol, bar, kind);
     }
+
+    /// <summary>
+    /// A trade, quote, correction or cancel; null (logged) when the message cannot be read, since one
+    /// odd message among thousands a second is no reason to drop the connection or the stream.
+    /// </summary>
+    private AlpacaStreamEvent? ToTickEvent(JsonElement message, string type)
+    {
+        try
+        {
+            return type switch
+            {
+                "t" => new StreamTradeReceived(_time.GetUtcNow(), ReadSymbol(message), AlpacaTickJson.ReadTrade(JsonMarshal.GetRawUtf8Value(message))),
+                "q" => new StreamQuoteReceived(_time.GetUtcNow(), ReadSymbol(message), AlpacaTickJson.ReadQuote(JsonMarshal.GetRawUtf8Value(message))),
+                "c" => ToCorrectionEvent(message),
+                _ => ToCancelEvent(message),
+            };
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            LogUnreadable(type, ex.Message);
+            return null;
+        }
+    }
+
+    private StreamTradeCorrectionReceived ToCorrectionEvent(JsonElement message)
+    {
+        // One message carries both versions of the trade: "o…" fields before, "c…" fields after.
+        var time = ReadTime(message);
+        var exchange = ReadText(message, "x");
+        var tape = ReadText(message, "z");
+        var original = new Trade(time, ReadLong(message, "oi"), exchange, ReadDecimal(message, "op"), ReadLong(message, "os"), ReadList(message, "oc"), tape);
+        var corrected = new Trade(time, ReadLong(message, "ci"), exchange, ReadDecimal(message, "cp"), ReadLong(message, "cs"), ReadList(message, "cc"), tape);
+        return new StreamTradeCorrectionReceived(_time.GetUtcNow(), ReadSymbol(message), original, corrected);
+    }
+
+    private StreamTradeCancelReceived ToCancelEvent(JsonElement message)
+    {
+        var trade = new Trade(ReadTime(message), ReadLong(message, "i"), ReadText(message, "x"), ReadDecimal(message, "p"), ReadLong(message, "s"), [], ReadText(message, "z"));
+        var kind = ReadText(message, "a") == "E" ? StreamTradeCancelKind.Error : StreamTradeCancelKind.Cancel;
+        return new StreamTradeCancelReceived(_time.GetUtcNow(), ReadSymbol(message), trade, kind);
+    }
+
+    private static Symbol ReadSymbol(JsonElement message) => Symbol.Parse(message.GetProperty("S").GetString());
+
+    private static NanoTime ReadTime(JsonElement message)
+    {
+        var text = message.GetProperty("t").GetString() ?? string.Empty;
+        return NanoTime.TryParse(text, out var time) ? time : throw new JsonException($"'{text}' is not an RFC 3339 timestamp");
+    }
+
+    private static string ReadText(JsonElement message, string name) =>
+        message.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? string.Empty : string.Empty;
+
+    private static long ReadLong(JsonElement message, string name) =>
+        !message.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Number ? 0
+        : value.TryGetInt64(out var whole) ? whole
+        : (long)value.GetDecimal();
+
+    private static decimal ReadDecimal(JsonElement message, string name) =>
+        message.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDecimal() : 0m;
 
     private static bool IsSuccess(JsonElement message, string what) =>
         message.TryGetProperty("msg", out var msg) && msg.ValueKind == JsonValueKind.String && msg.GetString() == what;
@@ -311,34 +401,52 @@ public sealed partial class AlpacaStreamClient
         writer.WriteString("secret", _options.SecretKey);
     });
 
+    /// <summary>Each channel with its wire name and the symbols wanted in it (call under <see cref="_gate"/>).</summary>
+    private IEnumerable<(StreamChannels Channel, SortedSet<string> Symbols)> ChannelSets()
+    {
+        yield return (StreamChannels.Bars, _bars);
+        yield return (StreamChannels.UpdatedBars, _updatedBars);
+        yield return (StreamChannels.DailyBars, _dailyBars);
+        yield return (StreamChannels.Trades, _trades);
+        yield return (StreamChannels.Quotes, _quotes);
+    }
+
     private byte[]? FullSubscription()
     {
         lock (_gate)
         {
-            return _bars.Count + _updatedBars.Count + _dailyBars.Count == 0
-                ? null
-                : SubscriptionMessage("subscribe", [.. _bars], [.. _updatedBars], [.. _dailyBars]);
+            var lists = ChannelSets().Where(c => c.Symbols.Count > 0).Select(c => (c.Channel, (IReadOnlyList<string>)[.. c.Symbols])).ToList();
+            return SubscriptionMessage("subscribe", lists);
         }
     }
 
-    private static byte[]? SubscriptionMessage(string action, IReadOnlyList<string> bars, IReadOnlyList<string> updatedBars, IReadOnlyList<string> dailyBars)
+    private static byte[]? SubscriptionMessage(string action, StreamChannels channels, IReadOnlyList<string> symbols) =>
+        SubscriptionMessage(action, [.. WireNames.Where(c => channels.HasFlag(c.Channel)).Select(c => (c.Channel, symbols))]);
+
+    private static readonly (StreamChannels Channel, string Name)[] WireNames =
+    [
+        (StreamChannels.Bars, "bars"),
+        (StreamChannels.UpdatedBars, "updatedBars"),
+        (StreamChannels.DailyBars, "dailyBars"),
+        (StreamChannels.Trades, "trades"),
+        (StreamChannels.Quotes, "quotes"),
+    ];
+
+    private static byte[]? SubscriptionMessage(string action, IReadOnlyList<(StreamChannels Channel, IReadOnlyList<string> Symbols)> lists)
     {
-        if (bars.Count + updatedBars.Count + dailyBars.Count == 0) return null;
+        if (lists.All(list => list.Symbols.Count == 0)) return null;
         return Json(writer =>
         {
             writer.WriteString("action", action);
-            WriteList(writer, "bars", bars);
-            WriteList(writer, "updatedBars", updatedBars);
-            WriteList(writer, "dailyBars", dailyBars);
+            foreach (var (channel, symbols) in lists)
+            {
+                // Corrections and cancels come with trades; Alpaca takes no list of their own.
+                if (symbols.Count == 0) continue;
+                writer.WriteStartArray(Array.Find(WireNames, c => c.Channel == channel).Name);
+                foreach (var symbol in symbols) writer.WriteStringValue(symbol);
+                writer.WriteEndArray();
+            }
         });
-
-        static void WriteList(Utf8JsonWriter writer, string name, IReadOnlyList<string> symbols)
-        {
-            if (symbols.Count == 0) return;
-            writer.WriteStartArray(name);
-            foreach (var symbol in symbols) writer.WriteStringValue(symbol);
-            writer.WriteEndArray();
-        }
     }
 
     private static byte[] Json(Action<Utf8JsonWriter> write)
@@ -364,6 +472,9 @@ public sealed partial class AlpacaStreamClient
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alpaca stream error {Code} ({Message}): {Outcome}")]
     private partial void LogStreamError(int code, string message, StreamErrorOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alpaca stream message of type {Type} skipped, it could not be read: {Reason}")]
+    private partial void LogUnreadable(string type, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Alpaca stream at {Host} closed before authentication")]
     private partial void LogNotAuthenticated(string host);
