@@ -18,11 +18,21 @@ public static class JobProgressText
     public static string Sessions(JobProgress progress) =>
         progress.SessionsTotal <= 0 ? "planning" : string.Create(Culture, $"{progress.SessionsDone:N0} / {progress.SessionsTotal:N0} sessions");
 
-    /// <summary>"1,234,567 bars" with corrections when there were any.</summary>
-    public static string Bars(JobProgress progress) =>
-        progress.BarsCorrected > 0
+    /// <summary>
+    /// "1,234,567 bars" with corrections when there were any, then the trades and quotes stored
+    /// where the gateway counts rows per dataset ("…, 52,000 trades, 310,000 quotes").
+    /// </summary>
+    public static string Bars(JobProgress progress)
+    {
+        var text = progress.BarsCorrected > 0
             ? string.Create(Culture, $"{progress.BarsInserted:N0} bars, {progress.BarsCorrected:N0} corrected")
             : string.Create(Culture, $"{progress.BarsInserted:N0} bars");
+        foreach (var dataset in (string[])["trades", "quotes"])
+        {
+            if (progress.RowsInserted?.TryGetValue(dataset, out var rows) == true) text += string.Create(Culture, $", {rows:N0} {dataset}");
+        }
+        return text;
+    }
 
     /// <summary>
     /// Time left at the pace so far (sessions per second since the job was created), or null while

@@ -14,7 +14,11 @@ namespace StockPlatform.Frontend.Gateway;
 public sealed class GatewayClient(HttpClient http, IOptions<GatewayClientOptions> options)
 {
     /// <summary>The gateway's JSON: snake_case, like Alpaca's.</summary>
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new NanoTimeJsonConverter() },
+    };
 
     public Task<VersionInfo> GetVersionAsync(CancellationToken cancellationToken = default) => GetAsync<VersionInfo>("/version", cancellationToken);
 
@@ -34,9 +38,13 @@ public sealed class GatewayClient(HttpClient http, IOptions<GatewayClientOptions
         return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<SymbolInfo>(response, cancellationToken);
     }
 
-    /// <summary>Has the live stream keep <paramref name="symbol"/> current (its missed minutes of today are backfilled).</summary>
-    public Task<Tracking> TrackAsync(string symbol, CancellationToken cancellationToken = default) =>
-        SendAsync<Tracking>(HttpMethod.Put, $"/symbols/{Uri.EscapeDataString(symbol)}/tracking", null, cancellationToken);
+    /// <summary>
+    /// Has the live stream keep <paramref name="symbol"/> current (its missed minutes of today are
+    /// backfilled), streaming its <paramref name="trades"/> and <paramref name="quotes"/> too when
+    /// asked. The flags always go in the body, so a second call changes them on a tracked symbol.
+    /// </summary>
+    public Task<Tracking> TrackAsync(string symbol, bool trades = false, bool quotes = false, CancellationToken cancellationToken = default) =>
+        SendAsync<Tracking>(HttpMethod.Put, $"/symbols/{Uri.EscapeDataString(symbol)}/tracking", JsonContent.Create(new { trades, quotes }), cancellationToken);
 
     /// <summary>
     /// Stops streaming <paramref name="symbol"/>. The gateway's 404 (nobody tracks it: another tab
@@ -51,25 +59,72 @@ public sealed class GatewayClient(HttpClient http, IOptions<GatewayClientOptions
     public Task<Coverage> GetCoverageAsync(string symbol, DateOnly start, DateOnly end, CancellationToken cancellationToken = default) =>
         GetAsync<Coverage>(string.Create(CultureInfo.InvariantCulture, $"/coverage/{Uri.EscapeDataString(symbol)}?start={start:yyyy-MM-dd}&end={end:yyyy-MM-dd}"), cancellationToken);
 
-    /// <summary>The latest <paramref name="count"/> bars (at most 10,000) before <paramref name="before"/>, or the latest of all; oldest first.</summary>
+    /// <summary>
+    /// The latest <paramref name="count"/> bars (at most 10,000) before <paramref name="before"/>, or
+    /// the latest of all; oldest first, their prices adjusted as <paramref name="adjustment"/> says
+    /// (<c>raw</c>, <c>split</c>, <c>dividend</c> or <c>all</c>).
+    /// </summary>
     public async Task<IReadOnlyList<Bar>> GetLatestBarsAsync(
-        string symbol, string interval, string session, DateTimeOffset? before, int count, CancellationToken cancellationToken = default)
+        string symbol, string interval, string session, DateTimeOffset? before, int count, string adjustment = "raw", CancellationToken cancellationToken = default)
     {
         var query = string.Create(CultureInfo.InvariantCulture,
-            $"/bars/{Uri.EscapeDataString(symbol)}?interval={interval}&session={session}&limit={Math.Clamp(count, 1, 10_000)}");
+            $"/bars/{Uri.EscapeDataString(symbol)}?interval={interval}&session={session}&limit={Math.Clamp(count, 1, 10_000)}&adjustment={Uri.EscapeDataString(adjustment)}");
         if (before is { } end) query += $"&end={Uri.EscapeDataString(end.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))}";
         return (await GetAsync<BarPage>(query, cancellationToken)).Bars;
     }
 
-    /// <summary>Queues a backfill of <paramref name="symbols"/>; field errors come back as a <see cref="GatewayProblemException"/>.</summary>
-    public Task<Job> StartJobAsync(IReadOnlyList<string> symbols, DateOnly start, DateOnly end, string feed, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Queues a backfill of <paramref name="symbols"/>: the datasets in <paramref name="data"/>
+    /// (<c>bars</c>, <c>trades</c>, <c>quotes</c>; bars alone when null). Field errors come back as
+    /// a <see cref="GatewayProblemException"/>.
+    /// </summary>
+    public Task<Job> StartJobAsync(
+        IReadOnlyList<string> symbols, DateOnly start, DateOnly end, string feed, IReadOnlyList<string>? data = null, CancellationToken cancellationToken = default) =>
         SendAsync<Job>(HttpMethod.Post, "/jobs", JsonContent.Create(new
         {
             symbols,
             start = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             end = end.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             feed,
+            data = data ?? ["bars"],
         }), cancellationToken);
+
+    /// <summary>The latest <paramref name="limit"/> trades of <paramref name="symbol"/> (at most 10,000), newest first.</summary>
+    public Task<TradePage> GetTradesAsync(string symbol, int limit = 50, CancellationToken cancellationToken = default) =>
+        GetAsync<TradePage>(LatestTicks("trades", symbol, limit), cancellationToken);
+
+    /// <summary>The latest <paramref name="limit"/> quotes of <paramref name="symbol"/> (at most 10,000), newest first.</summary>
+    public Task<QuotePage> GetQuotesAsync(string symbol, int limit = 50, CancellationToken cancellationToken = default) =>
+        GetAsync<QuotePage>(LatestTicks("quotes", symbol, limit), cancellationToken);
+
+    /// <summary>The splits and cash dividends stored for <paramref name="symbol"/> with an ex-date in the range (both ends optional), and when they were last refreshed.</summary>
+    public Task<CorporateActionList> GetCorporateActionsAsync(
+        string symbol, DateOnly? start = null, DateOnly? end = null, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>(2);
+        if (start is { } s) query.Add("start=" + s.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (end is { } e) query.Add("end=" + e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var path = $"/corporate-actions/{Uri.EscapeDataString(symbol)}";
+        return GetAsync<CorporateActionList>(query.Count == 0 ? path : path + "?" + string.Join('&', query), cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues a refresh of the corporate actions of <paramref name="symbols"/> with an ex-date from
+    /// <paramref name="start"/> to <paramref name="end"/> (null: up to what is announced); the
+    /// answer is the job (kind <c>corporate-actions</c>).
+    /// </summary>
+    public Task<Job> RefreshCorporateActionsAsync(
+        IReadOnlyList<string> symbols, DateOnly start, DateOnly? end = null, CancellationToken cancellationToken = default) =>
+        SendAsync<Job>(HttpMethod.Post, "/corporate-actions/refresh", JsonContent.Create(new
+        {
+            symbols,
+            start = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            end = end?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        }), cancellationToken);
+
+    // Without start and end the gateway answers the latest rows; sort=desc puts the newest first.
+    private static string LatestTicks(string dataset, string symbol, int limit) =>
+        string.Create(CultureInfo.InvariantCulture, $"/{dataset}/{Uri.EscapeDataString(symbol)}?limit={Math.Clamp(limit, 1, 10_000)}&sort=desc");
 
     public Task<Job> CancelJobAsync(Guid id, CancellationToken cancellationToken = default) => SendAsync<Job>(HttpMethod.Delete, $"/jobs/{id}", null, cancellationToken);
 

@@ -2,13 +2,20 @@ namespace StockPlatform.Frontend.Gateway;
 
 // The gateway's answers as the dashboard reads them (its JSON is snake_case; see GatewayClient).
 
-/// <summary>Sessions and bars done so far, and the windows that failed for good.</summary>
-public sealed record JobProgress(int SessionsDone, int SessionsTotal, long BarsInserted, long BarsCorrected, int FailedWindows);
+/// <summary>
+/// Sessions and bars done so far, and the windows that failed for good; <c>rows_inserted</c> (rows
+/// per dataset: bars, trades, quotes) only where the gateway reports it.
+/// </summary>
+public sealed record JobProgress(
+    int SessionsDone, int SessionsTotal, long BarsInserted, long BarsCorrected, int FailedWindows, IReadOnlyDictionary<string, long>? RowsInserted = null);
 
-/// <summary>A job: a backfill, or a feature rebuild (whose feed names the feature set and version).</summary>
+/// <summary>
+/// A job: a backfill (of the datasets in <c>data</c>: bars, trades, quotes), a feature rebuild
+/// (whose feed names the feature set and version) or a corporate actions refresh.
+/// </summary>
 public sealed record Job(
     Guid JobId, string Symbol, IReadOnlyList<string> Symbols, DateOnly Start, DateOnly End, string Feed, string Status,
-    JobProgress Progress, string? Error, DateTime CreatedAt, DateTime UpdatedAt, string Kind = "backfill")
+    JobProgress Progress, string? Error, DateTime CreatedAt, DateTime UpdatedAt, string Kind = "backfill", IReadOnlyList<string>? Data = null)
 {
     /// <summary>Queued or running: progress may still change.</summary>
     public bool IsActive => Status is "queued" or "running";
@@ -25,11 +32,17 @@ public sealed record JobWindow(
 /// <summary>The body of <c>GET /jobs/{id}/windows</c>.</summary>
 public sealed record JobWindows(Guid JobId, IReadOnlyList<JobWindow> Windows);
 
-/// <summary>A stored (or tracked) symbol and what is stored of it.</summary>
-public sealed record SymbolInfo(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest, bool Tracked);
+/// <summary>A stored (or tracked) symbol and what is stored of it; a tracked symbol may stream its trades and quotes too.</summary>
+public sealed record SymbolInfo(
+    string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest, bool Tracked,
+    bool TrackedTrades = false, bool TrackedQuotes = false);
 
-/// <summary>The body of <c>PUT</c> and <c>DELETE /symbols/{symbol}/tracking</c>: whether the live stream keeps the symbol current, and since when.</summary>
-public sealed record Tracking(string Symbol, bool Tracked, DateTime? TrackedSince);
+/// <summary>
+/// The body of <c>PUT</c> and <c>DELETE /symbols/{symbol}/tracking</c>: whether the live stream keeps
+/// the symbol current, and since when; <c>trades</c> and <c>quotes</c> (whether it streams those
+/// too) are null when the gateway leaves them out.
+/// </summary>
+public sealed record Tracking(string Symbol, bool Tracked, DateTime? TrackedSince, bool? Trades = null, bool? Quotes = null);
 
 /// <summary>The body of <c>GET /symbols</c>.</summary>
 public sealed record SymbolList(IReadOnlyList<SymbolInfo> Symbols);
@@ -48,8 +61,8 @@ public sealed record Coverage(
 /// <summary>One bar.</summary>
 public sealed record Bar(DateTime Timestamp, decimal Open, decimal High, decimal Low, decimal Close, long Volume, long TradeCount, decimal Vwap, bool Complete);
 
-/// <summary>A page of <c>GET /bars/{symbol}</c>.</summary>
-public sealed record BarPage(string Symbol, string Interval, IReadOnlyList<Bar> Bars, string? NextPageToken);
+/// <summary>A page of <c>GET /bars/{symbol}</c>, with the adjustment its prices carry (<see cref="Display.AdjustmentText"/>).</summary>
+public sealed record BarPage(string Symbol, string Interval, IReadOnlyList<Bar> Bars, string? NextPageToken, string? Adjustment = null);
 
 /// <summary>The storage the gateway reads.</summary>
 public sealed record StorageDescription(string Path, string Description, int SchemaVersion);

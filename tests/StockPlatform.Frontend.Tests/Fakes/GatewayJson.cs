@@ -99,6 +99,60 @@ internal static class GatewayJson
     public static string Logs(string? nextPageToken, params string[] logs) =>
         $$"""{"logs":[{{string.Join(",", logs)}}],"next_page_token":{{Text(nextPageToken)}}}""";
 
+    /// <summary>A <c>GET /symbols/{symbol}</c> answer of a tracked symbol that streams (or not) its trades and quotes.</summary>
+    public static string TrackedSymbol(string symbol, bool trades, bool quotes) => $$"""
+        {"symbol":"{{symbol}}","first_bar":"2025-06-02T13:30:00Z","last_bar":"2026-01-08T20:59:00Z","bar_count":1200,"sessions_fetched":150,"last_ingest":null,
+         "tracked":true,"tracked_trades":{{Bool(trades)}},"tracked_quotes":{{Bool(quotes)}},"recent_jobs":[]}
+        """;
+
+    /// <summary>The body of <c>PUT /symbols/{symbol}/tracking</c> with the trades and quotes flags.</summary>
+    public static string TrackingWith(string symbol, bool trades, bool quotes) =>
+        $$"""{"symbol":"{{symbol}}","tracked":true,"tracked_since":"2026-01-09T15:00:00Z","trades":{{Bool(trades)}},"quotes":{{Bool(quotes)}}}""";
+
+    /// <summary>One trade of <c>GET /trades/{symbol}</c>.</summary>
+    public static string Trade(string timestamp, decimal price, long size, string exchange = "V", string conditions = "\"@\"", long id = 52983525029461) => $$"""
+        {"timestamp":"{{timestamp}}","exchange":"{{exchange}}","price":{{Number(price)}},"size":{{size}},"conditions":[{{conditions}}],"id":{{id}},"tape":"C"}
+        """;
+
+    /// <summary>A page of <c>GET /trades/{symbol}</c>.</summary>
+    public static string Trades(string symbol, params string[] trades) =>
+        $$"""{"symbol":"{{symbol}}","trades":[{{string.Join(",", trades)}}],"next_page_token":null}""";
+
+    /// <summary>One quote of <c>GET /quotes/{symbol}</c>.</summary>
+    public static string Quote(string timestamp, decimal bid, long bidSize, decimal ask, long askSize, string bidExchange = "P", string askExchange = "Q") => $$"""
+        {"timestamp":"{{timestamp}}","bid_exchange":"{{bidExchange}}","bid_price":{{Number(bid)}},"bid_size":{{bidSize}},
+         "ask_exchange":"{{askExchange}}","ask_price":{{Number(ask)}},"ask_size":{{askSize}},"conditions":["R"],"tape":"C"}
+        """;
+
+    /// <summary>A page of <c>GET /quotes/{symbol}</c>.</summary>
+    public static string Quotes(string symbol, params string[] quotes) =>
+        $$"""{"symbol":"{{symbol}}","quotes":[{{string.Join(",", quotes)}}],"next_page_token":null}""";
+
+    /// <summary>A forward (or, new 1 old 10, reverse) split of <c>GET /corporate-actions/{symbol}</c>.</summary>
+    public static string Split(string exDate, decimal newRate, decimal oldRate) => $$"""
+        {"id":"{{Guid.NewGuid()}}","type":"{{(newRate >= oldRate ? "forward_split" : "reverse_split")}}","ex_date":"{{exDate}}","process_date":"{{exDate}}",
+         "old_rate":{{Number(oldRate)}},"new_rate":{{Number(newRate)}},"rate":null,"reference_close":null,
+         "price_factor":{{Number(Math.Round(oldRate / newRate, 12))}},"volume_factor":{{Number(Math.Round(newRate / oldRate, 12))}}}
+        """;
+
+    /// <summary>A cash dividend of <c>GET /corporate-actions/{symbol}</c>.</summary>
+    public static string Dividend(string exDate, decimal rate, decimal referenceClose = 100m) => $$"""
+        {"id":"{{Guid.NewGuid()}}","type":"cash_dividend","ex_date":"{{exDate}}","process_date":"{{exDate}}",
+         "old_rate":null,"new_rate":null,"rate":{{Number(rate)}},"reference_close":{{Number(referenceClose)}},
+         "price_factor":{{Number(Math.Round(1 - rate / referenceClose, 10))}},"volume_factor":null}
+        """;
+
+    /// <summary>The body of <c>GET /corporate-actions/{symbol}</c>.</summary>
+    public static string CorporateActions(string symbol, string? refreshedAt, params string[] actions) =>
+        $$"""{"symbol":"{{symbol}}","refreshed_at":{{Text(refreshedAt)}},"actions":[{{string.Join(",", actions)}}]}""";
+
+    /// <summary>A job with its datasets (<c>data</c>) and status, as <c>POST /jobs</c>, <c>POST /corporate-actions/refresh</c> and <c>GET /jobs/{id}</c> answer.</summary>
+    public static string JobWith(Guid id, string symbol, string kind, string status, string data = "\"bars\"", string rowsInserted = "") => $$"""
+        {"job_id":"{{id}}","symbol":"{{symbol}}","symbols":["{{symbol}}"],"start":"2025-06-02","end":"2026-01-09","feed":"iex","status":"{{status}}",
+         "progress":{"sessions_done":0,"sessions_total":0,"bars_inserted":0,"bars_corrected":0,"failed_windows":0{{(rowsInserted.Length > 0 ? ",\"rows_inserted\":" + rowsInserted : "")}}},
+         "error":null,"created_at":"2026-01-09T22:00:00Z","updated_at":"2026-01-09T22:00:00Z","kind":"{{kind}}","data":[{{data}}]}
+        """;
+
     private static string Bool(bool value) => value ? "true" : "false";
 
     private static string Text(string? value) => value is null ? "null" : System.Text.Json.JsonSerializer.Serialize(value);

@@ -310,6 +310,112 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         lock (session.Errors) Assert.True(session.Errors.Count == 0, string.Join("\n", session.Errors));
     }
 
+    [Fact]
+    public async Task The_symbol_page_marks_a_dividend_switches_adjustment_and_shows_the_trades_and_quotes_tape_by_keyboard_and_on_a_phone()
+    {
+        await using var session = await DashboardSession.StartAsync();
+        var page = await session.OpenAsync();
+
+        // A symbol whose latest cash dividend (in MarketSim's schedule) went ex within the last year, and the session before it.
+        var (symbol, exDate, rate) = await RecentDividendAsync(session);
+        var before = NyseCalendar.GetTradingDays(exDate.AddDays(-10), exDate.AddDays(-1)).Last().Date;
+        output.WriteLine($"{symbol}: cash dividend {rate} ex {exDate:yyyy-MM-dd}");
+
+        // Bars, trades and quotes of the two sessions, queued from the Ingest page's checkboxes.
+        await DashboardSession.GoAsync(page, $"ingest?symbols={symbol}&start={before:yyyy-MM-dd}&end={exDate:yyyy-MM-dd}");
+        await Assertions.Expect(page.Locator(".data-bars input")).ToBeCheckedAsync();
+        await page.Locator(".data-trades input").ClickAsync();
+        await page.Locator(".data-quotes input").ClickAsync();
+        await Assertions.Expect(page.Locator(".data-trades input")).ToBeCheckedAsync();
+        await page.Locator("button.submit-ingest").ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/jobs/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page.Locator(".status-chip").First).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 180_000 });
+        var jobId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        await WaitForApiAsync(session, $"/jobs/{jobId}", json => json.GetProperty("data").EnumerateArray().Select(d => d.GetString()).SequenceEqual(["bars", "trades", "quotes"]));
+
+        // No actions stored yet; the refresh fetches them and the dividend lands on its ex-date's bar.
+        await DashboardSession.GoAsync(page, $"symbols/{symbol}");
+        await WaitForDrawAsync(page, draws: 1);
+        Assert.Equal("2", await page.Locator("#chart").GetAttributeAsync("data-bars"));
+        await page.Locator("button.refresh-actions").ClickAsync();
+        var marker = "Div $" + rate.ToString("0.00##", CultureInfo.InvariantCulture);
+        await Assertions.Expect(page.Locator(".action-line", new() { HasText = $"{exDate:yyyy-MM-dd} · {marker}" })).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+        await page.WaitForFunctionAsync($"() => (document.querySelector('#chart')?.dataset.markerText || '').split('|').includes({JsonSerializer.Serialize(marker)})",
+            null, new() { Timeout = 30_000 });
+        Assert.True(await PaintedPixelsAsync(page) > 500, "the chart's canvas is blank");
+        await DashboardSession.ScreenshotAsync(page, "symbol-dividend");
+
+        // Dividend-adjusted: the chart loads again, and the session before the ex-date is scaled down as the gateway says.
+        var draws = int.Parse(await page.Locator("#chart").GetAttributeAsync("data-draws") ?? "0", CultureInfo.InvariantCulture);
+        await page.Locator(".adjustment-switch button", new() { HasText = "Dividend" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-adjustment", "dividend");
+        await WaitForDrawAsync(page, draws: draws + 1);
+        await Assertions.Expect(page.Locator(".adjustment-note")).ToHaveTextAsync("Adjusted for cash dividends");
+        var raw = (await ApiJsonAsync(session, $"/bars/{symbol}?interval=1d&session=regular&limit=260&adjustment=raw")).GetProperty("bars");
+        var adjusted = (await ApiJsonAsync(session, $"/bars/{symbol}?interval=1d&session=regular&limit=260&adjustment=dividend")).GetProperty("bars");
+        Assert.True(adjusted[0].GetProperty("close").GetDecimal() < raw[0].GetProperty("close").GetDecimal(), "the session before the ex-date is not adjusted");
+        await page.Locator("#chart").HoverAsync(new() { Position = new() { X = 40, Y = 200 } });
+        await DashboardSession.ScreenshotAsync(page, "symbol-dividend-adjusted");
+
+        // The tape: the latest trades, newest first, to the microsecond; then the quotes with their spreads.
+        var trades = (await ApiJsonAsync(session, $"/trades/{symbol}?limit=50&sort=desc")).GetProperty("trades");
+        Assert.True(trades.GetArrayLength() > 0, "the backfill stored no trades");
+        await Assertions.Expect(page.Locator(".tape-trades .trade-row")).ToHaveCountAsync(trades.GetArrayLength());
+        await Assertions.Expect(page.Locator(".tape-trades .trade-row .tape-time").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*\d{2}:\d{2}:\d{2}\.\d{6}\s*$"));
+        var newest = NanoTime.Parse(trades[0].GetProperty("timestamp").GetString()!);
+        await Assertions.Expect(page.Locator(".tape-trades .trade-row .tape-time").First)
+            .ToHaveTextAsync(NewYorkTime.FromUtc(newest.Microsecond).ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture));
+        await page.Locator(".tape-tabs .mud-tab", new() { HasText = "Quotes" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".tape-quotes .quote-row").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".tape-quotes .quote-row .tape-bid").First).ToContainTextAsync("×");
+        await DashboardSession.ScreenshotAsync(page, "symbol-tape");
+
+        // Keyboard: the adjustment switch, the refresh, the tape's tabs and the tracking toggles are reached with Tab.
+        await DashboardSession.GoAsync(page, $"symbols/{symbol}");
+        var reached = new HashSet<string>();
+        for (var i = 0; i < 60; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            reached.Add(await page.EvaluateAsync<string>(
+                "() => { const e = document.activeElement.closest('.adjustment-switch, .refresh-actions, .tape-tabs, .track-trades, .track-quotes'); return e ? e.className : ''; }"));
+        }
+        foreach (var control in new[] { "adjustment-switch", "refresh-actions", "tape-tabs", "track-trades", "track-quotes" })
+            Assert.Contains(reached, c => c.Contains(control, StringComparison.Ordinal));
+
+        // Phone width: the controls wrap, the tape's rows become cards, nothing is wider than the screen.
+        var phone = await session.OpenAsync(390, 844, phone: true);
+        await DashboardSession.GoAsync(phone, $"symbols/{symbol}");
+        await WaitForDrawAsync(phone, draws: 1);
+        await Assertions.Expect(phone.Locator(".tape-trades .trade-row").First).ToBeVisibleAsync();
+        Assert.True(await phone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "the symbol page is wider than a phone");
+        await DashboardSession.ScreenshotAsync(phone, "phone-symbol-tape");
+
+        lock (session.Errors) Assert.True(session.Errors.Count == 0, string.Join("\n", session.Errors));
+    }
+
+    /// <summary>The latest cash dividend that went ex 8 to 300 days ago, from MarketSim's own corporate actions API, among a few liquid symbols.</summary>
+    private static async Task<(string Symbol, DateOnly ExDate, decimal Rate)> RecentDividendAsync(DashboardSession session)
+    {
+        var today = NewYorkTime.DateOf(DateTimeOffset.UtcNow);
+        using var http = new HttpClient { BaseAddress = new Uri(session.Stack.Sim.Urls.Single()) };
+        http.DefaultRequestHeaders.Add("APCA-API-KEY-ID", PlatformStack.KeyId);
+        http.DefaultRequestHeaders.Add("APCA-API-SECRET-KEY", PlatformStack.Secret);
+        using var json = JsonDocument.Parse(await http.GetStringAsync(
+            $"/v1/corporate-actions?symbols=SPY,QQQ,AAPL,MSFT,KO,JNJ,XOM,PG&types=cash_dividend&start={today.AddDays(-300):yyyy-MM-dd}&end={today.AddDays(-8):yyyy-MM-dd}&sort=desc"));
+        var latest = json.RootElement.GetProperty("corporate_actions").GetProperty("cash_dividends").EnumerateArray()
+            .Select(d => (Symbol: d.GetProperty("symbol").GetString()!, ExDate: DateOnly.ParseExact(d.GetProperty("ex_date").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Rate: d.GetProperty("rate").GetDecimal()))
+            .OrderByDescending(d => d.ExDate).First();
+        return latest;
+    }
+
+    private static async Task<JsonElement> ApiJsonAsync(DashboardSession session, string url)
+    {
+        using var http = new HttpClient { BaseAddress = session.Gateway.Url };
+        using var json = JsonDocument.Parse(await http.GetStringAsync(url));
+        return json.RootElement.Clone();
+    }
+
     // The agents work in the background: poll the gateway until the condition holds (a minute at most).
     private static async Task WaitForApiAsync(DashboardSession session, string url, Func<JsonElement, bool> condition)
     {

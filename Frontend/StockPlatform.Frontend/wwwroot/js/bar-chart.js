@@ -2,7 +2,8 @@
 // candlesticks over a volume pane, a legend with the exact numbers of the bar under the cursor, and
 // earlier bars fetched from .NET (LoadEarlierAsync) when the view nears the left edge; feature lines
 // (moving averages, VWAP) over the candles and an RSI pane below the volumes (setOverlays); live
-// bars from .NET replace or extend the newest ones (updateBar).
+// bars from .NET replace or extend the newest ones (updateBar); split and dividend markers sit on
+// the first bar of their ex-date (setMarkers).
 // Times arrive as Unix seconds of New York wall-clock time, so the axis reads in market time.
 
 const charts = new Map();
@@ -11,6 +12,12 @@ let nextId = 1;
 const palettes = {
   light: { background: '#ffffff', text: '#1f2933', grid: '#eef1f4', border: '#d5dbe1', up: '#16a34a', down: '#dc2626' },
   dark: { background: '#1e1e2d', text: '#d4d7dd', grid: '#2b2b3c', border: '#3a3a4d', up: '#22c55e', down: '#ef4444' },
+};
+
+// Splits above the bar pointing down, dividends below pointing up: both can share an ex-date.
+const markerStyles = {
+  split: { position: 'aboveBar', shape: 'arrowDown', color: '#7c3aed' },
+  dividend: { position: 'belowBar', shape: 'arrowUp', color: '#0891b2' },
 };
 
 function themeOptions(dark) {
@@ -76,7 +83,11 @@ export function create(element, legend, dotnet, dark, daily) {
   chart.panes()[1].setStretchFactor(0.25);
 
   const id = nextId++;
-  const state = { id, chart, candles, volumes, element, legend, dotnet, dark, daily, bars: [], byTime: new Map(), loading: false, exhausted: false, overlays: [] };
+  const markers = LC.createSeriesMarkers(candles, []);
+  const state = {
+    id, chart, candles, volumes, element, legend, dotnet, dark, daily, bars: [], byTime: new Map(), loading: false, exhausted: false, overlays: [],
+    markers, markerSpecs: [],
+  };
   charts.set(id, state);
 
   chart.subscribeCrosshairMove(param => {
@@ -109,8 +120,42 @@ function apply(state, bars) {
   state.byTime = new Map(bars.map(b => [b.time, b]));
   state.candles.setData(bars.map(candle));
   state.volumes.setData(bars.map(b => volume(b, state.dark)));
+  placeMarkers(state);
   showLegend(state, null);
   markDrawn(state);
+}
+
+const daySeconds = 86400;
+
+// The index of the first bar at or after time (bars are sorted by time).
+function firstAtOrAfter(bars, time) {
+  let lo = 0;
+  let hi = bars.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (bars[mid].time < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// Each marker on the first drawn bar of its ex-date (its time is that date's midnight); one whose
+// date has no bar drawn (not loaded yet, or no trading) waits for one. Answers how many were placed.
+function placeMarkers(state) {
+  const placed = [];
+  for (const spec of state.markerSpecs) {
+    const index = firstAtOrAfter(state.bars, spec.time);
+    const bar = state.bars[index];
+    if (!bar || bar.time >= spec.time + daySeconds) continue;
+    const style = markerStyles[spec.kind] || markerStyles.split;
+    placed.push({ time: bar.time, text: spec.text, id: `${spec.kind}-${spec.time}-${placed.length}`, ...style });
+  }
+  placed.sort((a, b) => a.time - b.time);
+  state.markers.setMarkers(placed);
+  state.placedMarkers = placed.length;
+  state.element.dataset.markers = String(placed.length);
+  state.element.dataset.markerText = placed.map(m => m.text).join('|');
+  return placed.length;
 }
 
 export function setBars(id, bars, daily) {
@@ -135,10 +180,13 @@ export function updateBar(id, bar) {
   const bars = state.bars;
   const last = bars.length ? bars[bars.length - 1] : null;
   if (!last || bar.time >= last.time) {
-    if (last && last.time === bar.time) bars[bars.length - 1] = bar;
-    else bars.push(bar);
+    const appended = !last || last.time !== bar.time;
+    if (appended) bars.push(bar);
+    else bars[bars.length - 1] = bar;
     state.candles.update(candle(bar));
     state.volumes.update(volume(bar, state.dark));
+    // A new day's first bar may be the one a waiting marker needs.
+    if (appended && state.placedMarkers !== state.markerSpecs.length) placeMarkers(state);
   } else {
     const index = bars.findIndex(b => b.time === bar.time);
     if (index < 0) return false;
@@ -176,6 +224,14 @@ export function setOverlays(id, lines, rsi) {
     state.chart.panes()[2]?.setStretchFactor(0.3);
   }
   state.element.dataset.overlays = lines.map(l => l.name).concat(rsi ? [rsi.name] : []).join(',');
+}
+
+// Replaces the corporate action markers: [{ time (the ex-date's midnight), text, kind: 'split' | 'dividend' }].
+export function setMarkers(id, markers) {
+  const state = charts.get(id);
+  if (!state) return 0;
+  state.markerSpecs = (markers || []).slice().sort((a, b) => a.time - b.time);
+  return placeMarkers(state);
 }
 
 export function setTheme(id, dark) {
