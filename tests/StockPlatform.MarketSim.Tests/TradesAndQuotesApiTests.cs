@@ -160,6 +160,24 @@ public class TradesAndQuotesApiTests
         Assert.True(latest.Time <= clock && latest.Time > NanoTime.From(now.AddSeconds(-60)), $"latest quote at {latest.Time}");
     }
 
+    [Fact]
+    public async Task A_far_future_end_reads_as_until_now()
+    {
+        await using var sim = await SimHost.StartAsync(new() { ["MarketSim:Stream:Start"] = "2024-03-08T15:00:30Z" });
+
+        var dated = await sim.GetAsync("/v2/stocks/SPY/trades?start=2024-03-08T14:59:00Z&end=2999-12-31&limit=5&sort=desc");
+        var timed = await sim.GetAsync("/v2/stocks/SPY/quotes?start=2024-03-08T14:59:00Z&end=2999-12-31T00:00:00.123456789Z&limit=5");
+
+        Assert.Equal(HttpStatusCode.OK, dated.Status);
+        Assert.Equal(HttpStatusCode.OK, timed.Status);
+        Assert.Equal(5, dated.Root.GetProperty("trades").GetArrayLength());
+        Assert.True(AlpacaJsonReader.ReadTrade(dated.Root.GetProperty("trades")[0]).Time <= NanoTime.From(sim.Clock.Now));
+        Assert.Equal(5, timed.Root.GetProperty("quotes").GetArrayLength());
+        Assert.Equal(
+            sim.Market.GetTrades("SPY", "sip", new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2000, 1, 3, 15, 0, 0, TimeSpan.Zero)),
+            sim.Market.GetTrades("SPY", "sip", DateTimeOffset.MinValue, new DateTimeOffset(2000, 1, 3, 15, 0, 0, TimeSpan.Zero)));
+    }
+
     [Theory]
     [InlineData("trades", "start=yesterday", "invalid start")]
     [InlineData("trades", "start=2024-03-08T14:30:00", "invalid start")]

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
+using StockPlatform.MarketSim.Data;
 using StockPlatform.MarketSim.Options;
 
 namespace StockPlatform.MarketSim.Apis;
@@ -71,14 +72,17 @@ internal sealed record TicksQuery(
         if (QueryParsing.TryParseDate(text, out var date))
         {
             instant = isEnd
-                ? new NanoTime(NanoTime.From(NewYorkTime.StartOfDay(date.AddDays(1))).UnixNanoseconds - 1)
-                : NanoTime.From(NewYorkTime.StartOfDay(date));
+                ? new NanoTime(SyntheticMarket.ToNanoTime(NewYorkTime.StartOfDay(date.AddDays(1))).UnixNanoseconds - 1)
+                : SyntheticMarket.ToNanoTime(NewYorkTime.StartOfDay(date));
             return true;
         }
         if (!QueryParsing.TryParseInstant(text, isEnd, out var coarse)) return false;
         // Up to nine fraction digits exactly; forms NanoTime does not read (a lower-case t or z,
-        // more than nine digits) at the 100 ns the bars endpoints read.
-        instant = NanoTime.TryParse(text, out var precise) ? precise : NanoTime.From(coarse);
+        // more than nine digits) and years nanoseconds cannot hold go through the 100 ns reading
+        // the bars endpoints use, clamped.
+        var clamped = SyntheticMarket.ToNanoTime(coarse);
+        var representable = clamped.UnixNanoseconds is not (long.MinValue or long.MaxValue);
+        instant = representable && NanoTime.TryParse(text, out var precise) ? precise : clamped;
         return true;
     }
 }

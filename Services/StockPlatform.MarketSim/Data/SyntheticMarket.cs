@@ -32,6 +32,8 @@ public sealed class SyntheticMarket
     private const int MinuteCacheCapacity = 256;
 
     private static readonly NanoTime Forever = new(long.MaxValue);
+    private static readonly DateTimeOffset NanoTimeMin = new(1678, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset NanoTimeMax = new(2262, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     // Finished days' daily bars, kept far longer than sessions: a daily query over years would
     // otherwise regenerate every session of the span on each call.
@@ -128,12 +130,13 @@ public sealed class SyntheticMarket
     /// open, last the close, extremes the high and low, sizes summing to the volume, count the
     /// trade count, volume-weighted price the vwap); they are raw (never adjusted).
     /// </summary>
+    /// <remarks>A list of the whole range (a liquid session has some 20,000 SIP trades): ask for days, not years.</remarks>
     /// <param name="symbol">A ticker (<see cref="Symbol"/> rules).</param>
     /// <param name="feed"><c>iex</c> (every trade on IEX, <c>V</c>), or any other feed for SIP.</param>
     /// <param name="start">First instant, inclusive.</param>
     /// <param name="end">Last instant, inclusive.</param>
     public IReadOnlyList<Trade> GetTrades(string symbol, string feed, DateTimeOffset start, DateTimeOffset end) =>
-        EnumerateTrades(Symbol.Parse(symbol), feed, NanoTime.From(start), NanoTime.From(end), descending: false, Forever).ToList();
+        EnumerateTrades(Symbol.Parse(symbol), feed, ToNanoTime(start), ToNanoTime(end), descending: false, Forever).ToList();
 
     /// <summary>
     /// What <c>GET /v2/stocks/{symbol}/quotes</c> returns over all pages, ascending: the quotes
@@ -142,7 +145,7 @@ public sealed class SyntheticMarket
     /// has bid &lt;= price &lt;= ask and bid &lt; ask.
     /// </summary>
     public IReadOnlyList<Quote> GetQuotes(string symbol, string feed, DateTimeOffset start, DateTimeOffset end) =>
-        EnumerateQuotes(Symbol.Parse(symbol), feed, NanoTime.From(start), NanoTime.From(end), descending: false, Forever).ToList();
+        EnumerateQuotes(Symbol.Parse(symbol), feed, ToNanoTime(start), ToNanoTime(end), descending: false, Forever).ToList();
 
     /// <summary>
     /// The corporate actions of <paramref name="symbol"/> with an ex-date in
@@ -157,6 +160,13 @@ public sealed class SyntheticMarket
             ReverseSplit r => new SyntheticCorporateAction(r.Type, r.ExDate, null, r.NewRate, r.OldRate),
             _ => throw new InvalidOperationException($"unexpected action {action.Type}"),
         }).ToList();
+
+    /// <summary>
+    /// <paramref name="instant"/> in Unix nanoseconds, clamped to what they can hold (1678 to
+    /// 2262): a range that asks for "until the year 9999" means "until the end of the data".
+    /// </summary>
+    internal static NanoTime ToNanoTime(DateTimeOffset instant) =>
+        instant < NanoTimeMin ? new NanoTime(long.MinValue) : instant > NanoTimeMax ? Forever : NanoTime.From(instant);
 
     /// <summary>The raw regular-session SIP close of the last trading day before <paramref name="date"/> (what dividends are adjusted against).</summary>
     internal decimal? RawSipClose(Symbol symbol, DateOnly date)

@@ -15,8 +15,8 @@ internal readonly record struct MinuteTemplate(long Open, long High, long Low, l
 /// their volume-weighted price is the bar's vwap.
 /// </summary>
 /// <remarks>
-/// Each aspect draws from its own random stream (prices, sizes, times, exchanges, quotes), so the
-/// session generator pays only for prices and sizes, which are all the vwap needs.
+/// Prices and sizes come from one random stream, times, venues and quotes each from their own, so
+/// the session generator pays only for the prices and sizes, which are all the vwap needs.
 /// </remarks>
 internal static class TradeTape
 {
@@ -28,7 +28,7 @@ internal static class TradeTape
     // Trades are at least this far apart, which leaves room for the quotes in front of each one.
     private const long MinTradeGap = 1_000;
 
-    private const ulong PriceStream = 1, TimeStream = 3, DetailStream = 4, QuoteStream = 5;
+    private const ulong PriceAndSizeStream = 1, TimeStream = 3, DetailStream = 4, QuoteStream = 5;
 
     // Sale conditions that all count towards bars: regular, intermarket sweep, and Form T
     // (outside regular hours). Shared instances: a minute holds hundreds of trades.
@@ -71,10 +71,6 @@ internal static class TradeTape
             else high = top;
         }
     }
-
-    /// <summary>The minute's trade prices and sizes; returns the notional (sum of ticks times shares).</summary>
-    public static long FillPricesAndSizes(in MinuteTemplate template, ulong seed, Span<long> prices, Span<long> sizes) =>
-        Fill(template, seed, prices[..template.Trades], sizes[..template.Trades]);
 
     /// <summary>The notional of the minute's trades without keeping them (what the bar's vwap comes from).</summary>
     public static long Notional(in MinuteTemplate template, ulong seed)
@@ -200,7 +196,7 @@ internal static class TradeTape
         }
         prices[n - 1] = t.Close;
 
-        var random = new SeededRandom(StableHash.Combine(seed, PriceStream));
+        var random = new SeededRandom(StableHash.Combine(seed, PriceAndSizeStream));
         var inner = n - 2;
         var needHigh = t.High > Math.Max(t.Open, t.Close);
         var needLow = t.Low < Math.Min(t.Open, t.Close);
