@@ -15,8 +15,9 @@ namespace StockPlatform.Gateway.Apis;
 
 /// <summary>
 /// The Parquet archive: <c>GET /archive/partitions</c> (what is archived), <c>GET /archive/verify</c>
-/// (a symbol's archive checked row by row against the hot store) and <c>POST /archive/sql</c> (one
-/// read-only DuckDB query over the <c>bars</c> and <c>features</c> views, sandboxed to the archive,
+/// (a symbol's archive checked against the hot store: bars row by row, trades and quotes by an exact
+/// fingerprint of each day) and <c>POST /archive/sql</c> (one read-only DuckDB query over the
+/// <c>bars</c>, <c>features</c>, <c>trades</c> and <c>quotes</c> views, sandboxed to the archive,
 /// within row, byte and time limits; JSON or CSV).
 /// </summary>
 public static class ArchiveApi
@@ -28,9 +29,9 @@ public static class ArchiveApi
         archive.MapGet("/partitions", ListPartitionsAsync).WithName("ListArchivePartitions")
             .WithSummary("Archived partitions (a symbol's session each), with rows, time range, size and checksum");
         archive.MapGet("/verify", VerifyAsync).WithName("VerifyArchive")
-            .WithSummary("A symbol's archived partitions compared with the hot store, row by row");
+            .WithSummary("A symbol's archived partitions (bars, trades, quotes; dataset= keeps one) compared with the hot store");
         archive.MapPost("/sql", RunSqlAsync).WithName("QueryArchive")
-            .WithSummary("One read-only DuckDB query over the archive's bars and features views (API key)")
+            .WithSummary("One read-only DuckDB query over the archive's bars, features, trades and quotes views (API key)")
             .Accepts<SqlRequest>("application/json")
             .Produces<SqlResponse>(StatusCodes.Status200OK, "application/json", RequestParsing.CsvType);
         return app;
@@ -56,7 +57,8 @@ public static class ArchiveApi
     {
         var problems = new ApiProblems();
         var ticker = symbol is null ? null : RequestParsing.Symbol(symbol, problems);
-        var name = RequestParsing.OneOf(dataset, "dataset", SessionArchiver.BarsDataset, problems, SessionArchiver.BarsDataset, SessionArchiver.FeaturesDataset);
+        var name = RequestParsing.OneOf(dataset, "dataset", SessionArchiver.BarsDataset, problems,
+            SessionArchiver.BarsDataset, SessionArchiver.FeaturesDataset, SessionArchiver.TradesDataset, SessionArchiver.QuotesDataset);
         if (problems.Any) return problems.ToResult();
 
         var list = await partitions.ListAsync(name!, ticker?.Value, cancellationToken: cancellationToken);
@@ -65,13 +67,15 @@ public static class ArchiveApi
     }
 
     internal static async Task<Results<Ok<ArchiveVerification>, ValidationProblem>> VerifyAsync(
-        string? symbol, ArchiveVerifier verifier, CancellationToken cancellationToken)
+        string? symbol, string? dataset, ArchiveVerifier verifier, CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
         if (string.IsNullOrWhiteSpace(symbol)) problems.Add("symbol", "is required: the symbol whose archive to check, e.g. symbol=SPY.");
         var ticker = problems.Any ? null : RequestParsing.Symbol(symbol, problems);
+        // Without dataset= every verified dataset is checked.
+        var only = RequestParsing.OneOf(dataset, "dataset", null, problems, [.. ArchiveVerifier.Datasets]);
         if (problems.Any) return problems.ToResult();
-        return TypedResults.Ok(await verifier.VerifyAsync(ticker!.Value, cancellationToken));
+        return TypedResults.Ok(await verifier.VerifyAsync(ticker!.Value, only is null ? null : [only], cancellationToken));
     }
 
     internal static async Task<IResult> RunSqlAsync(HttpRequest request, ArchiveSql archive, IOptions<GatewayOptions> options, CancellationToken cancellationToken)

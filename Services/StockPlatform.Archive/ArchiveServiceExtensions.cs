@@ -12,7 +12,7 @@ namespace StockPlatform.Archive;
 
 public static class ArchiveServiceExtensions
 {
-    /// <summary>The archive under <c>Archive:Root</c> (default <c>data/</c> beside the working directory), its index, its DuckDB catalog, the sandboxed SQL runner, the verifier and the reader of bars over both tiers.</summary>
+    /// <summary>The archive under <c>Archive:Root</c> (default <c>data/</c> beside the working directory), its index, its DuckDB catalog, the archivers of bars and features and of trades and quotes, the sandboxed SQL runner, the verifier and the reader of bars over both tiers.</summary>
     public static IServiceCollection AddArchive(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ArchiveOptions>().Bind(configuration.GetSection(ArchiveOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
@@ -21,6 +21,7 @@ public static class ArchiveServiceExtensions
         services.TryAddSingleton<ArchivePartitionStore>();
         services.TryAddSingleton<ArchiveCatalog>();
         services.TryAddSingleton<SessionArchiver>();
+        services.TryAddSingleton<TickArchiver>();
         services.TryAddSingleton<ArchiveSql>();
         services.TryAddSingleton<ArchiveVerifier>();
         services.TryAddSingleton<TieredBarReader>();

@@ -19,6 +19,12 @@ public sealed class SessionArchiver(BarStore bars, FeatureStore features, Calend
 {
     public const string BarsDataset = "bars";
 
+    /// <summary>The index's dataset name of trades partitions (<see cref="TickArchiver"/>).</summary>
+    public const string TradesDataset = "trades";
+
+    /// <summary>The index's dataset name of quotes partitions (<see cref="TickArchiver"/>).</summary>
+    public const string QuotesDataset = "quotes";
+
     /// <summary>The index's dataset names of feature partitions start with this (<c>features:core:1</c>).</summary>
     public const string FeaturesDataset = "features";
 
@@ -75,7 +81,11 @@ public sealed class SessionArchiver(BarStore bars, FeatureStore features, Calend
         return written;
     }
 
-    private async Task<TradingDay?> CompletedSessionAsync(DateOnly session, CancellationToken cancellationToken)
+    private Task<TradingDay?> CompletedSessionAsync(DateOnly session, CancellationToken cancellationToken) =>
+        CompletedSessionAsync(calendar, time, session, cancellationToken);
+
+    /// <summary>The trading day of <paramref name="session"/>; null when it is none, an error while it has not ended.</summary>
+    internal static async Task<TradingDay?> CompletedSessionAsync(CalendarStore calendar, TimeProvider time, DateOnly session, CancellationToken cancellationToken)
     {
         var day = (await calendar.GetTradingDaysAsync(session, session, cancellationToken)).SingleOrDefault();
         if (day is null) return null;

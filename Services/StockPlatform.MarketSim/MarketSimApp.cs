@@ -52,11 +52,12 @@ public static class MarketSimApp
             var options = sp.GetRequiredService<IOptions<MarketSimOptions>>().Value;
             return new SyntheticMarket(options.Seed, options.LiquidSymbols);
         });
-        services.AddSingleton(sp => new CorporateActionsGenerator(sp.GetRequiredService<IOptions<MarketSimOptions>>().Value.Seed));
+        services.AddSingleton(sp => sp.GetRequiredService<SyntheticMarket>().Actions);
         services.AddSingleton<FixedWindowRateLimiter>();
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<StreamHub>();
         services.AddHostedService<StreamTicker>();
+        services.AddHostedService<TapeTicker>();
 
         services.ConfigureHttpJsonOptions(json => AlpacaJson.Configure(json.SerializerOptions));
         services.AddResponseCompression(compression =>
@@ -77,6 +78,7 @@ public static class MarketSimApp
         app.MapDefaultEndpoints();
         app.MapBannerApi();
         app.MapBarsApi();
+        app.MapTradesAndQuotesApi();
         app.MapCalendarApi();
         app.MapCorporateActionsApi();
         app.MapStreamEndpoint();

@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
 {
     "throttle" => await ThrottleBenchmark.RunAsync(args[1..]),
     "upsert" => await UpsertBenchmark.RunAsync(args[1..]),
+    "ticks" => await TickBenchmark.RunAsync(args[1..]),
     "read" => await ReadBenchmark.RunAsync(args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "live" => await LiveStreamBenchmark.RunAsync(args[1..]),
@@ -29,6 +30,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: StockPlatform.Bench throttle [--pages N] [--limit L] [--window-seconds W]
                StockPlatform.Bench upsert [--rows 1000000] [--batch 50000] [--connection CS]
+               StockPlatform.Bench ticks [--trades 300000] [--quotes 1000000] [--batch 10000] [--symbols 5] [--days 2] [--runs 2] [--path plain|timescale] [--connection CS]
                StockPlatform.Bench read [--rows 1050000] [--runs 7] [--connection CS]
                StockPlatform.Bench archive [--symbols 10] [--days 252] [--runs 5] [--path plain|timescale] [--connection CS]
                StockPlatform.Bench features [--symbols 10] [--days 252] [--runs 5] [--path plain|timescale] [--connection CS]
@@ -37,7 +39,7 @@ static int Usage()
                StockPlatform.Bench live [--symbols 50] [--bars 10000] [--speed 60] [--sweep 120,240,480,960,1920,3840] [--sweep-minutes 40] [--batch-window hh:mm:ss.fff] [--path plain|timescale] [--connection CS] [--messaging AMQP]
                StockPlatform.Bench logs [--records 200000] [--path plain|timescale] [--connection CS]
                StockPlatform.Bench startup [--runs 3] [--idle-seconds 20]
-        upsert, read, archive, features, logs, ingest, gateway-read and live create (and drop) a temporary database on the server of --connection or ConnectionStrings__stockplatform;
+        upsert, ticks, read, archive, features, logs, ingest, gateway-read and live create (and drop) a temporary database on the server of --connection or ConnectionStrings__stockplatform;
         ingest, gateway-read and live also need RabbitMQ (--messaging or ConnectionStrings__messaging) and run the built gateway (and agent);
         startup runs the built AppHost with this machine's PostgreSQL and RabbitMQ (Infrastructure=local).
         """);

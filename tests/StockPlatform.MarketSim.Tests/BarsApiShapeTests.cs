@@ -105,6 +105,9 @@ public class BarsApiShapeTests
 
         Assert.Equal("USD", withCurrency.Root.GetProperty("currency").GetString());
         Assert.False(raw.Root.TryGetProperty("currency", out _));
+        // SPY has no corporate action after 2023 in this seed, so every adjustment leaves its
+        // 2024 bars raw (SplitsAndAdjustmentTests covers symbols that have some).
+        Assert.Empty(sim.Market.GetCorporateActions("SPY", new DateOnly(2024, 3, 8), new DateOnly(2025, 6, 2)));
         foreach (var adjustment in new[] { "raw", "split", "dividend", "spin-off", "all", "split,spin-off" })
         {
             var adjusted = await sim.GetAsync($"/v2/stocks/SPY/bars?{Range}&adjustment={adjustment}");

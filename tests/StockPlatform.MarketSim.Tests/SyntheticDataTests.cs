@@ -38,7 +38,10 @@ public class SyntheticDataTests
     [Fact]
     public void Symbols_have_different_price_levels_between_five_and_six_hundred_dollars()
     {
-        var date = new DateOnly(2024, 6, 3);
+        // The first trading day of 2025, where raw prices are the generator's levels; away from
+        // it they are multiplied by the splits in between (ABCD's 4:1 of November 2024 makes its
+        // June 2024 price four times its level).
+        var date = new DateOnly(2025, 1, 2);
         var closes = MarketSimOptions.DefaultLiquidSymbols.Concat(["ZNGA", "XYZW", "BRK.B", "ABCD"])
             .Select(s => Market.GetMinuteBars(s, "sip", date)[^1].Close)
             .ToList();
@@ -78,14 +81,17 @@ public class SyntheticDataTests
         var sip = Market.GetMinuteBars("MSFT", "sip", date).ToDictionary(b => b.Timestamp);
         var iex = Market.GetMinuteBars("MSFT", "iex", date);
 
+        // IEX's own few trades open where SIP opens and stay within SIP's range; with two or more
+        // the last is SIP's close, a single one is open and close at once.
         Assert.All(iex, bar =>
         {
             var full = sip[bar.Timestamp];
             Assert.Equal(full.Open, bar.Open);
-            Assert.Equal(full.Close, bar.Close);
+            Assert.Equal(bar.TradeCount == 1 ? full.Open : full.Close, bar.Close);
             Assert.InRange(bar.High, Math.Max(bar.Open, bar.Close), full.High);
             Assert.InRange(bar.Low, full.Low, Math.Min(bar.Open, bar.Close));
         });
+        Assert.Contains(iex, bar => bar.TradeCount > 1);
         var share = (double)iex.Sum(b => b.Volume) / sip.Values.Sum(b => b.Volume);
         Assert.InRange(share, 0.01, 0.1);
     }

@@ -4,7 +4,8 @@ namespace StockPlatform.Archive.Partitions;
 
 /// <summary>
 /// Where the archive's files live: <c>{root}/parquet/bars/symbol=SPY/dt=2024-01-02/part-0.parquet</c>
-/// (Hive layout, so DuckDB, Polars and PyArrow read the tree as one partitioned dataset) and the
+/// (Hive layout, so DuckDB, Polars and PyArrow read the tree as one partitioned dataset), trades and
+/// quotes beside the bars in <c>parquet/trades/...</c> and <c>parquet/quotes/...</c>, and the
 /// DuckDB catalog of views at <c>{root}/duckdb/stockplatform.duckdb</c>.
 /// </summary>
 public sealed class ArchiveLayout(string root)
@@ -20,15 +21,33 @@ public sealed class ArchiveLayout(string root)
 
     public string FeaturesRoot => Path.Combine(ParquetRoot, "features");
 
+    public string TradesRoot => Path.Combine(ParquetRoot, "trades");
+
+    public string QuotesRoot => Path.Combine(ParquetRoot, "quotes");
+
     /// <summary>Every bars partition file: the glob the <c>bars</c> view reads.</summary>
     public string BarsGlob => Path.Combine(BarsRoot, "symbol=*", "dt=*", "*.parquet");
 
     /// <summary>Every features partition file, of every set and version: the glob the <c>features</c> view reads.</summary>
     public string FeaturesGlob => Path.Combine(FeaturesRoot, "feature_set=*", "version=*", "symbol=*", "dt=*", "*.parquet");
 
+    /// <summary>Every trades partition file: the glob the <c>trades</c> view reads.</summary>
+    public string TradesGlob => Path.Combine(TradesRoot, "symbol=*", "dt=*", "*.parquet");
+
+    /// <summary>Every quotes partition file: the glob the <c>quotes</c> view reads.</summary>
+    public string QuotesGlob => Path.Combine(QuotesRoot, "symbol=*", "dt=*", "*.parquet");
+
     /// <summary>The file of one symbol's session.</summary>
     public string BarsPartition(string symbol, DateOnly session) =>
         Path.Combine(BarsRoot, $"symbol={symbol}", Day(session), "part-0.parquet");
+
+    /// <summary>The file of one symbol's trades of a New York day.</summary>
+    public string TradesPartition(string symbol, DateOnly session) =>
+        Path.Combine(TradesRoot, $"symbol={symbol}", Day(session), "part-0.parquet");
+
+    /// <summary>The file of one symbol's quotes of a New York day.</summary>
+    public string QuotesPartition(string symbol, DateOnly session) =>
+        Path.Combine(QuotesRoot, $"symbol={symbol}", Day(session), "part-0.parquet");
 
     /// <summary>The file of one symbol's session of a feature set's version (every interval in one file).</summary>
     public string FeaturesPartition(string featureSet, int version, string symbol, DateOnly session) =>

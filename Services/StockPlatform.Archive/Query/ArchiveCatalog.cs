@@ -5,7 +5,8 @@ namespace StockPlatform.Archive.Query;
 
 /// <summary>
 /// The DuckDB database of views over the archive (<c>data/duckdb/stockplatform.duckdb</c>), so a
-/// user opens it with the DuckDB CLI or Python and queries <c>bars</c> and <c>features</c> at once;
+/// user opens it with the DuckDB CLI or Python and queries <c>bars</c>, <c>features</c>, <c>trades</c>
+/// and <c>quotes</c> at once;
 /// and the sandboxed, read-only connection the platform's own queries go through.
 /// </summary>
 public sealed class ArchiveCatalog(ArchiveLayout layout)
@@ -31,6 +32,8 @@ public sealed class ArchiveCatalog(ArchiveLayout layout)
         {
             (Name: "bars", Dataset: layout.BarsRoot, Glob: layout.BarsGlob, Options: ""),
             (Name: "features", Dataset: layout.FeaturesRoot, Glob: layout.FeaturesGlob, Options: ", union_by_name = true"),
+            (Name: "trades", Dataset: layout.TradesRoot, Glob: layout.TradesGlob, Options: ""),
+            (Name: "quotes", Dataset: layout.QuotesRoot, Glob: layout.QuotesGlob, Options: ""),
         }.Where(view => !Made(view.Name) && HasFiles(view.Dataset)).ToList();
         if (wanted.Count == 0) return;
 

@@ -7,6 +7,7 @@ using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.Ticks;
 
 namespace StockPlatform.Archive.Verification;
 
@@ -14,8 +15,9 @@ namespace StockPlatform.Archive.Verification;
 /// How one archived partition compares with the hot store. <see cref="Status"/> is one of
 /// <c>ok</c>, <c>archive-only</c> (the hot store no longer holds the session: retention),
 /// <c>file-missing</c>, <c>checksum-mismatch</c>, <c>differs</c> (rows differ: <see cref="Detail"/> says how).
+/// <see cref="Dataset"/> is <c>bars</c>, <c>trades</c> or <c>quotes</c>.
 /// </summary>
-public sealed record PartitionCheck(DateOnly Session, string Status, int ArchivedRows, int HotRows, string? Detail);
+public sealed record PartitionCheck(DateOnly Session, string Status, int ArchivedRows, int HotRows, string? Detail, string Dataset = SessionArchiver.BarsDataset);
 
 /// <summary>The result of checking one symbol's archive against its hot store.</summary>
 public sealed record ArchiveVerification(string Symbol, int Partitions, int Ok, int ArchiveOnly, int Problems, IReadOnlyList<PartitionCheck> Checks)
@@ -24,21 +26,39 @@ public sealed record ArchiveVerification(string Symbol, int Partitions, int Ok, 
 }
 
 /// <summary>
-/// Compares a symbol's archived bar partitions with the hot store, row by row: the file is where
-/// the index says, its SHA-256 is the one recorded, DuckDB reads back exactly the stored minutes.
+/// Compares a symbol's archived partitions with the hot store: the file is where the index says
+/// and its SHA-256 is the one recorded; then bars row by row (DuckDB reads back exactly the stored
+/// minutes), and trades and quotes by their <see cref="TickFingerprint"/> (count, first and last
+/// instant, exact sums of every column: one aggregate on each side, where a liquid day row by row
+/// would cost seconds).
 /// </summary>
-public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCatalog catalog, ArchiveLayout layout, BarStore bars, CalendarStore calendar)
+public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCatalog catalog, ArchiveLayout layout, BarStore bars, TickFingerprints ticks, CalendarStore calendar)
 {
-    public async Task<ArchiveVerification> VerifyAsync(Symbol symbol, CancellationToken cancellationToken = default)
+    /// <summary>The datasets <see cref="VerifyAsync"/> checks, in the order of its checks.</summary>
+    public static readonly IReadOnlyList<string> Datasets = [SessionArchiver.BarsDataset, SessionArchiver.TradesDataset, SessionArchiver.QuotesDataset];
+
+    /// <summary>Checks every partition of <paramref name="symbol"/> (bars, trades, quotes), by dataset and session.</summary>
+    public Task<ArchiveVerification> VerifyAsync(Symbol symbol, CancellationToken cancellationToken = default) =>
+        VerifyAsync(symbol, null, cancellationToken);
+
+    /// <summary>Checks <paramref name="symbol"/>'s partitions of <paramref name="datasets"/> (all of <see cref="Datasets"/> when null), by dataset and session.</summary>
+    public async Task<ArchiveVerification> VerifyAsync(Symbol symbol, IReadOnlyCollection<string>? datasets, CancellationToken cancellationToken = default)
     {
-        var recorded = await partitions.ListAsync(SessionArchiver.BarsDataset, symbol.Value, cancellationToken: cancellationToken);
-        var checks = new List<PartitionCheck>(recorded.Count);
-        if (recorded.Count > 0)
+        var checks = new List<PartitionCheck>();
+        foreach (var dataset in Datasets.Where(d => datasets is null || datasets.Contains(d)))
         {
-            var days = (await calendar.GetTradingDaysAsync(recorded[0].Session, recorded[^1].Session, cancellationToken)).ToDictionary(day => day.Date);
+            var recorded = await partitions.ListAsync(dataset, symbol.Value, cancellationToken: cancellationToken);
+            if (recorded.Count == 0) continue;
+            var days = dataset == SessionArchiver.BarsDataset
+                ? (await calendar.GetTradingDaysAsync(recorded[0].Session, recorded[^1].Session, cancellationToken)).ToDictionary(day => day.Date)
+                : [];
             await using var duck = await catalog.OpenSandboxedAsync(cancellationToken);
             foreach (var partition in recorded)
-                checks.Add(await CheckAsync(symbol, partition, days.GetValueOrDefault(partition.Session), duck, cancellationToken));
+            {
+                checks.Add(dataset == SessionArchiver.BarsDataset
+                    ? await CheckAsync(symbol, partition, days.GetValueOrDefault(partition.Session), duck, cancellationToken)
+                    : await CheckTicksAsync(symbol, partition, duck, cancellationToken));
+            }
         }
         var ok = checks.Count(check => check.Status == "ok");
         var archiveOnly = checks.Count(check => check.Status == "archive-only");
@@ -56,12 +76,7 @@ public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCat
     private async Task<PartitionCheck> CheckAsync(Symbol symbol, ArchivedPartition partition, TradingDay? day, DuckDBConnection duck, CancellationToken cancellationToken)
     {
         var path = Path.Combine(layout.Root, partition.Path);
-        if (!File.Exists(path)) return new(partition.Session, "file-missing", partition.Rows, 0, $"{partition.Path} is not on disk");
-        await using (var file = File.OpenRead(path))
-        {
-            var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
-            if (sha != partition.Sha256) return new(partition.Session, "checksum-mismatch", partition.Rows, 0, $"the file's SHA-256 is {sha}, the index recorded {partition.Sha256}");
-        }
+        if (await CheckFileAsync(partition, path, cancellationToken) is { } damaged) return damaged;
 
         var archived = (await ArchivedMinutes.ReadByDayAsync(duck, [path], cancellationToken)).Values.SelectMany(day => day).ToList();
         var hot = day is null ? [] : (await bars.GetBarsAsync(new BarQuery(symbol, BarInterval.OneMinute)
@@ -80,6 +95,57 @@ public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCat
             ? new(partition.Session, "ok", archived.Count, hot.Count, null)
             : new(partition.Session, "differs", archived.Count, hot.Count, difference);
     }
+
+    // The file is where the index says, and unchanged since it was written.
+    private static async Task<PartitionCheck?> CheckFileAsync(ArchivedPartition partition, string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path)) return new(partition.Session, "file-missing", partition.Rows, 0, $"{partition.Path} is not on disk", partition.Dataset);
+        await using var file = File.OpenRead(path);
+        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+        return sha == partition.Sha256 ? null
+            : new(partition.Session, "checksum-mismatch", partition.Rows, 0, $"the file's SHA-256 is {sha}, the index recorded {partition.Sha256}", partition.Dataset);
+    }
+
+    private async Task<PartitionCheck> CheckTicksAsync(Symbol symbol, ArchivedPartition partition, DuckDBConnection duck, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(layout.Root, partition.Path);
+        if (await CheckFileAsync(partition, path, cancellationToken) is { } damaged) return damaged;
+
+        var trades = partition.Dataset == SessionArchiver.TradesDataset;
+        TickFingerprint archived;
+        await using (var command = duck.CreateCommand())
+        {
+            // The path is the archive's own (the index's), quoted as a SQL literal; the connection can read nothing else.
+            command.CommandText = $"SELECT {(trades ? TickFingerprint.TradeColumns : TickFingerprint.QuoteColumns)} FROM read_parquet('{path.Replace("'", "''", StringComparison.Ordinal)}')";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            archived = TickFingerprint.Read(reader);
+        }
+        var (start, end) = TickArchiver.DayOf(partition.Session);
+        var hot = trades ? await ticks.TradesAsync(symbol, start, end, cancellationToken) : await ticks.QuotesAsync(symbol, start, end, cancellationToken);
+        var (archivedRows, hotRows) = ((int)archived.Rows, (int)hot.Rows);
+        if (archived.Rows != partition.Rows)
+            return new(partition.Session, "differs", archivedRows, hotRows, $"the file holds {archived.Rows} rows, the index recorded {partition.Rows}", partition.Dataset);
+        if (hot.Rows == 0 && archived.Rows > 0) return new(partition.Session, "archive-only", archivedRows, 0, null, partition.Dataset);
+        return archived == hot
+            ? new(partition.Session, "ok", archivedRows, hotRows, null, partition.Dataset)
+            : new(partition.Session, "differs", archivedRows, hotRows, $"{Difference(archived, hot)} (changed since it was written: archive the session again)", partition.Dataset);
+    }
+
+    // The first measure of the fingerprint that differs, named as a column a reader can look up.
+    private static string Difference(TickFingerprint archived, TickFingerprint hot) =>
+        new (string Name, object? Archive, object? Hot)[]
+        {
+            ("rows", archived.Rows, hot.Rows),
+            ("first ts", archived.First, hot.First),
+            ("last ts", archived.Last, hot.Last),
+            ("sum of ts_ns", archived.Nanoseconds, hot.Nanoseconds),
+            ("sum of keys (trade_id or seq)", archived.Keys, hot.Keys),
+            ("sum of sizes", archived.Sizes, hot.Sizes),
+            ("sum of prices", archived.Prices, hot.Prices),
+            ("count of conditions", archived.Conditions, hot.Conditions),
+            ("exchange and tape codes", archived.Codes, hot.Codes),
+        }.Where(m => !Equals(m.Archive, m.Hot)).Select(m => $"{m.Name}: archive {m.Archive}, hot store {m.Hot}").First();
 
     private static string? FirstDifference(IReadOnlyList<StoredBar> archived, IReadOnlyList<StoredBar> hot)
     {

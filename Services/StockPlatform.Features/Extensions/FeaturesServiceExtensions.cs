@@ -10,7 +10,7 @@ namespace StockPlatform.Features.Extensions;
 
 internal static class FeaturesServiceExtensions
 {
-    /// <summary>The hot store, the archive, the feature builder, the consumers that keep both current, the hot store's retention, and the agent model (heartbeats, pause).</summary>
+    /// <summary>The hot store, the archive, the feature builder, the consumers that keep both current (bars and features on BarsIngested, trades and quotes partitions on TicksIngested), the hot store's retention, and the agent model (heartbeats, pause).</summary>
     public static WebApplicationBuilder AddFeatures(this WebApplicationBuilder builder)
     {
         builder.AddStorage();
@@ -24,12 +24,14 @@ internal static class FeaturesServiceExtensions
         builder.Services.AddSingleton<FeatureBuilder>();
         builder.Services.AddSingleton<SymbolLocks>();
         builder.Services.AddScoped<SymbolRefresher>();
+        builder.Services.AddScoped<IngestedTicksArchiver>();
         builder.AddAgent("features");
         builder.AddMessageBus(bus =>
         {
             bus.AddConsumer<BarsIngestedConsumer, BarsIngestedConsumerDefinition>();
             bus.AddConsumer<LiveBarsConsumer, LiveBarsConsumerDefinition>();
             bus.AddConsumer<RebuildFeaturesConsumer>();
+            bus.AddConsumer<TicksIngestedConsumer, TicksIngestedConsumerDefinition>();
         });
         builder.Services.AddHostedService<FeatureSetRegistration>();
         builder.Services.AddHostedService<RebuildSweeper>();

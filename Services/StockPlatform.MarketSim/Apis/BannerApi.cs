@@ -22,7 +22,8 @@ internal static class BannerApi
             simulated clock: {{AlpacaJson.FormatTimestamp(clock.Now)}} (speed x{{clock.Speed}})
             seed: {{options.Value.Seed}}
             feeds: {{string.Join(", ", options.Value.Feeds)}}
-            REST: /v2/stocks/{symbol}/bars, /v2/stocks/bars, /v2/calendar, /v1/corporate-actions
+            REST: /v2/stocks/{symbol}/bars, /v2/stocks/bars, /v2/stocks/{symbol}/trades, /v2/stocks/trades,
+                  /v2/stocks/{symbol}/quotes, /v2/stocks/quotes, /v2/calendar, /v1/corporate-actions
             stream: ws://<this host>/v2/{feed}
 
             """), "text/plain; charset=utf-8");

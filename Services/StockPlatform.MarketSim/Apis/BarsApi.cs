@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.MarketSim.Clock;
 using StockPlatform.MarketSim.Data;
@@ -15,6 +16,8 @@ namespace StockPlatform.MarketSim.Apis;
 /// <item><term><c>GET /v2/stocks/{symbol}/bars</c></term><description>one symbol: <c>{"bars":[...],"symbol":"X","next_page_token":...}</c></description></item>
 /// <item><term><c>GET /v2/stocks/bars?symbols=A,B</c></term><description>several: <c>{"bars":{"A":[...]},"next_page_token":...}</c>, by symbol then time, <c>limit</c> over all symbols</description></item>
 /// </list>
+/// Bars are raw by default; <c>adjustment=split|dividend|all</c> adjusts them for the actions known
+/// at the simulated clock's date (<see cref="BarAdjustment"/>), after aggregation.
 /// </summary>
 internal static class BarsApi
 {
@@ -84,7 +87,8 @@ internal static class BarsApi
                 }
             }
 
-            foreach (var bar in market.EnumerateBars(symbol, query.Feed, query.Interval, start, end, query.Descending, now))
+            var adjustment = BarAdjustment.Create(market, symbol, query.Adjustment, NewYorkTime.DateOf(now));
+            foreach (var bar in market.EnumerateBars(symbol, query.Feed, query.Interval, start, end, query.Descending, now, adjustment))
             {
                 if (count == query.Limit) return (page, PageToken.Encode(last.Symbol, last.Timestamp));
                 if (!page.TryGetValue(symbol.Value, out var list)) page[symbol.Value] = list = [];

@@ -75,7 +75,7 @@ internal static class CorporateActionsApi
             .SelectMany(symbol => generator.For(symbol, start, end))
             .Where(a => types.Count == 0 || types.Contains(a.Type))
             .Where(a => ids.Count == 0 || ids.Contains(Id(a)))
-            .Where(a => cusips.Count == 0 || cusips.Contains(Cusip(a)));
+            .Where(a => cusips.Count == 0 || Cusips(a).Any(cusips.Contains));
         var ordered = descending
             ? matching.OrderByDescending(SortKey, StringComparer.Ordinal)
             : matching.OrderBy(SortKey, StringComparer.Ordinal);
@@ -117,14 +117,16 @@ internal static class CorporateActionsApi
     {
         CashDividend d => d.Id,
         ForwardSplit s => s.Id,
+        ReverseSplit r => r.Id,
         _ => string.Empty,
     };
 
-    private static string Cusip(CorporateAction action) => action switch
+    private static string[] Cusips(CorporateAction action) => action switch
     {
-        CashDividend d => d.Cusip,
-        ForwardSplit s => s.Cusip,
-        _ => string.Empty,
+        CashDividend d => [d.Cusip],
+        ForwardSplit s => [s.Cusip],
+        ReverseSplit r => [r.OldCusip, r.NewCusip],
+        _ => [],
     };
 
     /// <summary>The response body.</summary>

@@ -68,14 +68,46 @@ internal sealed record ForwardSplit(
     public override string SortSymbol => Symbol;
 }
 
+/// <summary>An entry of <c>reverse_splits</c>, fields as in Alpaca's responses (a reverse split gets a new CUSIP).</summary>
+internal sealed record ReverseSplit(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("symbol")] string Symbol,
+    [property: JsonPropertyName("old_cusip")] string OldCusip,
+    [property: JsonPropertyName("new_cusip")] string NewCusip,
+    [property: JsonPropertyName("new_rate")] decimal NewRate,
+    [property: JsonPropertyName("old_rate")] decimal OldRate,
+    [property: JsonPropertyName("process_date")] DateOnly ProcessDate,
+    [property: JsonPropertyName("ex_date")] DateOnly ExDate,
+    [property: JsonPropertyName("record_date")] DateOnly RecordDate,
+    [property: JsonPropertyName("payable_date")] DateOnly PayableDate) : CorporateAction
+{
+    [JsonIgnore]
+    public override string Type => "reverse_split";
+
+    [JsonIgnore]
+    public override DateOnly SortDate => ExDate;
+
+    [JsonIgnore]
+    public override string SortSymbol => Symbol;
+}
+
+/// <summary>A forward or reverse split as the price model sees it: <c>new_rate</c> shares for <c>old_rate</c> from <see cref="ExDate"/>.</summary>
+internal readonly record struct SplitEvent(DateOnly ExDate, int NewRate, int OldRate)
+{
+    public bool IsReverse => NewRate < OldRate;
+}
+
 /// <summary>
 /// Deterministic corporate actions: most symbols pay a quarterly cash dividend on a fixed
-/// rhythm, and now and then a symbol splits forward. The bars do not reflect them (every
-/// <c>adjustment</c> returns the same prices); they exist so clients can exercise the endpoint.
+/// rhythm, now and then a symbol splits forward, and more rarely one splits in reverse. The raw
+/// bars reflect the splits (prices jump by the ratio on the ex-date, see
+/// <see cref="SymbolModel.RawPriceFactor"/>), and the bars endpoints adjust for splits and
+/// dividends when asked (<see cref="BarAdjustment"/>). No two actions of a symbol share an
+/// ex-date, so the order of adjustment factors is never ambiguous.
 /// </summary>
-internal sealed class CorporateActionsGenerator(int seed)
+internal sealed class CorporateActionsGenerator(int seed, Func<string, SymbolModel> models)
 {
-    /// <summary>Every <c>types</c> value Alpaca knows; only the first two ever have entries here.</summary>
+    /// <summary>Every <c>types</c> value Alpaca knows; only cash dividends and forward and reverse splits ever have entries here.</summary>
     public static readonly IReadOnlySet<string> KnownTypes = new HashSet<string>(StringComparer.Ordinal)
     {
         "cash_dividend", "forward_split", "reverse_split", "unit_split", "stock_dividend", "spin_off",
@@ -85,19 +117,53 @@ internal sealed class CorporateActionsGenerator(int seed)
 
     private static readonly DateOnly TPlusOneSince = new(2024, 5, 28);
 
+    /// <summary>
+    /// The splits of <paramref name="symbol"/> over the whole data span, in ex-date order: a
+    /// pure function of (seed, symbol), so the price model can use it without the dividends
+    /// (whose amounts depend on the prices).
+    /// </summary>
+    public static IReadOnlyList<SplitEvent> Splits(int seed, string symbol)
+    {
+        var symbolHash = SymbolHash(seed, symbol);
+        var splits = new List<SplitEvent>();
+        for (var year = NyseCalendar.FirstYear; year <= NyseCalendar.LastYear; year++)
+        {
+            var splitHash = StableHash.Combine(symbolHash, (ulong)year, 0x5917UL);
+            if (StableHash.Unit(splitHash) < 0.05)
+            {
+                var ex = OnOrAfterTradingDay(new DateOnly(year, 1 + (int)(StableHash.Mix(splitHash) % 12), 5 + (int)(StableHash.Mix(splitHash + 1) % 20)));
+                var ratio = new[] { 2, 2, 3, 4, 5, 10 }[StableHash.Mix(splitHash + 2) % 6];
+                splits.Add(new SplitEvent(ex, ratio, 1));
+                continue;
+            }
+
+            // Reverse splits are rarer, and never in a year with a forward split.
+            var reverseHash = StableHash.Combine(symbolHash, (ulong)year, 0x8E5E5UL);
+            if (StableHash.Unit(reverseHash) < 0.02)
+            {
+                var ex = OnOrAfterTradingDay(new DateOnly(year, 1 + (int)(StableHash.Mix(reverseHash) % 12), 3 + (int)(StableHash.Mix(reverseHash + 1) % 24)));
+                var ratio = StableHash.Mix(reverseHash + 2) % 3 == 0 ? 10 : 5;
+                splits.Add(new SplitEvent(ex, 1, ratio));
+            }
+        }
+        return splits;
+    }
+
     /// <summary>The actions of <paramref name="symbol"/> with an ex-date in [start, end], in date order.</summary>
     public IEnumerable<CorporateAction> For(string symbol, DateOnly start, DateOnly end)
     {
-        var symbolHash = StableHash.Combine((ulong)seed, StableHash.Of(symbol), 0xC0A1UL);
+        var symbolHash = SymbolHash(seed, symbol);
         var cusip = Cusip(symbolHash);
         var paysDividends = StableHash.Unit(StableHash.Mix(symbolHash)) < 0.65;
         var phase = (int)(StableHash.Mix(symbolHash + 1) % 3);
         var dayOfMonth = 1 + (int)(StableHash.Mix(symbolHash + 2) % 20);
-        var price = 5 * Math.Pow(120, StableHash.Unit(StableHash.Mix(symbolHash + 3)));
         var yield = 0.005 + (0.03 * StableHash.Unit(StableHash.Mix(symbolHash + 4)));
 
         var first = Math.Max(start.Year, NyseCalendar.FirstYear);
         var last = Math.Min(end.Year, NyseCalendar.LastYear);
+        if (first > last) yield break;
+        var model = models(symbol);
+        var splits = model.Splits;
         for (var year = first; year <= last; year++)
         {
             var actions = new List<CorporateAction>();
@@ -106,22 +172,27 @@ internal sealed class CorporateActionsGenerator(int seed)
                 for (var quarter = 0; quarter < 4; quarter++)
                 {
                     var ex = OnOrAfterTradingDay(new DateOnly(year, 1 + (quarter * 3) + phase, dayOfMonth));
-                    var growth = Math.Pow(1.04, year - NyseCalendar.FirstYear);
-                    var rate = Math.Round((decimal)(price * yield / 4 * growth), 4);
+                    if (splits.Any(s => s.ExDate == ex)) ex = NextTradingDay(ex);
+                    // A share of the raw price the day before, so the amount stays a sensible
+                    // fraction of the close it is adjusted against, split or no split.
+                    var price = model.AnchorPrice(PreviousTradingDay(ex)) * model.RawPriceFactor(PreviousTradingDay(ex));
+                    var rate = Math.Max(0.0001m, Math.Round((decimal)(price * yield / 4), 4, MidpointRounding.AwayFromZero));
                     var record = ex >= TPlusOneSince ? ex : NextTradingDay(ex);
                     var payable = OnOrAfterTradingDay(ex.AddDays(14 + (int)(StableHash.Mix(symbolHash + (ulong)year) % 14)));
                     actions.Add(new CashDividend(Id(symbolHash, "cash_dividend", ex), symbol, cusip, rate, false, false, ex, record, payable, payable));
                 }
             }
 
-            var splitHash = StableHash.Combine(symbolHash, (ulong)year, 0x5917UL);
-            if (StableHash.Unit(splitHash) < 0.05)
+            foreach (var split in splits)
             {
-                var ex = OnOrAfterTradingDay(new DateOnly(year, 1 + (int)(StableHash.Mix(splitHash) % 12), 5 + (int)(StableHash.Mix(splitHash + 1) % 20)));
-                var ratio = new[] { 2, 2, 3, 4, 5, 10 }[StableHash.Mix(splitHash + 2) % 6];
+                if (split.ExDate.Year != year) continue;
+                var ex = split.ExDate;
                 var payable = PreviousTradingDay(ex);
-                actions.Add(new ForwardSplit(Id(symbolHash, "forward_split", ex), symbol, cusip, ratio, 1, ex,
-                    PreviousTradingDay(ex.AddDays(-5)), payable, ex, NextTradingDay(ex)));
+                actions.Add(split.IsReverse
+                    ? new ReverseSplit(Id(symbolHash, "reverse_split", ex), symbol, cusip, Cusip(StableHash.Combine(symbolHash, (ulong)ex.DayNumber)),
+                        split.NewRate, split.OldRate, ex, ex, PreviousTradingDay(ex.AddDays(-5)), payable)
+                    : new ForwardSplit(Id(symbolHash, "forward_split", ex), symbol, cusip, split.NewRate, split.OldRate, ex,
+                        PreviousTradingDay(ex.AddDays(-5)), payable, ex, NextTradingDay(ex)));
             }
 
             foreach (var action in actions.OrderBy(a => a.SortDate))
@@ -130,6 +201,8 @@ internal sealed class CorporateActionsGenerator(int seed)
             }
         }
     }
+
+    private static ulong SymbolHash(int seed, string symbol) => StableHash.Combine((ulong)seed, StableHash.Of(symbol), 0xC0A1UL);
 
     private static DateOnly OnOrAfterTradingDay(DateOnly date)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StockPlatform.MarketData.Domain;
 
 namespace StockPlatform.MarketSim.Data;
@@ -5,13 +6,17 @@ namespace StockPlatform.MarketSim.Data;
 /// <summary>
 /// Generates one symbol's session (04:00 to 20:00 New York, 17:00 on early-close days) on both
 /// feeds at once. The whole session comes out of random streams seeded by (seed, symbol, date)
-/// and the minute, so a bar depends only on those, never on what range was asked for.
+/// and the minute, so a bar depends only on those, never on what range was asked for. Each
+/// bar's open, high, low, close, volume and trade count are drawn first (the template); then
+/// the minute's trades are generated from it (<see cref="TradeTape"/>) and the vwap is theirs.
 /// </summary>
 internal static class SessionGenerator
 {
     /// <summary>Share of bars whose final version includes a late trade (sent as a <c>u</c> update on the stream).</summary>
     public const double CorrectionRate = 0.03;
 
+    // Fully optimized from the first call (see TradeTape.Fill): hot, and called a few hundred times at most.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static MarketSession Generate(SymbolModel model, SessionTimes times)
     {
         var minutes = times.SessionMinutes;
@@ -22,8 +27,15 @@ internal static class SessionGenerator
         Span<double> path = stackalloc double[minutes + 1];
         BuildPath(model, times, random.NextUInt64(), regularStart, regularEnd, path);
 
+        // Raw prices as traded: the economic walk scaled by the splits still to come (see
+        // SymbolModel.RawPriceFactor), volume inversely, so both jump by the ratio on an ex-date.
+        var priceFactor = model.RawPriceFactor(times.Date);
+        var volumeFactor = model.RawVolumeFactor(times.Date);
+
         var sip = new List<Bar>(minutes);
         var iex = new List<Bar>(minutes);
+        var sipNotionals = new List<long>(minutes);
+        var iexNotionals = new List<long>(minutes);
         var sipPreliminary = new Dictionary<DateTimeOffset, Bar>();
         var iexPreliminary = new Dictionary<DateTimeOffset, Bar>();
         var minuteSigma = model.DailyVolatility / Math.Sqrt(390);
@@ -40,26 +52,28 @@ internal static class SessionGenerator
 
             var start = times.SessionOpenUtc.AddMinutes(i);
             var sigma = minuteSigma * Volatility(i, regularStart, regularEnd);
-            var openRaw = Math.Exp(path[i] + (0.15 * sigma * draw.NextGaussian()));
-            var closeRaw = Math.Exp(path[i + 1]);
+            var openRaw = Math.Exp(path[i] + (0.15 * sigma * draw.NextGaussian())) * priceFactor;
+            var closeRaw = Math.Exp(path[i + 1]) * priceFactor;
             var highRaw = Math.Max(openRaw, closeRaw) * Math.Exp(0.5 * sigma * Math.Abs(draw.NextGaussian()));
             var lowRaw = Math.Min(openRaw, closeRaw) * Math.Exp(-0.5 * sigma * Math.Abs(draw.NextGaussian()));
 
             var open = TickGrid.Nearest(openRaw);
             var close = TickGrid.Nearest(closeRaw);
-            var top = Math.Max(open, close);
-            var bottom = Math.Min(open, close);
-            var high = Math.Max(TickGrid.Up(highRaw), top);
-            var low = Math.Min(TickGrid.Down(lowRaw), bottom);
+            var high = Math.Max(TickGrid.Up(highRaw), Math.Max(open, close));
+            var low = Math.Min(TickGrid.Down(lowRaw), Math.Min(open, close));
 
             var volumeScale = regular ? VolumeProfile(i, regularStart, regularEnd) : 0.04;
-            var volume = Math.Max(1L, (long)Math.Round(model.BaseVolume * volumeScale * Math.Exp((0.6 * draw.NextGaussian()) - 0.18)));
-            var trades = Math.Clamp((long)Math.Round(volume / (model.TradeSize * Math.Exp(0.3 * draw.NextGaussian()))), 1L, volume);
-            var vwapRaw = ((openRaw + closeRaw) / 4) + (0.5 * (low + ((high - low) * draw.NextDouble())) / TickGrid.PerDollar);
-            var vwap = Vwap(vwapRaw, low, high);
+            var volume = Math.Max(1L, (long)Math.Round(model.BaseVolume * volumeScale * Math.Exp((0.6 * draw.NextGaussian()) - 0.18) * volumeFactor));
+            var trades = (int)Math.Clamp((long)Math.Round(volume / (model.TradeSize * volumeFactor * Math.Exp(0.3 * draw.NextGaussian()))), 1L, Math.Min(volume, TradeTape.MaxTradesPerMinute));
+            draw.NextDouble(); // once the vwap's draw; kept so the draws after it (corrections, IEX) stay as they were
 
-            var sipBar = new Bar(start, TickGrid.ToDecimal(open), TickGrid.ToDecimal(high), TickGrid.ToDecimal(low), TickGrid.ToDecimal(close), volume, trades, vwap);
+            TradeTape.MakeFeasible(ref open, ref high, ref low, ref close, trades);
+            var sipTemplate = new MinuteTemplate(open, high, low, close, volume, trades);
+            var sipNotional = TradeTape.Notional(sipTemplate, MinuteSeed(model, times, i, iex: false));
+            var sipBar = new Bar(start, TickGrid.ToDecimal(open), TickGrid.ToDecimal(high), TickGrid.ToDecimal(low), TickGrid.ToDecimal(close),
+                volume, trades, TradeTape.Vwap(sipNotional, volume));
             sip.Add(sipBar);
+            sipNotionals.Add(sipNotional);
             var lateSize = draw.NextDouble();
             var nudge = draw.NextDouble();
             if (draw.NextDouble() < CorrectionRate && Preliminary(sipBar, lateSize, nudge) is { } sipEarly)
@@ -68,22 +82,39 @@ internal static class SessionGenerator
             var iexPresence = regular ? model.IexPresence : model.IexPresence * 0.5;
             if (draw.NextDouble() >= iexPresence) continue;
 
-            // IEX sees a subset of the same trades: same open and close, a narrower range, a few percent of the volume.
+            // IEX has trades of its own, a few percent of SIP's: the same opening price, a
+            // narrower range, a few percent of the volume; with a trade or two it cannot reach
+            // SIP's close as well.
+            var top = Math.Max(open, close);
+            var bottom = Math.Min(open, close);
             var iexHigh = top + Ticks(high - top, draw.NextDouble(), top);
             var iexLow = bottom - Ticks(bottom - low, draw.NextDouble(), bottom);
             var iexVolume = Math.Max(1L, (long)Math.Round(volume * model.IexVolumeShare * Math.Exp((0.5 * draw.NextGaussian()) - 0.125)));
-            var iexTrades = Math.Clamp((long)Math.Round(trades * model.IexVolumeShare * 1.5), 1L, iexVolume);
-            var iexBar = new Bar(start, sipBar.Open, TickGrid.ToDecimal(iexHigh), TickGrid.ToDecimal(iexLow), sipBar.Close, iexVolume, iexTrades, Vwap(vwapRaw, iexLow, iexHigh));
+            var iexTrades = (int)Math.Clamp((long)Math.Round(trades * model.IexVolumeShare * 1.5), 1L, Math.Min(iexVolume, TradeTape.MaxTradesPerMinute));
+            var (iexOpen, iexClose) = (open, close);
+            TradeTape.MakeFeasible(ref iexOpen, ref iexHigh, ref iexLow, ref iexClose, iexTrades);
+            var iexTemplate = new MinuteTemplate(iexOpen, iexHigh, iexLow, iexClose, iexVolume, iexTrades);
+            var iexNotional = TradeTape.Notional(iexTemplate, MinuteSeed(model, times, i, iex: true));
+            var iexBar = new Bar(start, TickGrid.ToDecimal(iexOpen), TickGrid.ToDecimal(iexHigh), TickGrid.ToDecimal(iexLow), TickGrid.ToDecimal(iexClose),
+                iexVolume, iexTrades, TradeTape.Vwap(iexNotional, iexVolume));
             iex.Add(iexBar);
+            iexNotionals.Add(iexNotional);
             if (draw.NextDouble() < CorrectionRate && Preliminary(iexBar, lateSize, nudge) is { } iexEarly)
                 iexPreliminary[start] = iexEarly;
         }
 
-        return new MarketSession(new SessionBars(times, [.. sip], sipPreliminary), new SessionBars(times, [.. iex], iexPreliminary));
+        return new MarketSession(
+            new SessionBars(model, times, iex: false, [.. sip], [.. sipNotionals], sipPreliminary),
+            new SessionBars(model, times, iex: true, [.. iex], [.. iexNotionals], iexPreliminary));
     }
+
+    /// <summary>The seed of one minute's trades and quotes on one feed: (seed, symbol, day, minute, feed).</summary>
+    public static ulong MinuteSeed(SymbolModel model, SessionTimes times, int minute, bool iex) =>
+        StableHash.Combine(model.Hash, (ulong)times.Date.DayNumber, (ulong)minute, iex ? 0x1E7UL : 0x51FUL);
 
     // A Brownian bridge in log price from this session's anchor to the next session's, so the
     // last after-hours price meets the next pre-market price and days join without seams.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BuildPath(SymbolModel model, SessionTimes times, ulong seed, int regularStart, int regularEnd, Span<double> path)
     {
         var random = new SeededRandom(seed);
@@ -143,12 +174,6 @@ internal static class SessionGenerator
     {
         var increment = TickGrid.IncrementAt(price);
         return (long)(span * share / increment) * increment;
-    }
-
-    private static decimal Vwap(double raw, long low, long high)
-    {
-        var micros = Math.Clamp((long)Math.Round(raw * 1_000_000), low * 100, high * 100);
-        return new decimal((int)(micros & 0xFFFFFFFF), (int)(micros >> 32), 0, false, 6);
     }
 
     // What the stream sends at the minute mark before the late trade arrives: fewer shares and

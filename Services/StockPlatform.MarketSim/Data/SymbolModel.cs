@@ -19,6 +19,18 @@ internal sealed class SymbolModel
         ["AMZN"] = 150, ["TSLA"] = 230, ["META"] = 350, ["GOOGL"] = 140, ["AMD"] = 130, ["NFLX"] = 450,
     };
 
+    // Listing tapes of the familiar tickers (A: NYSE, B: Arca and regional, C: Nasdaq); others draw one.
+    private static readonly Dictionary<string, string> KnownTapes = new(StringComparer.Ordinal)
+    {
+        ["SPY"] = "B", ["QQQ"] = "C", ["IWM"] = "B", ["AAPL"] = "C", ["MSFT"] = "C", ["NVDA"] = "C",
+        ["AMZN"] = "C", ["TSLA"] = "C", ["META"] = "C", ["GOOGL"] = "C", ["AMD"] = "C", ["NFLX"] = "C",
+    };
+
+    // Where the generator's (economic) price level equals the raw price: split ratios are
+    // applied relative to this date, so familiar tickers keep their familiar level around 2024-2025
+    // whatever splits the following years bring.
+    private static readonly DateOnly PriceLevelDate = new(2025, 1, 1);
+
     private readonly double[] _logLevels;
 
     public SymbolModel(int seed, string symbol, bool liquid)
@@ -36,7 +48,9 @@ internal sealed class SymbolModel
             RegularPresence = 0.995;
             ExtendedPresence = 0.7 + (traits.NextDouble() * 0.25);
             BaseVolume = Math.Exp(Math.Log(20_000) + (traits.NextDouble() * (Math.Log(250_000) - Math.Log(20_000))));
-            TradeSize = 60 + (traits.NextDouble() * 90);
+            // 20 to 60 trades in a typical minute (up to a few hundred at the open): far fewer than
+            // the real tape, so a session's trades stay cheap to generate, serve and store.
+            TradeSize = BaseVolume / (20 + (traits.NextDouble() * 40));
             IexPresence = 0.96;
         }
         else
@@ -48,8 +62,10 @@ internal sealed class SymbolModel
             IexPresence = 0.45 + (traits.NextDouble() * 0.2);
         }
         IexVolumeShare = 0.02 + (traits.NextDouble() * 0.04);
+        Tape = KnownTapes.TryGetValue(symbol, out var tape) ? tape : "ABC"[(int)(StableHash.Combine(Hash, 0x7A9EUL) % 3)].ToString();
 
         _logLevels = ComputeLogLevels(seed);
+        Splits = CorporateActionsGenerator.Splits(seed, symbol);
     }
 
     public string Symbol { get; }
@@ -83,12 +99,63 @@ internal sealed class SymbolModel
     /// <summary>IEX's share of the volume (a few percent, as on the real exchange).</summary>
     public double IexVolumeShare { get; }
 
+    /// <summary>The tape the symbol's trades and quotes are reported on (A, B or C).</summary>
+    public string Tape { get; }
+
+    /// <summary>The symbol's forward and reverse splits over the whole data span, in ex-date order.</summary>
+    public IReadOnlyList<SplitEvent> Splits { get; }
+
+    /// <summary>
+    /// What the economic price level is multiplied by to give the raw (as traded) price on
+    /// <paramref name="date"/>: the product of <c>new_rate / old_rate</c> over the splits with an
+    /// ex-date after <paramref name="date"/>, relative to the same product at the price-level date.
+    /// That is the brief's "product over all later splits" up to one constant per symbol, so the
+    /// jumps at ex-dates (all that raw data and adjustments see) are exactly the split ratios.
+    /// </summary>
+    public double RawPriceFactor(DateOnly date)
+    {
+        var (numerator, denominator) = RawRatio(date);
+        return (double)numerator / denominator;
+    }
+
+    /// <summary>The inverse of <see cref="RawPriceFactor"/>: raw volume is economic volume times this.</summary>
+    public double RawVolumeFactor(DateOnly date)
+    {
+        var (numerator, denominator) = RawRatio(date);
+        return (double)denominator / numerator;
+    }
+
+    private (long Numerator, long Denominator) RawRatio(DateOnly date)
+    {
+        long numerator = 1, denominator = 1;
+        foreach (var split in Splits)
+        {
+            if (date < split.ExDate && split.ExDate <= PriceLevelDate)
+            {
+                numerator *= split.NewRate;
+                denominator *= split.OldRate;
+            }
+            else if (PriceLevelDate < split.ExDate && split.ExDate <= date)
+            {
+                numerator *= split.OldRate;
+                denominator *= split.NewRate;
+            }
+        }
+        return (numerator, denominator);
+    }
+
     /// <summary>
     /// The price at which <paramref name="session"/> starts (04:00 New York). The intraday walk of
     /// a day ends at the next day's anchor, so prices continue across days and weekends.
     /// </summary>
-    public double AnchorPrice(SessionTimes session) =>
-        BasePrice * Math.Exp(_logLevels[session.Date.DayNumber - MarketCalendar.FirstDate.DayNumber]);
+    public double AnchorPrice(SessionTimes session) => AnchorPrice(session.Date);
+
+    /// <summary>The economic price level at the start of <paramref name="date"/> (clamped to the data span).</summary>
+    public double AnchorPrice(DateOnly date)
+    {
+        var index = Math.Clamp(date.DayNumber - MarketCalendar.FirstDate.DayNumber, 0, _logLevels.Length - 1);
+        return BasePrice * Math.Exp(_logLevels[index]);
+    }
 
     // One log return per trading day, each from its own hash of (seed, symbol, date): the level
     // of any day depends only on the days before it, never on what was asked for.

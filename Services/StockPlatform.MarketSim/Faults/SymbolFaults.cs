@@ -7,11 +7,11 @@ using StockPlatform.MarketSim.Options;
 
 namespace StockPlatform.MarketSim.Faults;
 
-/// <summary>The per-symbol faults of <see cref="FaultOptions.Symbols"/>, applied to bar requests.</summary>
+/// <summary>The per-symbol faults of <see cref="FaultOptions.Symbols"/>, applied to bar, trade and quote requests (malformed data to bars only).</summary>
 internal static class SymbolFaults
 {
     /// <summary>The error to answer with, when a requested symbol's fault is an error and its date (if any) lies in the range.</summary>
-    public static JsonHttpResult<ApiError>? ErrorFor(FaultOptions faults, IEnumerable<Symbol> symbols, DateTimeOffset start, DateTimeOffset end)
+    public static JsonHttpResult<ApiError>? ErrorFor(FaultOptions faults, IEnumerable<Symbol> symbols, DateTimeOffset start, DateTimeOffset end, string data = "bars")
     {
         foreach (var symbol in symbols)
         {
@@ -20,7 +20,7 @@ internal static class SymbolFaults
             {
                 case "500": return ApiErrors.InternalError();
                 case "403": return ApiErrors.Forbidden();
-                case "422": return ApiErrors.Unprocessable($"cannot serve bars for {symbol.Value}");
+                case "422": return ApiErrors.Unprocessable($"cannot serve {data} for {symbol.Value}");
             }
         }
         return null;

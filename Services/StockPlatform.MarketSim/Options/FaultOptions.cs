@@ -16,10 +16,10 @@ public sealed class FaultOptions
     public TimeSpan? StreamDropAfter { get; set; }
 
     /// <summary>
-    /// Bar requests that always go wrong for a symbol, as <c>MarketSim:Faults:Symbols:AAPL=500</c>,
+    /// Bar, trade and quote requests that always go wrong for a symbol, as <c>MarketSim:Faults:Symbols:AAPL=500</c>,
     /// optionally only when the range holds a New York date (<c>500@2024-11-20</c>): <c>500</c> (a server
     /// error on every attempt), <c>403</c> (access refused), <c>422</c> (the request refused), or
-    /// <c>malformed</c> (bars whose high is below their low).
+    /// <c>malformed</c> (bars whose high is below their low; trades and quotes are served intact).
     /// </summary>
     public Dictionary<string, string> Symbols { get; set; } = [];
 }

@@ -55,6 +55,46 @@ internal static class StreamFrames
         }
     });
 
+    /// <summary>A batch of trade messages (<c>T:"t"</c>), fields as in Alpaca's stream.</summary>
+    public static byte[] Trades(IEnumerable<(string Symbol, Trade Trade)> trades) => Write(w =>
+    {
+        foreach (var (symbol, trade) in trades)
+        {
+            w.WriteStartObject();
+            w.WriteString("T", "t");
+            w.WriteString("S", symbol);
+            w.WriteNumber("i", trade.Id);
+            w.WriteString("x", trade.Exchange);
+            w.WriteNumber("p", AlpacaJson.Normalize(trade.Price));
+            w.WriteNumber("s", trade.Size);
+            w.WriteString("t", trade.Time.ToString());
+            AlpacaJson.WriteConditions(w, trade.Conditions);
+            w.WriteString("z", trade.Tape);
+            w.WriteEndObject();
+        }
+    });
+
+    /// <summary>A batch of quote messages (<c>T:"q"</c>), fields as in Alpaca's stream.</summary>
+    public static byte[] Quotes(IEnumerable<(string Symbol, Quote Quote)> quotes) => Write(w =>
+    {
+        foreach (var (symbol, quote) in quotes)
+        {
+            w.WriteStartObject();
+            w.WriteString("T", "q");
+            w.WriteString("S", symbol);
+            w.WriteString("bx", quote.BidExchange);
+            w.WriteNumber("bp", AlpacaJson.Normalize(quote.BidPrice));
+            w.WriteNumber("bs", quote.BidSize);
+            w.WriteString("ax", quote.AskExchange);
+            w.WriteNumber("ap", AlpacaJson.Normalize(quote.AskPrice));
+            w.WriteNumber("as", quote.AskSize);
+            w.WriteString("t", quote.Time.ToString());
+            AlpacaJson.WriteConditions(w, quote.Conditions);
+            w.WriteString("z", quote.Tape);
+            w.WriteEndObject();
+        }
+    });
+
     private static void Success(Utf8JsonWriter writer, string message)
     {
         writer.WriteStartObject();

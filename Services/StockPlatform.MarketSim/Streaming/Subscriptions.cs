@@ -6,7 +6,7 @@ namespace StockPlatform.MarketSim.Streaming;
 /// </summary>
 internal sealed class Subscriptions
 {
-    /// <summary>Channels a client may name in subscribe/unsubscribe; only the three bar channels carry data here.</summary>
+    /// <summary>Channels a client may name in subscribe/unsubscribe; trades, quotes and the three bar channels carry data here.</summary>
     public static readonly string[] Channels = ["trades", "quotes", "bars", "updatedBars", "dailyBars", "statuses", "lulds", "imbalances"];
 
     public const string Wildcard = "*";

@@ -59,6 +59,7 @@ public static class StorageServiceExtensions
         services.TryAddSingleton<BarStore>();
         services.TryAddSingleton<TradeStore>();
         services.TryAddSingleton<QuoteStore>();
+        services.TryAddSingleton<TickFingerprints>();
         services.TryAddSingleton<CorporateActionStore>();
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<FeatureStore>();

@@ -10,6 +10,7 @@ using StockPlatform.Storage.Features;
 using StockPlatform.Storage.Infrastructure;
 using StockPlatform.Storage.Extensions;
 using StockPlatform.Storage.Schema;
+using StockPlatform.Storage.Ticks;
 using StockPlatform.Testing;
 
 namespace StockPlatform.Bench.Support;
@@ -37,6 +38,10 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public BarStore Bars => _host.Services.GetRequiredService<BarStore>();
 
     public StorageSchema Schema => _host.Services.GetRequiredService<StorageSchema>();
+
+    public TradeStore Trades => _host.Services.GetRequiredService<TradeStore>();
+
+    public QuoteStore Quotes => _host.Services.GetRequiredService<QuoteStore>();
 
     /// <summary>The stores' own data source.</summary>
     public NpgsqlDataSource DataSource => _host.Services.GetRequiredService<NpgsqlDataSource>();

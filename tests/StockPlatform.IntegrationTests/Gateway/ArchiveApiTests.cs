@@ -10,6 +10,7 @@ using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Calendar;
+using StockPlatform.Storage.Ticks;
 using StockPlatform.Testing;
 
 namespace StockPlatform.IntegrationTests.Gateway;
@@ -73,7 +74,9 @@ public sealed class ArchiveApiTests : IAsyncLifetime
 
         using var all = JsonDocument.Parse(await _client.GetStringAsync("/archive/partitions"));
         Assert.Equal(6, all.RootElement.GetProperty("count").GetInt32());
-        Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync("/archive/partitions?dataset=trades")).StatusCode);
+        using var trades = JsonDocument.Parse(await _client.GetStringAsync("/archive/partitions?dataset=trades"));
+        Assert.Equal(0, trades.RootElement.GetProperty("count").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync("/archive/partitions?dataset=ticks")).StatusCode);
     }
 
     [Fact]
@@ -193,6 +196,45 @@ public sealed class ArchiveApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync("/archive/verify")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync("/archive/verify?symbol=not%20a%20symbol")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Trades_and_quotes_days_are_listed_verified_and_queried_like_the_bars()
+    {
+        var spy = Symbol.Parse("SPY");
+        var open = NewYorkTime.StartOfDay(Days[0]).AddHours(9.5);
+        var trades = Enumerable.Range(0, 300).Select(i => new Trade(NanoTime.From(open, i * 1_000_000_007L), 1_000 + i, i % 2 == 0 ? "V" : "Q", 500.25m + i % 7 * 0.01m, 100, ["@"], "C")).ToList();
+        var quotes = Enumerable.Range(0, 200).Select(i => new Quote(NanoTime.From(open, i * 999_999_937L), "P", 500.24m, 2, "Q", 500.26m, 3, ["R"], "C")).ToList();
+        await _gateway.Services.GetRequiredService<TradeStore>().InsertAsync(spy, "sip", trades);
+        await _gateway.Services.GetRequiredService<QuoteStore>().InsertAsync(spy, "sip", quotes);
+        var archiver = _gateway.Services.GetRequiredService<TickArchiver>();
+        await archiver.ArchiveTradesAsync(spy, Days[0]);
+        await archiver.ArchiveQuotesAsync(spy, Days[0]);
+
+        using (var list = JsonDocument.Parse(await _client.GetStringAsync("/archive/partitions?symbol=SPY&dataset=trades")))
+        {
+            var partition = Assert.Single(list.RootElement.GetProperty("partitions").EnumerateArray());
+            Assert.Equal(("trades", 300, "parquet/trades/symbol=SPY/dt=2024-03-04/part-0.parquet"),
+                (partition.GetProperty("dataset").GetString(), partition.GetProperty("rows").GetInt32(), partition.GetProperty("path").GetString()));
+        }
+
+        using (var all = JsonDocument.Parse(await _client.GetStringAsync("/archive/verify?symbol=SPY")))
+        {
+            Assert.Equal(5, all.RootElement.GetProperty("ok").GetInt32());
+            Assert.Equal(["bars", "bars", "bars", "trades", "quotes"], all.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("dataset").GetString()));
+        }
+        using (var one = JsonDocument.Parse(await _client.GetStringAsync("/archive/verify?symbol=SPY&dataset=quotes")))
+        {
+            var check = Assert.Single(one.RootElement.GetProperty("checks").EnumerateArray());
+            Assert.Equal(("ok", 200, 200), (check.GetProperty("status").GetString(), check.GetProperty("archived_rows").GetInt32(), check.GetProperty("hot_rows").GetInt32()));
+        }
+        using var wrong = await _client.GetAsync("/archive/verify?symbol=SPY&dataset=ticks");
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Contains("dataset", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var answer = await _client.PostAsJsonAsync("/archive/sql", new { sql = "SELECT (SELECT count(*) FROM trades), (SELECT sum(size) FROM trades), (SELECT count(*) FROM quotes WHERE conditions = ['R'])" });
+        using var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+        Assert.Equal([300, 30_000, 200], body.RootElement.GetProperty("rows")[0].EnumerateArray().Select(v => v.GetInt64()));
     }
 
     private static List<Bar> Minutes(string symbol, DateOnly day)

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using StockPlatform.MarketData.Domain;
+using StockPlatform.MarketSim.Clock;
 using StockPlatform.MarketSim.Data;
 
 namespace StockPlatform.MarketSim.Tests.Support;
@@ -38,6 +39,9 @@ internal sealed class SimHost : IAsyncDisposable
 
     /// <summary>The ground truth the service serves.</summary>
     public SyntheticMarket Market => _app.Services.GetRequiredService<SyntheticMarket>();
+
+    /// <summary>The simulated clock the service runs on.</summary>
+    public SimulatedClock Clock => _app.Services.GetRequiredService<SimulatedClock>();
 
     /// <summary>
     /// Starts the host with the given <c>MarketSim:*</c> settings; <paramref name="time"/> replaces
@@ -141,6 +145,38 @@ internal static class AlpacaJsonReader
         e.GetProperty("vw").GetDecimal());
 
     public static List<Bar> ReadBars(JsonElement array) => array.EnumerateArray().Select(ReadBar).ToList();
+
+    public static Trade ReadTrade(JsonElement e) => new(
+        NanoTime.Parse(e.GetProperty("t").GetString()!),
+        e.GetProperty("i").GetInt64(),
+        e.GetProperty("x").GetString()!,
+        e.GetProperty("p").GetDecimal(),
+        e.GetProperty("s").GetInt64(),
+        e.GetProperty("c").EnumerateArray().Select(c => c.GetString()!).ToArray(),
+        e.GetProperty("z").GetString()!);
+
+    public static Quote ReadQuote(JsonElement e) => new(
+        NanoTime.Parse(e.GetProperty("t").GetString()!),
+        e.GetProperty("bx").GetString()!,
+        e.GetProperty("bp").GetDecimal(),
+        e.GetProperty("bs").GetInt64(),
+        e.GetProperty("ax").GetString()!,
+        e.GetProperty("ap").GetDecimal(),
+        e.GetProperty("as").GetInt64(),
+        e.GetProperty("c").EnumerateArray().Select(c => c.GetString()!).ToArray(),
+        e.GetProperty("z").GetString()!);
+
+    /// <summary>The rows under <paramref name="key"/> (<c>trades</c>, <c>quotes</c>) of a single- or multi-symbol page, in response order.</summary>
+    public static List<(string Symbol, T Row)> ReadRows<T>(JsonElement page, string key, Func<JsonElement, T> read)
+    {
+        var rows = page.GetProperty(key);
+        if (rows.ValueKind == JsonValueKind.Array)
+        {
+            var symbol = page.GetProperty("symbol").GetString()!;
+            return rows.EnumerateArray().Select(r => (symbol, read(r))).ToList();
+        }
+        return rows.EnumerateObject().SelectMany(p => p.Value.EnumerateArray().Select(r => (p.Name, read(r)))).ToList();
+    }
 
     /// <summary>The bars of a single-symbol page, or of every symbol of a multi-symbol page, in response order.</summary>
     public static List<(string Symbol, Bar Bar)> ReadPage(JsonElement page)
