@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.MarketSim.Clock;
+using StockPlatform.Storage.Ticks;
 using StockPlatform.Testing;
 
 namespace StockPlatform.IntegrationTests.EndToEnd;
@@ -96,6 +98,49 @@ public sealed class LiveStreamEndToEndTests
         Assert.Equal(HttpStatusCode.NotFound, (await stack.Client.DeleteAsync("/symbols/SPY/tracking", timeout.Token)).StatusCode);
         await timeout.CancelAsync();
         try { await reading; } catch (OperationCanceledException) { }
+    }
+
+    [Fact]
+    public async Task A_symbol_tracked_with_trades_and_quotes_stores_exactly_marketsims_trades_and_quotes_as_they_stream()
+    {
+        await using var stack = await PlatformStack.StartAsync(simSettings: AcceleratedMarket);
+        var agent = await stack.StartLiveStreamAsync();
+        var clock = stack.Sim.Services.GetRequiredService<SimulatedClock>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using (var track = await stack.Client.PutAsJsonAsync("/symbols/SPY/tracking", new { trades = true, quotes = true }, timeout.Token))
+            Assert.Equal(HttpStatusCode.OK, track.StatusCode);
+
+        // Twelve simulated minutes stream in twelve seconds; the first minute may be partial (tracked mid-minute).
+        var trades = stack.Gateway.Services.GetRequiredService<TradeStore>();
+        var quotes = stack.Gateway.Services.GetRequiredService<QuoteStore>();
+        var spy = Symbol.Parse("SPY");
+        var since = clock.Now;
+        DateTimeOffset? firstMinute = null;
+        while (firstMinute is null || clock.Now < firstMinute.Value.AddMinutes(12))
+        {
+            Assert.False(timeout.IsCancellationRequested, agent.Tail());
+            await Task.Delay(500);
+            firstMinute ??= (await trades.ReadAsync(spy, since.AddMinutes(-1), since.AddHours(1), 1)) is [var trade] ? trade.Time.Microsecond.AddMinutes(1) : null;
+        }
+        var from = new DateTimeOffset(firstMinute!.Value.Ticks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute, TimeSpan.Zero);
+        var to = from.AddMinutes(10).AddTicks(-1);
+        await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token); // the last batch of the range is written
+
+        Assert.Equal(stack.Market.GetTrades("SPY", "iex", from, to), await trades.ReadAsync(spy, from, to, 1_000_000));
+        Assert.Equal(stack.Market.GetQuotes("SPY", "iex", from, to), (await quotes.ReadAsync(spy, from, to, 1_000_000)).Select(q => q.Quote));
+        Assert.NotEmpty(stack.Market.GetQuotes("SPY", "iex", from, to));
+
+        var listed = (await stack.GetJsonAsync("/symbols?tracked=true")).GetProperty("symbols")[0];
+        Assert.True(listed.GetProperty("tracked_trades").GetBoolean() && listed.GetProperty("tracked_quotes").GetBoolean());
+
+        // Trades and quotes off again: bars keep streaming, ticks stop.
+        using (var bars = await stack.Client.PutAsync("/symbols/SPY/tracking", null, timeout.Token))
+            Assert.Equal(HttpStatusCode.OK, bars.StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token);
+        var stoppedAt = clock.Now;
+        await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token);
+        Assert.Empty(await trades.ReadAsync(spy, stoppedAt.AddSeconds(10), stoppedAt.AddHours(1), 10));
+        Assert.NotEmpty(await stack.ReadMinutesAsync("SPY", stoppedAt.AddSeconds(10).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"), clock.Now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ")));
     }
 
     [Fact]
