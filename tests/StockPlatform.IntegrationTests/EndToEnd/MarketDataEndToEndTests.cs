@@ -80,7 +80,15 @@ public class MarketDataEndToEndTests
                 var truth = stack.Market.GetBars(symbol, "iex", interval, NyStart(start), NyEnd(end), null, mode, today);
                 var served = await ReadAllAsync(stack, $"/bars/{symbol}?interval={interval}&start={start}&end={end}&adjustment={mode}&limit=10000");
                 Assert.True(truth.Count > 0);
-                Assert.Equal(truth, served);
+                if (interval == BarInterval.OneMinute)
+                {
+                    Assert.Equal(truth, served);
+                    continue;
+                }
+                // A daily bar's vwap differs by design in its last decimals: Alpaca (and MarketSim)
+                // weigh every trade of the day, the platform the day's minute vwaps (design.md's aggregation rule).
+                Assert.Equal(truth.Select(b => b with { Vwap = 0 }), served.Select(b => b with { Vwap = 0 }));
+                Assert.All(truth.Zip(served), pair => Assert.InRange(Math.Abs(pair.First.Vwap - pair.Second.Vwap), 0m, 0.0002m));
             }
         }
 
