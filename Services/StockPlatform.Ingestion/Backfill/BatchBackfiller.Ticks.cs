@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StockPlatform.Contracts;
 using StockPlatform.Ingestion.Telemetry;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.ServiceDefaults.Logging;
@@ -187,6 +188,9 @@ public sealed partial class BatchBackfiller
                     span.Fail(ex);
                     throw;
                 }
+                // The day is whole: the feature agent archives its partition (bars go the same way through BarsIngested).
+                var job = NeedersOf(item).Select(window => (Guid?)window.Task.JobId).FirstOrDefault();
+                await owner._bus.Publish(new TicksIngested(job, item.Symbol, item.Session.Date, item.Dataset, rows), stopping);
             }
             foreach (var window in NeedersOf(item))
             {

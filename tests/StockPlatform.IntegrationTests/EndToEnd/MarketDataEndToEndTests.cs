@@ -35,6 +35,7 @@ public class MarketDataEndToEndTests
     public async Task The_trades_of_a_session_rebuilt_into_minute_bars_equal_the_stored_bars_for_every_minute()
     {
         await using var stack = await PlatformStack.StartAsync();
+        await stack.StartFeatureAgentAsync();
         const string day = "2024-03-05";
 
         var job = await stack.WaitForJobAsync(await StartJobAsync(stack, "SPY", day, day, "bars", "trades"), JobTimeout);
@@ -48,6 +49,21 @@ public class MarketDataEndToEndTests
         var rebuilt = await trades.AggregateMinutesAsync(Symbol.Parse("SPY"), NyStart(day), NyStart(day).AddDays(1));
         Assert.True(bars.Count > 300, $"a liquid session has bars in most minutes, not {bars.Count}");
         Assert.Equal(bars, rebuilt);
+
+        // The whole day's trades are announced and archived as a partition of their own.
+        var deadline = DateTime.UtcNow + JobTimeout;
+        while (true)
+        {
+            var partitions = await stack.GetJsonAsync("/archive/partitions?symbol=SPY&dataset=trades");
+            if (partitions.GetProperty("partitions").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } partition)
+            {
+                Assert.Equal(day, partition.GetProperty("session").GetString());
+                Assert.Equal(stored.Count, partition.GetProperty("rows").GetInt32());
+                break;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"no trades partition of SPY: {partitions}");
+            await Task.Delay(200);
+        }
     }
 
     [Fact]
