@@ -55,4 +55,11 @@ public sealed class IngestionOptions
 
     /// <summary>The wait before attempt <paramref name="attempt"/> + 1.</summary>
     public TimeSpan RetryDelay(int attempt) => TimeSpan.FromTicks(RetryBaseDelay.Ticks * (1L << Math.Clamp(attempt - 1, 0, 20)));
+
+    /// <summary>
+    /// A backfill that succeeds refreshes its symbols' corporate actions unless they were refreshed
+    /// over its range this recently (a gap backfill follows every reconnect of the live stream).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan CorporateActionsFreshFor { get; set; } = TimeSpan.FromHours(12);
 }

@@ -630,7 +630,7 @@ public sealed partial class BatchBackfiller(
 
     /// <summary>
     /// Announces a job that succeeded, then queues a refresh of its symbols' corporate actions from
-    /// its start to today, so the bars it stored can be read adjusted. A refresh that cannot be
+    /// its start to today (those not refreshed over that range lately), so the bars it stored can be read adjusted. A refresh that cannot be
     /// queued now is only logged: the next backfill of those symbols, or a refresh asked of the
     /// gateway, brings the actions.
     /// </summary>
@@ -639,7 +639,7 @@ public sealed partial class BatchBackfiller(
         await _outcomes.PublishCompletedAsync(job, cancellationToken);
         try
         {
-            await _corporateActions.QueueAsync(job.Symbols, job.Start, null, cancellationToken);
+            await _corporateActions.QueueStaleAsync(job.Symbols, job.Start, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -109,6 +109,23 @@ public class CorporateActionsEndToEndTests
             Assert.Equal(listed[symbol].Select(a => a.GetProperty("id").GetString()).Order(), stored.Select(a => a.Id).Order());
             Assert.All(stored.Where(a => a.IsSplit || a.IsCashDividend), action => Assert.NotNull(action.PriceFactor));
         }
+
+        // A later backfill inside the refreshed range (the live stream's gap backfill, say) queues
+        // no refresh of fresh symbols; one reaching further back does, for those symbols only.
+        var inside = await stack.WaitForJobAsync(await stack.StartJobAsync(["AAPL"], "2026-06-03", "2026-06-08"), JobTimeout);
+        Assert.Equal("succeeded", inside.GetProperty("status").GetString());
+        var earlier = await stack.WaitForJobAsync(await stack.StartJobAsync(["KO"], "2026-05-26", "2026-05-29"), JobTimeout);
+        Assert.Equal("succeeded", earlier.GetProperty("status").GetString());
+        var refreshes = new List<JsonElement>();
+        var deadline = DateTime.UtcNow + JobTimeout;
+        while (refreshes.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            refreshes = [.. (await stack.GetJsonAsync("/jobs")).GetProperty("jobs").EnumerateArray().Where(j => j.GetProperty("kind").GetString() == "corporate-actions")];
+        }
+        Assert.Equal(2, refreshes.Count);
+        Assert.Equal(["KO"], refreshes[0].GetProperty("symbols").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("2026-05-26", refreshes[0].GetProperty("start").GetString());
     }
 
     /// <summary>The id of the corporate-actions job that includes <paramref name="symbol"/>, once there is one.</summary>
