@@ -6,6 +6,8 @@ using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Jobs;
+using StockPlatform.Storage.Ledger;
+using StockPlatform.Storage.Tracking;
 
 namespace StockPlatform.LiveStream.Streaming;
 
@@ -14,13 +16,34 @@ namespace StockPlatform.LiveStream.Streaming;
 /// symbols from the session of their last stored minute to today. The ingestion agent fetches
 /// what its ledger lacks (today's session, still trading, always) and upserts it, so the stored
 /// minutes end as if the stream had never dropped; asking again while that job runs returns it.
+/// Symbols tracked with trades or quotes get those fetched too (stored ones are not written twice).
 /// </summary>
-public sealed partial class GapBackfill(BarStore bars, JobStore jobs, IBus bus, IOptions<LiveStreamOptions> options, IOptions<AlpacaOptions> alpaca, TimeProvider time, ILogger<GapBackfill> logger)
+public sealed partial class GapBackfill(BarStore bars, JobStore jobs, TrackingStore tracking, IBus bus, IOptions<LiveStreamOptions> options,
+    IOptions<AlpacaOptions> alpaca, TimeProvider time, ILogger<GapBackfill> logger)
 {
-    /// <summary>Queues the backfill (or finds the same one running) and returns its job id; null without symbols.</summary>
+    /// <summary>
+    /// Queues the backfill (or finds the same one running), one job per set of datasets the
+    /// symbols stream, and returns the last job's id; null without symbols.
+    /// </summary>
     public async Task<Guid?> RequestAsync(IReadOnlyCollection<Symbol> symbols, CancellationToken cancellationToken)
     {
         if (symbols.Count == 0) return null;
+        var channels = (await tracking.ListAsync(cancellationToken)).ToDictionary(t => t.Symbol);
+        Guid? last = null;
+        foreach (var group in symbols.GroupBy(symbol => DatasetsOf(channels.GetValueOrDefault(symbol.Value))))
+            last = await RequestAsync([.. group], group.Key.Split(','), cancellationToken);
+        return last;
+    }
+
+    private static string DatasetsOf(TrackedSymbol? tracked) => string.Join(',', new[]
+    {
+        LedgerDatasets.Bars,
+        tracked?.Trades == true ? LedgerDatasets.Trades : null,
+        tracked?.Quotes == true ? LedgerDatasets.Quotes : null,
+    }.OfType<string>());
+
+    private async Task<Guid> RequestAsync(IReadOnlyCollection<Symbol> symbols, IReadOnlyList<string> datasets, CancellationToken cancellationToken)
+    {
         var today = NewYorkTime.DateOf(time.GetUtcNow());
         var start = today;
         foreach (var symbol in symbols)
@@ -30,10 +53,11 @@ public sealed partial class GapBackfill(BarStore bars, JobStore jobs, IBus bus, 
         }
 
         var windows = JobWindow.Split(start, today, options.Value.BackfillWindowDays, today);
-        var (job, tasks, created) = await jobs.CreateOrGetActiveAsync(JobKinds.Backfill, symbols.Select(s => s.Value).ToArray(), start, today, alpaca.Value.Feed, windows, cancellationToken);
+        var (job, tasks, created) = await jobs.CreateOrGetActiveAsync(JobKinds.Backfill, symbols.Select(s => s.Value).ToArray(), start, today, alpaca.Value.Feed,
+            datasets, windows, cancellationToken);
         if (!created) return job.Id;
         foreach (var task in tasks)
-            await bus.Publish(new BackfillWindow(job.Id, task.Id, task.Symbol, task.Start, task.End, task.Feed), cancellationToken);
+            await bus.Publish(new BackfillWindow(job.Id, task.Id, task.Symbol, task.Start, task.End, task.Feed, task.Datasets), cancellationToken);
         // Unmarked, the ingestion agent's sweeper sends them once more; a duplicate changes nothing.
         await jobs.MarkPublishedAsync([.. tasks.Select(t => t.Id)], cancellationToken);
         LogRequested(job.Id, symbols.Count, start, today);
