@@ -237,7 +237,7 @@ public static class BarsApi
     {
         if (mode == AdjustmentMode.Raw) return null;
         var today = NewYorkTime.DateOf(sources.Time.GetUtcNow());
-        return new BarAdjuster(await sources.Actions.GetAsync(symbol.Value, end: today, cancellationToken: cancellationToken), mode);
+        return await sources.Actions.GetAdjusterAsync(symbol.Value, mode, today, cancellationToken);
     }
 
     // Adjusted after aggregation, as Alpaca adjusts: the interval's raw bar, then the factors of its date.

@@ -2,7 +2,6 @@ using System.Text.Json;
 using StockPlatform.MarketData.Alpaca.Rest;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.Storage.CorporateActions;
-using ActionTypes = StockPlatform.Storage.CorporateActions.CorporateActionTypes;
 
 namespace StockPlatform.Ingestion.CorporateActions;
 
@@ -21,7 +20,7 @@ internal static class CorporateActionFactors
         var newRate = action.GetDecimal("new_rate");
         var rate = action.GetDecimal("rate");
         decimal? price = null, volume = null, reference = null;
-        if (action.Type is ActionTypes.ForwardSplit or ActionTypes.ReverseSplit)
+        if (action.Type is CorporateActionTypes.ForwardSplit or CorporateActionTypes.ReverseSplit)
         {
             if (oldRate > 0 && newRate > 0)
             {
@@ -29,7 +28,7 @@ internal static class CorporateActionFactors
                 volume = newRate.Value / oldRate.Value;
             }
         }
-        else if (action.Type == ActionTypes.CashDividend && referenceClose > 0)
+        else if (action.Type == CorporateActionTypes.CashDividend && referenceClose > 0)
         {
             reference = referenceClose;
             // A dividend as large as the price would wipe the history out; leave such data unapplied.

@@ -13,7 +13,6 @@ using StockPlatform.ServiceDefaults.Logging;
 using StockPlatform.ServiceDefaults.Telemetry;
 using StockPlatform.Storage.CorporateActions;
 using StockPlatform.Storage.Jobs;
-using ActionTypes = StockPlatform.Storage.CorporateActions.CorporateActionTypes;
 
 namespace StockPlatform.Ingestion.CorporateActions;
 
@@ -115,7 +114,7 @@ public sealed partial class CorporateActionRefresher(
             slots.Release();
         }
         var closes = await ReferenceClosesAsync(symbol,
-            [.. actions.Where(a => a.Type == ActionTypes.CashDividend && a.ExDate is not null).Select(a => a.ExDate!.Value)], cancellationToken);
+            [.. actions.Where(a => a.Type == CorporateActionTypes.CashDividend && a.ExDate is not null).Select(a => a.ExDate!.Value)], cancellationToken);
         return [.. actions.Select(action => CorporateActionFactors.ToStored(task.Symbol, action,
             action.ExDate is { } exDate && closes.TryGetValue(exDate, out var close) ? close : null))];
     }

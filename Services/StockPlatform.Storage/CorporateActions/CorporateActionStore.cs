@@ -120,9 +120,12 @@ public sealed class CorporateActionStore(NpgsqlDataSource dataSource, StorageSch
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>An adjuster for the symbol's stored actions.</summary>
-    public async Task<BarAdjuster> GetAdjusterAsync(string symbol, AdjustmentMode mode, CancellationToken cancellationToken = default) =>
-        new(mode == AdjustmentMode.Raw ? [] : await GetAsync(symbol, cancellationToken: cancellationToken).ConfigureAwait(false), mode);
+    /// <summary>
+    /// An adjuster for the symbol's stored actions with an ex-date up to <paramref name="asOf"/>
+    /// (today: an action announced for a later ex-date changes nothing yet, as on Alpaca).
+    /// </summary>
+    public async Task<BarAdjuster> GetAdjusterAsync(string symbol, AdjustmentMode mode, DateOnly asOf, CancellationToken cancellationToken = default) =>
+        new(mode == AdjustmentMode.Raw ? [] : await GetAsync(symbol, end: asOf, cancellationToken: cancellationToken).ConfigureAwait(false), mode);
 
     private static DateOnly? NullableDate(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateOnly>(ordinal);
 

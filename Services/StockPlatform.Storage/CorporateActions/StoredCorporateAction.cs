@@ -1,3 +1,5 @@
+using StockPlatform.MarketData.Alpaca.Rest;
+
 namespace StockPlatform.Storage.CorporateActions;
 
 /// <summary>
@@ -28,19 +30,6 @@ public sealed record StoredCorporateAction(
 
     /// <summary>True for cash dividends (they adjust prices).</summary>
     public bool IsCashDividend => Type == CorporateActionTypes.CashDividend;
-}
-
-/// <summary>Alpaca's corporate action type names the platform adjusts for.</summary>
-public static class CorporateActionTypes
-{
-    /// <summary>A forward split (<c>forward_splits</c>).</summary>
-    public const string ForwardSplit = "forward_split";
-
-    /// <summary>A reverse split (<c>reverse_splits</c>).</summary>
-    public const string ReverseSplit = "reverse_split";
-
-    /// <summary>A cash dividend (<c>cash_dividends</c>).</summary>
-    public const string CashDividend = "cash_dividend";
 }
 
 /// <summary>When a symbol's actions were last fetched, and over which ex-dates.</summary>

@@ -78,7 +78,7 @@ public class CorporateActionsEndToEndTests
         }
         Assert.True(splits > 0 && dividends > 0, $"{splits} splits, {dividends} dividends");
         // Adjusted reads take their factors from here: the split factor applies before its ex-date.
-        var adjuster = await store.GetAdjusterAsync(splitting[0], AdjustmentMode.Split);
+        var adjuster = await store.GetAdjusterAsync(splitting[0], AdjustmentMode.Split, DateOnly.MaxValue);
         var firstSplit = listed[splitting[0]].First(IsSplit);
         var splitDate = DateOnly.Parse(firstSplit.GetProperty("ex_date").GetString()!, CultureInfo.InvariantCulture);
         Assert.Equal(1m, adjuster.FactorsFor(splitDate).Price);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StockPlatform.Archive;
 using StockPlatform.Archive.Tiering;
+using StockPlatform.MarketData.Alpaca.Rest;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.Bars;

@@ -1,3 +1,4 @@
+using StockPlatform.MarketData.Alpaca.Rest;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.CorporateActions;
 

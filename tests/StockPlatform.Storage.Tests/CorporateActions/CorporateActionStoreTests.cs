@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using StockPlatform.MarketData.Alpaca.Rest;
 using StockPlatform.Storage.CorporateActions;
 using StockPlatform.Storage.Tests.Support;
 
@@ -43,7 +44,7 @@ public sealed class CorporateActionStoreTests : IAsyncLifetime
         await Store.ReplaceAsync(["XYZ"], new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31), []);
 
         Assert.Equal(["old"], (await Store.GetAsync("XYZ")).Select(a => a.Id));
-        var adjuster = await Store.GetAdjusterAsync("XYZ", AdjustmentMode.Split);
+        var adjuster = await Store.GetAdjusterAsync("XYZ", AdjustmentMode.Split, new DateOnly(2024, 6, 1));
         Assert.Equal(0.5m, adjuster.FactorsFor(new DateOnly(2023, 4, 28)).Price);
     }
 }
