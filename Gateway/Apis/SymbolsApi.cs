@@ -44,8 +44,11 @@ public static class SymbolsApi
     /// <summary>The body of <c>PUT</c> and <c>DELETE /symbols/{symbol}/tracking</c>: whether it is tracked, since when, and whether its trades and quotes stream too.</summary>
     public sealed record TrackingResponse(string Symbol, bool Tracked, DateTime? TrackedSince, bool Trades = false, bool Quotes = false);
 
-    /// <summary>The optional body of <c>PUT /symbols/{symbol}/tracking</c>: stream the symbol's trades and quotes as well as its bars (both off by default).</summary>
-    public sealed record TrackingRequest(bool Trades = false, bool Quotes = false);
+    /// <summary>
+    /// The optional body of <c>PUT /symbols/{symbol}/tracking</c>: stream the symbol's trades and
+    /// quotes as well as its bars. A channel left out keeps what it was (off for a new symbol).
+    /// </summary>
+    public sealed record TrackingRequest(bool? Trades = null, bool? Quotes = null);
 
     /// <summary>A symbol's coverage: its first and last stored bar, bars stored, sessions fetched, the last fetch, and whether the live stream tracks it (and its trades and quotes).</summary>
     public sealed record SymbolResponse(string Symbol, DateTime? FirstBar, DateTime? LastBar, long BarCount, int SessionsFetched, DateTime? LastIngest, bool Tracked,
@@ -156,7 +159,7 @@ public static class SymbolsApi
     {
         var problems = new ApiProblems();
         var ticker = RequestParsing.Symbol(symbol, problems);
-        // The body is optional: without one, bars only.
+        // The body is optional: without one, the channels stay as they were (bars only for a new symbol).
         var channels = request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0
             ? await RequestParsing.JsonBody<TrackingRequest>(request, """{"trades": true, "quotes": false}""", problems, cancellationToken)
             : null;

@@ -20,6 +20,10 @@ public sealed class LiveStreamOptions
     [Range(1, 100_000)]
     public int TickBatchSize { get; set; } = 10_000;
 
+    /// <summary>Streamed trades and quotes waiting to be written at most; more are dropped (and logged) while the database is away.</summary>
+    [Range(1_000, 10_000_000)]
+    public int TickQueueCapacity { get; set; } = 1_000_000;
+
     /// <summary>How often a standby instance tries to become the one that streams.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan LeaderRetry { get; set; } = TimeSpan.FromSeconds(2);

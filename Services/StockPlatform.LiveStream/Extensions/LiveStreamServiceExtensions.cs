@@ -26,6 +26,7 @@ internal static class LiveStreamServiceExtensions
         builder.Services.AddSingleton<TickWriter>();
         builder.Services.AddSingleton<GapBackfill>();
         builder.Services.AddSingleton<MinuteGapFiller>();
+        builder.Services.AddSingleton<TickGapFiller>();
         builder.Services.AddSingleton<IAgentReporter, StreamReporter>();
         builder.AddAgent("livestream");
         builder.AddMessageBus(bus => bus.AddConsumer<TrackingConsumer, TrackingConsumerDefinition>());

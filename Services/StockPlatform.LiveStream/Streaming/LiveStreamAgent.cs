@@ -20,6 +20,7 @@ public sealed partial class LiveStreamAgent(
     BarWriter writer,
     TickWriter ticks,
     MinuteGapFiller gaps,
+    TickGapFiller tickGaps,
     StreamState state,
     AgentControl control,
     IOptions<LiveStreamOptions> options,
@@ -65,6 +66,7 @@ public sealed partial class LiveStreamAgent(
             await leader.ReleaseAsync();
             await writing;
             await gaps.DrainAsync();
+            await tickGaps.DrainAsync();
         }
     }
 
@@ -93,9 +95,11 @@ public sealed partial class LiveStreamAgent(
                         await writer.EnqueueAsync(bar, stoppingToken);
                         break;
                     case StreamTradeReceived trade:
+                        tickGaps.Observe(trade);
                         await ticks.EnqueueAsync(trade, stoppingToken);
                         break;
                     case StreamQuoteReceived quote:
+                        tickGaps.Observe(quote);
                         await ticks.EnqueueAsync(quote, stoppingToken);
                         break;
                     case StreamConnected connected:
@@ -105,6 +109,7 @@ public sealed partial class LiveStreamAgent(
                         // Whatever happened while no connection was open (before the first one too) is fetched
                         // once each symbol's first minute on this connection shows where the hole ends.
                         await gaps.ArmAsync(stream.BarSymbols.Select(Symbol.Parse), stoppingToken);
+                        tickGaps.Arm(stream.TradeSymbols, stream.QuoteSymbols);
                         break;
                     case StreamDisconnected disconnected:
                         state.Set(disconnected.WillReconnect ? "backing-off" : "standby");

@@ -16,20 +16,22 @@ namespace StockPlatform.LiveStream.Streaming;
 /// one COPY per dataset and batch, so a liquid symbol's quotes cost the store per batch, not per
 /// quote. Quotes of one instant are never split between two batches while more may follow: a
 /// symbol's last instant waits for its next quote or the next batch (the store numbers quotes of
-/// one instant within a batch). What fails after the store's retries is logged; the gap backfill
-/// after the next reconnect fetches those sessions again.
+/// one instant within a batch). The queue is bounded (<see cref="LiveStreamOptions.TickQueueCapacity"/>):
+/// while the database is away ticks beyond it are dropped and counted rather than filling memory.
+/// What fails after the store's retries, or was dropped, is logged; a backfill of the day with
+/// trades or quotes fetches it (the stream's own gap fill covers only disconnects).
 /// </summary>
 public sealed partial class TickWriter(TradeStore trades, QuoteStore quotes, StreamState state, IOptions<LiveStreamOptions> options,
     IOptions<AlpacaOptions> alpaca, ILogger<TickWriter> logger)
 {
-    private readonly Channel<AlpacaStreamEvent> _queue = Channel.CreateUnbounded<AlpacaStreamEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly DroppingQueue _queue = new(options.Value.TickQueueCapacity);
     private readonly Dictionary<Symbol, QuotePages> _held = [];
 
     /// <summary>Queues a trade for the next batch.</summary>
-    public ValueTask EnqueueAsync(StreamTradeReceived trade, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(trade, cancellationToken);
+    public ValueTask EnqueueAsync(StreamTradeReceived trade, CancellationToken cancellationToken) => _queue.Channel.Writer.WriteAsync(trade, cancellationToken);
 
     /// <summary>Queues a quote for the next batch.</summary>
-    public ValueTask EnqueueAsync(StreamQuoteReceived quote, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(quote, cancellationToken);
+    public ValueTask EnqueueAsync(StreamQuoteReceived quote, CancellationToken cancellationToken) => _queue.Channel.Writer.WriteAsync(quote, cancellationToken);
 
     /// <summary>Writes batches until <paramref name="cancellationToken"/> is cancelled, then the last one with every held quote.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -44,8 +46,8 @@ public sealed partial class TickWriter(TradeStore trades, QuoteStore quotes, Str
             {
                 while (batch.Count < settings.TickBatchSize)
                 {
-                    if (_queue.Reader.TryRead(out var tick)) batch.Add(tick);
-                    else if (!await _queue.Reader.WaitToReadAsync(window.Token)) break;
+                    if (_queue.Channel.Reader.TryRead(out var tick)) batch.Add(tick);
+                    else if (!await _queue.Channel.Reader.WaitToReadAsync(window.Token)) break;
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -55,7 +57,7 @@ public sealed partial class TickWriter(TradeStore trades, QuoteStore quotes, Str
             await WriteAsync(batch, final: false);
             batch.Clear();
         }
-        while (_queue.Reader.TryRead(out var rest)) batch.Add(rest);
+        while (_queue.Channel.Reader.TryRead(out var rest)) batch.Add(rest);
         await WriteAsync(batch, final: true);
     }
 
@@ -63,7 +65,7 @@ public sealed partial class TickWriter(TradeStore trades, QuoteStore quotes, Str
     {
         try
         {
-            return await _queue.Reader.WaitToReadAsync(cancellationToken);
+            return await _queue.Channel.Reader.WaitToReadAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -73,6 +75,7 @@ public sealed partial class TickWriter(TradeStore trades, QuoteStore quotes, Str
 
     private async Task WriteAsync(List<AlpacaStreamEvent> batch, bool final)
     {
+        if (_queue.TakeDropped() is var dropped and > 0) LogDropped(dropped, options.Value.TickQueueCapacity);
         var feed = alpaca.Value.Feed;
         var tradeRows = batch.OfType<StreamTradeReceived>().Select(t => new SymbolTrade(t.Symbol, t.Trade)).ToList();
         var quoteRows = TakeQuotes(batch.OfType<StreamQuoteReceived>(), final);
@@ -117,6 +120,23 @@ public sealed partial class TickWriter(TradeStore trades, QuoteStore quotes, Str
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stored streamed ticks: {NewTrades} of {Trades} trades and {NewQuotes} of {Quotes} quotes new")]
     private partial void LogWritten(int newTrades, int trades, int newQuotes, int quotes);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store {Trades} streamed trades and {Quotes} quotes: {Reason}; the gap backfill after the next reconnect fetches them again")]
+    // A bounded queue that drops what arrives when full, and counts it.
+    private sealed class DroppingQueue
+    {
+        private long _dropped;
+
+        public DroppingQueue(int capacity) => Channel = System.Threading.Channels.Channel.CreateBounded<AlpacaStreamEvent>(
+            new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite },
+            _ => Interlocked.Increment(ref _dropped));
+
+        public Channel<AlpacaStreamEvent> Channel { get; }
+
+        public long TakeDropped() => Interlocked.Exchange(ref _dropped, 0);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dropped {Dropped} streamed trades and quotes: {Capacity} were waiting for the database; a backfill of the day with trades or quotes fetches them")]
+    private partial void LogDropped(long dropped, int capacity);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store {Trades} streamed trades and {Quotes} quotes: {Reason}; a backfill of the day with trades or quotes fetches them")]
     private partial void LogWriteFailed(int trades, int quotes, string reason);
 }

@@ -11,7 +11,7 @@ namespace StockPlatform.LiveStream.Tracking;
 /// restart; a new symbol's minutes of the session so far are filled when its first one arrives. Every instance hears
 /// every change (a queue of its own): a standby instance keeps the same subscription ready.
 /// </summary>
-public sealed class TrackingConsumer(AlpacaStreamClient stream, MinuteGapFiller gaps) : IConsumer<TrackSymbol>, IConsumer<UntrackSymbol>
+public sealed class TrackingConsumer(AlpacaStreamClient stream, MinuteGapFiller gaps, TickGapFiller tickGaps) : IConsumer<TrackSymbol>, IConsumer<UntrackSymbol>
 {
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<TrackSymbol> context)
@@ -22,7 +22,13 @@ public sealed class TrackingConsumer(AlpacaStreamClient stream, MinuteGapFiller 
         // A second PUT may turn trades or quotes off as well as on.
         var on = (context.Message.Trades ? StreamChannels.Trades : StreamChannels.None) | (context.Message.Quotes ? StreamChannels.Quotes : StreamChannels.None);
         var off = (StreamChannels.Trades | StreamChannels.Quotes) & ~on;
-        if (on != StreamChannels.None) await stream.SubscribeAsync([symbol], on, context.CancellationToken);
+        if (on != StreamChannels.None)
+        {
+            // Ticks newly asked for: the session's so far are filled when the first one streams.
+            tickGaps.Arm(context.Message.Trades && !stream.TradeSymbols.Contains(symbol.Value) ? [symbol.Value] : [],
+                context.Message.Quotes && !stream.QuoteSymbols.Contains(symbol.Value) ? [symbol.Value] : []);
+            await stream.SubscribeAsync([symbol], on, context.CancellationToken);
+        }
         if (off != StreamChannels.None) await stream.UnsubscribeAsync([symbol], off, context.CancellationToken);
     }
 

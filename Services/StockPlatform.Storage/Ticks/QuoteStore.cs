@@ -54,7 +54,7 @@ public sealed class QuoteStore(NpgsqlDataSource dataSource, StorageSchema schema
         var order = descending ? "DESC" : "ASC";
         var sql = $"""
             {Select} WHERE symbol = @symbol AND ts BETWEEN @start AND @end
-            {(after is null ? string.Empty : $"AND (ts, ts_ns, seq) {(descending ? "<" : ">")} (@ts, @ns, @seq)")}
+            {(after is null ? string.Empty : $"AND ts {(descending ? "<=" : ">=")} @ts AND (ts, ts_ns, seq) {(descending ? "<" : ">")} (@ts, @ns, @seq)")}
             ORDER BY ts {order}, ts_ns {order}, seq {order} LIMIT @limit
             """;
         return await retry.ExecuteAsync<IReadOnlyList<StoredQuote>>(async token =>

@@ -48,7 +48,7 @@ public sealed class TradeStore(NpgsqlDataSource dataSource, StorageSchema schema
         var order = descending ? "DESC" : "ASC";
         var sql = $"""
             {Select} WHERE symbol = @symbol AND ts BETWEEN @start AND @end
-            {(after is null ? string.Empty : $"AND (ts, ts_ns, exchange, trade_id) {(descending ? "<" : ">")} (@ts, @ns, @exchange, @id)")}
+            {(after is null ? string.Empty : $"AND ts {(descending ? "<=" : ">=")} @ts AND (ts, ts_ns, exchange, trade_id) {(descending ? "<" : ">")} (@ts, @ns, @exchange, @id)")}
             ORDER BY ts {order}, ts_ns {order}, exchange {order}, trade_id {order} LIMIT @limit
             """;
         return await retry.ExecuteAsync<IReadOnlyList<Trade>>(async token =>

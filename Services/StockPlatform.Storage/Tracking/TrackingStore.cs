@@ -11,22 +11,24 @@ public sealed record TrackedSymbol(string Symbol, DateTimeOffset TrackedSince, b
 public sealed class TrackingStore(NpgsqlDataSource dataSource, StorageSchema schema, DbRetry retry)
 {
     /// <summary>
-    /// Tracks a symbol's bars, and its trades and quotes when asked (again: the channels become
-    /// those asked for, the time it is tracked since stays) and returns it.
+    /// Tracks a symbol's bars, and its trades and quotes when asked, and returns it. Again: the
+    /// channels given change, those left null keep what they were (off for a new symbol), the
+    /// time it is tracked since stays.
     /// </summary>
-    public async Task<TrackedSymbol> TrackAsync(string symbol, bool trades = false, bool quotes = false, CancellationToken cancellationToken = default)
+    public async Task<TrackedSymbol> TrackAsync(string symbol, bool? trades = null, bool? quotes = null, CancellationToken cancellationToken = default)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         return await retry.ExecuteAsync(async token =>
         {
             await using var command = dataSource.CreateCommand("""
-                INSERT INTO tracked_symbols (symbol, trades, quotes) VALUES (@symbol, @trades, @quotes)
-                ON CONFLICT (symbol) DO UPDATE SET trades = excluded.trades, quotes = excluded.quotes
+                INSERT INTO tracked_symbols (symbol, trades, quotes) VALUES (@symbol, coalesce(@trades, false), coalesce(@quotes, false))
+                ON CONFLICT (symbol) DO UPDATE SET
+                    trades = coalesce(@trades, tracked_symbols.trades), quotes = coalesce(@quotes, tracked_symbols.quotes)
                 RETURNING symbol, tracked_since, trades, quotes
                 """);
             command.Parameters.AddWithValue("symbol", symbol);
-            command.Parameters.AddWithValue("trades", trades);
-            command.Parameters.AddWithValue("quotes", quotes);
+            command.Parameters.AddWithValue("trades", NpgsqlTypes.NpgsqlDbType.Boolean, (object?)trades ?? DBNull.Value);
+            command.Parameters.AddWithValue("quotes", NpgsqlTypes.NpgsqlDbType.Boolean, (object?)quotes ?? DBNull.Value);
             await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
             await reader.ReadAsync(token).ConfigureAwait(false);
             return new TrackedSymbol(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetBoolean(2), reader.GetBoolean(3));

@@ -81,7 +81,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await DashboardSession.ScreenshotAsync(page, "symbol-backfilled");
 
         await DashboardSession.GoAsync(page, "/");
-        await Assertions.Expect(page.Locator(".job-row[data-status=succeeded]")).ToHaveCountAsync(2);
+        // The two backfills (each also queued a corporate actions refresh of its symbols, listed beside them).
+        await Assertions.Expect(page.Locator(".job-row[data-status=succeeded]:has(.job-kind[data-kind=backfill])")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator(".symbols-table")).ToContainTextAsync("QQQ");
         await DashboardSession.ScreenshotAsync(page, "overview");
         await DashboardSession.GoAsync(page, "jobs");

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.MarketSim.Clock;
 using StockPlatform.Storage.Ticks;
@@ -134,7 +135,7 @@ public sealed class LiveStreamEndToEndTests
         Assert.True(listed.GetProperty("tracked_trades").GetBoolean() && listed.GetProperty("tracked_quotes").GetBoolean());
 
         // Trades and quotes off again: bars keep streaming, ticks stop.
-        using (var bars = await stack.Client.PutAsync("/symbols/SPY/tracking", null, timeout.Token))
+        using (var bars = await stack.Client.PutAsJsonAsync("/symbols/SPY/tracking", new { trades = false, quotes = false }, timeout.Token))
             Assert.Equal(HttpStatusCode.OK, bars.StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token);
         var stoppedAt = clock.Now;
@@ -142,6 +143,61 @@ public sealed class LiveStreamEndToEndTests
         Assert.Empty(await trades.ReadAsync(spy, stoppedAt.AddSeconds(10), stoppedAt.AddHours(1), 10));
         Assert.NotEmpty(await stack.ReadMinutesAsync("SPY", stoppedAt.AddSeconds(10).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"), clock.Now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ")));
     }
+
+    [Fact]
+    public async Task A_stream_dropped_while_trades_and_quotes_stream_leaves_them_equal_to_the_ground_truth_none_missing_none_twice()
+    {
+        var dropping = new Dictionary<string, string?>(AcceleratedMarket) { ["MarketSim:Faults:StreamDropAfter"] = "00:00:03" };
+        await using var stack = await PlatformStack.StartAsync(simSettings: dropping);
+        var agent = await stack.StartLiveStreamAsync(new()
+        {
+            ["Alpaca__StreamReconnectDelay"] = "00:00:00.300",
+            ["Alpaca__StreamMaxReconnectDelay"] = "00:00:01.500",
+        });
+        var clock = stack.Sim.Services.GetRequiredService<SimulatedClock>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using (var track = await stack.Client.PutAsJsonAsync("/symbols/SPY/tracking", new { trades = true, quotes = true }, timeout.Token))
+            Assert.Equal(HttpStatusCode.OK, track.StatusCode);
+
+        // Three drops, each a simulated minute or two without a connection.
+        while (agent.Output.Count(line => line.Contains("Stream disconnected", StringComparison.Ordinal)) < 3)
+        {
+            Assert.False(timeout.IsCancellationRequested, agent.Tail());
+            await Task.Delay(500);
+        }
+        // Each connection's hole is filled from the REST API once its first tick streams; the third
+        // fill of each dataset closes everything before its end (the first one reaches back to the open).
+        DateTimeOffset to;
+        while (true)
+        {
+            var quoteFills = FillEnds(agent.Output, "quotes");
+            var tradeFills = FillEnds(agent.Output, "trades");
+            if (quoteFills.Count >= 3 && tradeFills.Count >= 3)
+            {
+                // A microsecond before: the store reads whole microseconds, and the fill's end shares one with the first streamed tick.
+                to = (quoteFills[2] < tradeFills[2] ? quoteFills[2] : tradeFills[2]).AddTicks(-10);
+                break;
+            }
+            Assert.False(timeout.IsCancellationRequested, agent.Tail());
+            await Task.Delay(200);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token);
+
+        var spy = Symbol.Parse("SPY");
+        var day = NyseCalendar.GetTradingDay(NewYorkTime.DateOf(to))!;
+        var trades = stack.Gateway.Services.GetRequiredService<TradeStore>();
+        var quotes = stack.Gateway.Services.GetRequiredService<QuoteStore>();
+        Assert.Equal(stack.Market.GetTrades("SPY", "iex", day.SessionOpenUtc, to), await trades.ReadAsync(spy, day.SessionOpenUtc, to, 1_000_000));
+        Assert.Equal(stack.Market.GetQuotes("SPY", "iex", day.SessionOpenUtc, to), (await quotes.ReadAsync(spy, day.SessionOpenUtc, to, 1_000_000)).Select(q => q.Quote));
+    }
+
+    // The ends of the agent's completed tick fills of a dataset, earliest first (from its log lines).
+    private static List<DateTimeOffset> FillEnds(IEnumerable<string> output, string dataset) =>
+        [.. output.Where(line => line.Contains($"Filled the stream's hole in SPY {dataset}", StringComparison.Ordinal))
+            .Select(line => System.Text.RegularExpressions.Regex.Match(line, @" to (\d{4}-\d\d-\d\dT[\d:.]+Z)").Groups[1].Value)
+            .Where(end => end.Length > 0)
+            .Select(end => NanoTime.Parse(end).Microsecond)
+            .Order()];
 
     [Fact]
     public async Task A_stream_dropped_ten_times_leaves_the_stored_minutes_equal_to_the_ground_truth_none_missing_none_twice()

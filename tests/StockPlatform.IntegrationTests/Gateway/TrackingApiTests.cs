@@ -32,7 +32,7 @@ public sealed class TrackingApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_a_body_only_bars_stream_and_a_body_adds_or_removes_trades_and_quotes()
+    public async Task Without_a_body_only_bars_stream_and_a_body_turns_trades_and_quotes_on_or_off_leaving_the_others()
     {
         var plain = await (await _client.PutAsync("/symbols/SPY/tracking", null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((true, false, false), (plain.GetProperty("tracked").GetBoolean(), plain.GetProperty("trades").GetBoolean(), plain.GetProperty("quotes").GetBoolean()));
@@ -46,9 +46,12 @@ public sealed class TrackingApiTests : IAsyncLifetime
         var listed = (await _client.GetFromJsonAsync<JsonElement>("/symbols?tracked=true")).GetProperty("symbols")[0];
         Assert.Equal(("SPY", true, true), (listed.GetProperty("symbol").GetString(), listed.GetProperty("tracked_trades").GetBoolean(), listed.GetProperty("tracked_quotes").GetBoolean()));
 
-        await _client.PutAsJsonAsync("/symbols/SPY/tracking", new { trades = true });
+        // A channel left out keeps what it was; a PUT without a body changes neither.
+        await _client.PutAsJsonAsync("/symbols/SPY/tracking", new { quotes = false });
         var detail = await _client.GetFromJsonAsync<JsonElement>("/symbols/SPY");
         Assert.Equal((true, false), (detail.GetProperty("tracked_trades").GetBoolean(), detail.GetProperty("tracked_quotes").GetBoolean()));
+        var again = await (await _client.PutAsync("/symbols/SPY/tracking", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((true, false), (again.GetProperty("trades").GetBoolean(), again.GetProperty("quotes").GetBoolean()));
     }
 
     [Theory]
