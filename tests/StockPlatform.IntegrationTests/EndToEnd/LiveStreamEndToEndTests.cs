@@ -139,9 +139,14 @@ public sealed class LiveStreamEndToEndTests
             Assert.Equal(HttpStatusCode.OK, bars.StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token);
         var stoppedAt = clock.Now;
-        await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token);
+        var after = stoppedAt.AddSeconds(10).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        // Bars go on: wait for a streamed minute that began after the stop (its trades streamed and were written before it).
+        while ((await stack.ReadMinutesAsync("SPY", after, clock.Now.AddHours(1).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture))).Count < 2)
+        {
+            Assert.False(timeout.IsCancellationRequested, agent.Tail());
+            await Task.Delay(200);
+        }
         Assert.Empty(await trades.ReadAsync(spy, stoppedAt.AddSeconds(10), stoppedAt.AddHours(1), 10));
-        Assert.NotEmpty(await stack.ReadMinutesAsync("SPY", stoppedAt.AddSeconds(10).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"), clock.Now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ")));
     }
 
     [Fact]
