@@ -123,9 +123,9 @@ public static class ArchiveApi
     private static string ToCsv(SqlResult result)
     {
         var csv = new StringBuilder();
-        csv.AppendJoin(',', result.Columns.Select(column => Field(column.Name))).Append('\n');
+        csv.AppendJoin(',', result.Columns.Select(column => CsvAnswers.Field(column.Name))).Append('\n');
         foreach (var row in result.Rows)
-            csv.AppendJoin(',', row.Select(value => Field(value is null ? "" : Text(value)))).Append('\n');
+            csv.AppendJoin(',', row.Select(value => CsvAnswers.Field(value is null ? "" : Text(value)))).Append('\n');
         return csv.ToString();
     }
 
@@ -136,8 +136,4 @@ public static class ArchiveApi
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
-
-    // RFC 4180: quote a field holding a separator, a quote or a line break, doubling its quotes.
-    private static string Field(string text) =>
-        text.AsSpan().IndexOfAny(",\"\n\r") < 0 ? text : $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

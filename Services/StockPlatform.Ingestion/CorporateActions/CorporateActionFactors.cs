@@ -16,19 +16,17 @@ internal static class CorporateActionFactors
     /// <summary>The stored form of <paramref name="action"/>, fetched for <paramref name="symbol"/>; <paramref name="referenceClose"/> is a dividend's C, when known.</summary>
     public static StoredCorporateAction ToStored(string symbol, CorporateAction action, decimal? referenceClose)
     {
-        var oldRate = action.GetDecimal("old_rate");
-        var newRate = action.GetDecimal("new_rate");
-        var rate = action.GetDecimal("rate");
+        var (oldRate, newRate, rate) = (action.OldRate, action.NewRate, action.Rate);
         decimal? price = null, volume = null, reference = null;
-        if (action.Type is CorporateActionTypes.ForwardSplit or CorporateActionTypes.ReverseSplit)
+        if (action.IsSplit)
         {
             if (oldRate > 0 && newRate > 0)
             {
-                price = BarAdjuster.SplitFactor(oldRate.Value, newRate.Value);
+                price = action.SplitFactor;
                 volume = newRate.Value / oldRate.Value;
             }
         }
-        else if (action.Type == CorporateActionTypes.CashDividend && referenceClose > 0)
+        else if (action.IsCashDividend && referenceClose > 0)
         {
             reference = referenceClose;
             // A dividend as large as the price would wipe the history out; leave such data unapplied.

@@ -32,37 +32,10 @@ public sealed partial class BarWriter(BarStore bars, IBus bus, StreamState state
     {
         var settings = options.Value;
         var batch = new List<StreamBarReceived>(settings.BatchSize);
-        while (await WaitAsync(cancellationToken))
+        while (await ChannelBatches.ReadAsync(_queue.Reader, batch, settings.BatchSize, settings.BatchWindow, cancellationToken))
         {
-            // The first bar opens the batch; the window bounds how long it waits for company.
-            using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            window.CancelAfter(settings.BatchWindow);
-            try
-            {
-                while (batch.Count < settings.BatchSize)
-                {
-                    if (_queue.Reader.TryRead(out var bar)) batch.Add(bar);
-                    else if (!await _queue.Reader.WaitToReadAsync(window.Token)) break;
-                }
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // The window closed.
-            }
             await WriteAsync(batch, CancellationToken.None);
             batch.Clear();
-        }
-    }
-
-    private async Task<bool> WaitAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _queue.Reader.WaitToReadAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

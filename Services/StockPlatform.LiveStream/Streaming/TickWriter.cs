@@ -38,39 +38,13 @@ public sealed partial class TickWriter(TradeStore trades, QuoteStore quotes, Str
     {
         var settings = options.Value;
         var batch = new List<AlpacaStreamEvent>(settings.TickBatchSize);
-        while (await WaitAsync(cancellationToken))
+        while (await ChannelBatches.ReadAsync(_queue.Channel.Reader, batch, settings.TickBatchSize, settings.BatchWindow, cancellationToken))
         {
-            using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            window.CancelAfter(settings.BatchWindow);
-            try
-            {
-                while (batch.Count < settings.TickBatchSize)
-                {
-                    if (_queue.Channel.Reader.TryRead(out var tick)) batch.Add(tick);
-                    else if (!await _queue.Channel.Reader.WaitToReadAsync(window.Token)) break;
-                }
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // The window closed.
-            }
             await WriteAsync(batch, final: false);
             batch.Clear();
         }
         while (_queue.Channel.Reader.TryRead(out var rest)) batch.Add(rest);
         await WriteAsync(batch, final: true);
-    }
-
-    private async Task<bool> WaitAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _queue.Channel.Reader.WaitToReadAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     private async Task WriteAsync(List<AlpacaStreamEvent> batch, bool final)

@@ -92,9 +92,6 @@ public sealed class BarAdjuster
         return _byDate[date] = (price, volume);
     }
 
-    /// <summary>The factor a split applies to earlier prices (old rate over new rate).</summary>
-    public static decimal SplitFactor(decimal oldRate, decimal newRate) => oldRate / newRate;
-
     /// <summary>The factor a cash dividend applies to earlier prices: 1 - rate / the raw close before its ex-date, rounded to 10 decimals.</summary>
     public static decimal DividendFactor(decimal rate, decimal referenceClose) =>
         Math.Round(1m - (rate / referenceClose), 10, MidpointRounding.AwayFromZero);

@@ -8,7 +8,7 @@ public sealed class BarAdjusterTests
 {
     // A 4-for-1 split on 2024-06-10 and a $0.50 dividend on 2024-06-05 (previous close $200).
     private static readonly StoredCorporateAction Split = new("s1", "XYZ", CorporateActionTypes.ForwardSplit, new DateOnly(2024, 6, 10), null,
-        1m, 4m, null, null, BarAdjuster.SplitFactor(1m, 4m), 4m, "{}");
+        1m, 4m, null, null, 1m / 4m, 4m, "{}");
 
     private static readonly StoredCorporateAction Dividend = new("d1", "XYZ", CorporateActionTypes.CashDividend, new DateOnly(2024, 6, 5), null,
         null, null, 0.5m, 200m, BarAdjuster.DividendFactor(0.5m, 200m), null, "{}");
@@ -66,7 +66,7 @@ public sealed class BarAdjusterTests
     [Fact]
     public void Factors_multiply_latest_first_rounded_to_twelve_decimals()
     {
-        var third = Split with { Id = "s2", ExDate = new DateOnly(2024, 6, 12), OldRate = 1m, NewRate = 3m, PriceFactor = BarAdjuster.SplitFactor(1m, 3m) };
+        var third = Split with { Id = "s2", ExDate = new DateOnly(2024, 6, 12), OldRate = 1m, NewRate = 3m, PriceFactor = 1m / 3m };
         var (price, volume) = new BarAdjuster([Split, third], AdjustmentMode.Split).FactorsFor(new DateOnly(2024, 6, 3));
 
         Assert.Equal(0.083333333333m, price); // round(round(1/3, 12) * 0.25, 12)
