@@ -48,7 +48,7 @@ public static class BarsApi
             .Produces<TBody>(contentType: "application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status406NotAcceptable)
-            .ProducesCsv("symbol,timestamp,open,high,low,close,volume,trade_count,vwap,complete\nSPY,2024-01-02T14:30:00Z,472.16,472.28,472.11,472.23,41250,312,472.2,true\n");
+            .ProducesCsv(BarsCsv.Header + "SPY,2024-01-02T14:30:00Z,472.16,472.28,472.11,472.23,41250,312,472.2,true\n");
 
     /// <summary>One bar as the API shows it; <c>complete</c> is false while its bucket is still in progress.</summary>
     public sealed record BarResponse(DateTime Timestamp, decimal Open, decimal High, decimal Low, decimal Close, long Volume, long TradeCount, decimal Vwap, bool Complete);
@@ -97,12 +97,9 @@ public static class BarsApi
             return TypedResults.Stream(body => WriteCsvAsync(body, read, sources, cancellationToken), $"{CsvType}; charset=utf-8",
                 fileDownloadName: $"{string.Join('_', read.Symbols.Select(s => s.Value))}_{read.Shape.Interval}.csv");
         }
-        var (bySymbol, next) = await ReadPageAsync(read, sources, cancellationToken);
-        var name = read.Shape.Interval.ToString();
-        var mode = ModeName(read.Adjustment);
-        return single
-            ? TypedResults.Ok(new BarsResponse(read.Symbols[0].Value, name, mode, bySymbol.GetValueOrDefault(read.Symbols[0].Value) ?? [], next))
-            : TypedResults.Ok(new MultiBarsResponse(name, mode, bySymbol, next));
+        var (parts, next) = await ReadPageAsync(read, sources, cancellationToken);
+        // The documents BarsResponse and MultiBarsResponse describe, written without building them.
+        return new BarsJson(single ? read.Symbols[0].Value : null, read.Shape.Interval.ToString(), ModeName(read.Adjustment), parts, next);
     }
 
     private static Read? Validate(
@@ -157,10 +154,10 @@ public static class BarsApi
     /// Paging continues just after the last bar returned (one microsecond on, not one tick:
     /// PostgreSQL keeps microseconds, so a tick would round back onto the last bar).
     /// </summary>
-    private static async Task<(Dictionary<string, IReadOnlyList<BarResponse>> Bars, string? Next)> ReadPageAsync(Read read, Sources sources, CancellationToken cancellationToken)
+    private static async Task<(List<(string Symbol, IReadOnlyList<StoredBar> Bars)> Bars, string? Next)> ReadPageAsync(Read read, Sources sources, CancellationToken cancellationToken)
     {
         var tokens = sources.Tokens;
-        var result = new Dictionary<string, IReadOnlyList<BarResponse>>(StringComparer.Ordinal);
+        var result = new List<(string Symbol, IReadOnlyList<StoredBar> Bars)>();
         var left = read.Shape.Limit;
         for (var part = read.Part; part < read.Symbols.Count; part++)
         {
@@ -175,7 +172,7 @@ public static class BarsApi
             if (slice.Bars.Count > 0)
             {
                 var adjuster = await AdjusterAsync(query.Symbol, read.Adjustment, sources, cancellationToken);
-                result[query.Symbol.Value] = [.. slice.Bars.Select(bar => ToResponse(Adjust(adjuster, bar)))];
+                result.Add((query.Symbol.Value, adjuster is null ? slice.Bars : [.. slice.Bars.Select(bar => Adjust(adjuster, bar))]));
             }
             if (query.Latest) continue;
             left -= slice.Bars.Count;
@@ -192,41 +189,28 @@ public static class BarsApi
     /// <summary>Streams CSV: a header, then every bar of each symbol in the range, a page of the store at a time.</summary>
     private static async Task WriteCsvAsync(Stream body, Read read, Sources sources, CancellationToken cancellationToken)
     {
-        await using var writer = new StreamWriter(body, new UTF8Encoding(false), bufferSize: 64 * 1024);
-        await writer.WriteAsync("symbol,timestamp,open,high,low,close,volume,trade_count,vwap,complete\n");
+        await using var csv = new BarsCsv(body);
+        csv.WriteHeader();
         var left = read.Shape.Limit;
-        var line = new StringBuilder(128);
         foreach (var symbol in read.Symbols)
         {
             if (read.Shape.Latest) left = read.Shape.Limit; // the latest bars of each symbol
             var query = read.Shape with { Symbol = symbol, Limit = Math.Min(left, BarStore.MaxLimit) };
             var adjuster = await AdjusterAsync(symbol, read.Adjustment, sources, cancellationToken);
+            var name = Encoding.UTF8.GetBytes(symbol.Value);
             while (left > 0)
             {
                 var slice = await sources.Bars.GetBarsAsync(query, cancellationToken);
-                foreach (var stored in slice.Bars)
-                {
-                    var bar = Adjust(adjuster, stored);
-                    line.Clear();
-                    line.Append(symbol.Value).Append(',')
-                        .Append(bar.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)).Append(',')
-                        .Append(bar.Open.ToString(CultureInfo.InvariantCulture)).Append(',')
-                        .Append(bar.High.ToString(CultureInfo.InvariantCulture)).Append(',')
-                        .Append(bar.Low.ToString(CultureInfo.InvariantCulture)).Append(',')
-                        .Append(bar.Close.ToString(CultureInfo.InvariantCulture)).Append(',')
-                        .Append(bar.Volume.ToString(CultureInfo.InvariantCulture)).Append(',')
-                        .Append(bar.TradeCount.ToString(CultureInfo.InvariantCulture)).Append(',')
-                        .Append(bar.Vwap.ToString(CultureInfo.InvariantCulture)).Append(',')
-                        .Append(bar.IsComplete ? "true" : "false").Append('\n');
-                    await writer.WriteAsync(line, cancellationToken);
-                }
+                foreach (var stored in slice.Bars) await csv.WriteAsync(name, Adjust(adjuster, stored), cancellationToken);
                 left -= slice.Bars.Count;
-                await writer.FlushAsync(cancellationToken);
+                // Each page leaves before the next is read: the client sees rows while the store works.
+                await csv.FlushAsync(cancellationToken);
                 if (query.Latest || !slice.HasMore || slice.Bars.Count == 0) break;
                 query = query with { Start = slice.Bars[^1].Timestamp.AddMicroseconds(1), Limit = Math.Min(left, BarStore.MaxLimit) };
             }
             if (left <= 0) break;
         }
+        await csv.FlushAsync(cancellationToken);
     }
 
     /// <summary>
@@ -249,7 +233,4 @@ public static class BarsApi
     }
 
     private static string ModeName(AdjustmentMode mode) => mode.ToString().ToLowerInvariant();
-
-    private static BarResponse ToResponse(StoredBar b) =>
-        new(b.Timestamp.UtcDateTime, b.Open, b.High, b.Low, b.Close, b.Volume, b.TradeCount, b.Vwap, b.IsComplete);
 }

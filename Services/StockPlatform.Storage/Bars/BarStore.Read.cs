@@ -51,18 +51,17 @@ public sealed partial class BarStore
                 descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
             return Slice(query, minutes);
         }
-        if (await GetExtentAsync(query.Symbol, cancellationToken).ConfigureAwait(false) is not { } extent)
+        // TimescaleDB: the hours whose aggregate buckets may be stale, read from the minutes instead;
+        // looked up with the symbol's extent, in the same round trip.
+        var withDirty = info.Path == StoragePath.Timescale && !(query.Interval.Minutes == 1 && !query.Interval.IsDaily);
+        if (await GetExtentAsync(query, withDirty, cancellationToken).ConfigureAwait(false) is not { } extent)
             return new BarSlice([], false);
 
         // Clamp the range to what is stored: unbounded reads stay cheap and daily sessions finite.
         var from = Max(query.Start ?? DateTimeOffset.MinValue, Floor(extent.First, query.Interval));
         var to = Min(query.End ?? DateTimeOffset.MaxValue, extent.Last.AddMinutes(1));
         if (to <= from) return new BarSlice([], false);
-
-        // TimescaleDB: the hours whose aggregate buckets may be stale, read from the minutes instead.
-        var dirty = info.Path == StoragePath.Timescale && !(query.Interval.Minutes == 1 && !query.Interval.IsDaily)
-            ? await DirtyHoursAsync(query.Symbol, from - TimeSpan.FromDays(1), to + TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false)
-            : [];
+        var dirty = extent.Dirty;
 
         // Minutes, and an aggregate's own buckets when none is stale, stream straight from the
         // index in order, so LIMIT stops the scan early.
@@ -372,23 +371,6 @@ public sealed partial class BarStore
         _ => false,
     };
 
-    /// <summary>The symbol's dirty hours overlapping [from, to), merged into disjoint ranges.</summary>
-    private Task<List<(DateTime From, DateTime To)>> DirtyHoursAsync(Symbol symbol, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        retry.ExecuteAsync(async token =>
-        {
-            await using var command = dataSource.CreateCommand("""
-                SELECT lower(r), upper(r) FROM unnest((
-                    SELECT range_agg(tstzrange(from_ts, to_ts)) FROM bars_dirty WHERE symbol = @symbol AND from_ts < @to AND to_ts > @from)) r
-                """);
-            command.Parameters.AddWithValue("symbol", symbol.Value);
-            command.Parameters.AddWithValue("from", from.UtcDateTime);
-            command.Parameters.AddWithValue("to", to.UtcDateTime);
-            var ranges = new List<(DateTime, DateTime)>();
-            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
-            while (await reader.ReadAsync(token).ConfigureAwait(false)) ranges.Add((reader.GetDateTime(0), reader.GetDateTime(1)));
-            return ranges;
-        }, cancellationToken).AsTask();
-
     private static bool IsAligned(DateTimeOffset instant, int minutes) => instant.Ticks % TimeSpan.FromMinutes(minutes).Ticks == 0;
 
     private static string SessionJoin(bool sessionFiltered, string column) => !sessionFiltered
@@ -409,14 +391,48 @@ public sealed partial class BarStore
             .ToList();
     }
 
-    private async Task<(DateTimeOffset First, DateTimeOffset Last)?> GetExtentAsync(Symbol symbol, CancellationToken cancellationToken) =>
-        await retry.ExecuteAsync<(DateTimeOffset, DateTimeOffset)?>(async token =>
+    // The symbol's extent and, when asked, its dirty hours within a day of the clamped range
+    // [max(start, Floor(first)), min(end, last + 1 minute)), merged into disjoint ranges: the
+    // clamp is computed here as GetBarsAsync computes it, so both lookups take one round trip.
+    private const string ExtentSql = "SELECT first_ts, last_ts FROM symbols WHERE symbol = @symbol";
+
+    private const string ExtentAndDirtySql = """
+        SELECT s.first_ts, s.last_ts, d.froms, d.tos
+        FROM symbols s
+        CROSS JOIN LATERAL (
+            SELECT greatest(coalesce(@start, '-infinity'::timestamptz),
+                            CASE WHEN @daily THEN date_trunc('day', s.first_ts, 'America/New_York') ELSE s.first_ts - @step END) - interval '1 day' AS lo,
+                   least(coalesce(@end, 'infinity'::timestamptz), s.last_ts + interval '1 minute') + interval '1 day' AS hi) w
+        CROSS JOIN LATERAL (
+            SELECT array_agg(lower(r) ORDER BY lower(r)) AS froms, array_agg(upper(r) ORDER BY lower(r)) AS tos
+            FROM unnest((SELECT range_agg(tstzrange(b.from_ts, b.to_ts)) FROM bars_dirty b
+                         WHERE b.symbol = s.symbol AND b.from_ts < w.hi AND b.to_ts > w.lo)) r) d
+        WHERE s.symbol = @symbol
+        """;
+
+    private async Task<(DateTimeOffset First, DateTimeOffset Last, List<(DateTime From, DateTime To)> Dirty)?> GetExtentAsync(
+        BarQuery query, bool withDirty, CancellationToken cancellationToken) =>
+        await retry.ExecuteAsync<(DateTimeOffset, DateTimeOffset, List<(DateTime, DateTime)>)?>(async token =>
         {
-            await using var command = dataSource.CreateCommand("SELECT first_ts, last_ts FROM symbols WHERE symbol = @symbol");
-            command.Parameters.AddWithValue("symbol", symbol.Value);
+            await using var command = dataSource.CreateCommand(withDirty ? ExtentAndDirtySql : ExtentSql);
+            command.Parameters.AddWithValue("symbol", query.Symbol.Value);
+            if (withDirty)
+            {
+                command.Parameters.Add(new NpgsqlParameter("start", NpgsqlDbType.TimestampTz) { Value = query.Start is { } s ? s.UtcDateTime : DBNull.Value });
+                command.Parameters.Add(new NpgsqlParameter("end", NpgsqlDbType.TimestampTz) { Value = query.End is { } e ? e.UtcDateTime : DBNull.Value });
+                command.Parameters.AddWithValue("daily", query.Interval.IsDaily);
+                command.Parameters.AddWithValue("step", query.Interval.IsDaily ? TimeSpan.Zero : query.Interval.Length);
+            }
             await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
             if (!await reader.ReadAsync(token).ConfigureAwait(false)) return null;
-            return (reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<DateTimeOffset>(1));
+            var dirty = new List<(DateTime, DateTime)>();
+            if (withDirty && !reader.IsDBNull(2))
+            {
+                var froms = reader.GetFieldValue<DateTime[]>(2);
+                var tos = reader.GetFieldValue<DateTime[]>(3);
+                for (var i = 0; i < froms.Length; i++) dirty.Add((froms[i], tos[i]));
+            }
+            return (reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<DateTimeOffset>(1), dirty);
         }, cancellationToken).ConfigureAwait(false);
 
     // Daily labels sit at New York midnight, before the first minute: start a day early for them.
