@@ -79,6 +79,7 @@ if [ ! -x "$RABBITMQ_SERVER" ] || ! pg_bin_dir >/dev/null 2>&1 || [ ! -f "$NATIV
   SETUP_SKIP_BUILD=1 "$ROOT/scripts/setup.sh"
 fi
 
+mkdir -p "$DATA_DIR"
 if [ "$build" -eq 1 ]; then
   projects=("$ROOT/bench/StockPlatform.Bench/StockPlatform.Bench.csproj")
   # startup runs the AppHost's own Release build (--no-build), so it must exist.
