@@ -25,7 +25,7 @@ source "$(dirname "$0")/lib.sh"
 # name|paths|quick arguments. paths: self (the benchmark measures every path the server offers),
 # each (one run per path, with --path), none (not storage-specific). Full runs use the defaults.
 BENCHMARKS=(
-  "throttle|none|--pages 40 --limit 20 --window-seconds 5"
+  "throttle|none|--pages 200 --limit 100 --window-seconds 30"
   "upsert|self|--rows 200000"
   "ticks|self|--trades 50000 --quotes 150000 --runs 1"
   "read|self|--runs 3"
@@ -177,7 +177,7 @@ for run in "${runs[@]}"; do
   argv=()
   read -r -a argv <<< "$args"
   if [ -n "$path" ]; then argv+=(--path "$path"); fi
-  log "[$index/${#runs[@]}] $name${path:+ --path $path} ${argv[*]:+(${argv[*]})}"
+  log "[$index/${#runs[@]}] $name${path:+ --path $path}${args:+ ($args)}"
   started_at=$SECONDS
   # A line a minute, so a long benchmark is visibly alive.
   ( while sleep 60; do log "    $name: $(( (SECONDS - started_at) / 60 )) min"; done ) &

@@ -32,7 +32,7 @@ public sealed class BenchmarkReportTests : IDisposable
     {
         Write("02-read", ["read crashed", "Unhandled exception. Npgsql.PostgresException: 53100: could not extend file"], """{"benchmark":"read","path":"","args":"--runs 3","exit_code":134,"seconds":40}""");
         Write("01-upsert", ["[plain]", UpsertPlain, "[timescaledb]", UpsertTimescale], """{"benchmark":"upsert","path":"","args":"--rows 200000","exit_code":1,"seconds":95}""");
-        Write("03-load-plain", ["        usage: StockPlatform.Bench throttle [--pages N]"], """{"benchmark":"load","path":"plain","args":"--seconds 20","exit_code":2,"seconds":1}""");
+        Write("03-load-plain", ["        usage: StockPlatform.Bench throttle [--pages N]", .. Enumerable.Range(1, 20).Select(i => $"       StockPlatform.Bench benchmark{i} [--option]")], """{"benchmark":"load","path":"plain","args":"--seconds 20","exit_code":2,"seconds":1}""");
 
         var runs = ResultsDirectory.Load(_directory);
 
@@ -45,6 +45,8 @@ public sealed class BenchmarkReportTests : IDisposable
         Assert.Equal("failed with exit code 134 before its JSON line", runs[1].MissingReason);
         Assert.Equal("plain", runs[2].Path);
         Assert.StartsWith("not in this build", runs[2].MissingReason, StringComparison.Ordinal);
+        Assert.EndsWith("-- load --seconds 20 --path plain", runs[2].Command, StringComparison.Ordinal);
+        Assert.DoesNotContain("benchmark20", BenchmarkReport.Render(Machine, runs), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,7 +66,7 @@ public sealed class BenchmarkReportTests : IDisposable
         // A pipe in a figure's name would split the table's row.
         Assert.Contains("| aggregates refresh \\| afterwards | timescaledb | 1.23 s | – | – | – | (reported) | – |", report, StringComparison.Ordinal);
         Assert.Contains("| [upsert](#upsert) | 1 / 2 | ✗ 1 missed | 1 min 35 s |", report, StringComparison.Ordinal);
-        Assert.Contains("`dotnet run -c Release --project bench/StockPlatform.Bench -- upsert --rows 200000`", report, StringComparison.Ordinal);
+        Assert.Contains("Ran in 1 min 35 s (exit 1: a goal missed or a check failed). To run it again: `dotnet run -c Release --project bench/StockPlatform.Bench -- upsert --rows 200000`", report, StringComparison.Ordinal);
         Assert.DoesNotContain("Not measured", report, StringComparison.Ordinal);
     }
 
@@ -104,7 +106,8 @@ public sealed class BenchmarkReportTests : IDisposable
     [InlineData(412.345, "412.3")]
     [InlineData(12.345, "12.35")]
     [InlineData(0.01234, "0.012")]
-    [InlineData(0, "0.00")]
+    [InlineData(0, "0")]
+    [InlineData(3, "3")]
     public void Numbers_are_shown_with_separators_when_large_and_a_few_decimals_when_small(double value, string shown) =>
         Assert.Equal(shown, BenchmarkReport.Number(value));
 

@@ -13,20 +13,25 @@ namespace StockPlatform.Bench.Report;
 /// <param name="Arguments">The arguments after the subcommand, as one line.</param>
 /// <param name="ExitCode">0 goals met, 1 a goal missed (or a check failed), anything else a crash; null when unknown.</param>
 /// <param name="Seconds">Wall time of the run; null when unknown.</param>
+/// <param name="PrintedUsage">Whether its output holds the bench's usage text (what an unknown subcommand gets).</param>
 internal sealed record BenchRun(
     string Id, string Benchmark, string? Path, string Arguments, int? ExitCode, double? Seconds,
-    IReadOnlyList<BenchLine> Lines, IReadOnlyList<string> Tail)
+    IReadOnlyList<BenchLine> Lines, IReadOnlyList<string> Tail, bool PrintedUsage = false)
 {
     /// <summary>The usage text's first words: the bench printed it because it does not know the subcommand.</summary>
     public const string UsageMarker = "usage: StockPlatform.Bench";
 
     /// <summary>The command that runs this benchmark again as it ran here.</summary>
-    public string Command => $"dotnet run -c Release --project bench/StockPlatform.Bench -- {Benchmark}{(Arguments.Length > 0 ? " " + Arguments : string.Empty)}";
+    public string Command =>
+        $"dotnet run -c Release --project bench/StockPlatform.Bench -- {Benchmark}{(Arguments.Length > 0 ? " " + Arguments : string.Empty)}{(Path is null ? string.Empty : " --path " + Path)}";
+
+    /// <summary>Whether the bench did not know the subcommand (exit 2 with its usage text).</summary>
+    public bool NotInThisBuild => ExitCode == 2 && PrintedUsage;
 
     /// <summary>Why there is nothing to show, or null when the run printed its JSON line.</summary>
     public string? MissingReason =>
         Lines.Count > 0 ? null
-        : ExitCode == 2 && Tail.Any(line => line.Contains(UsageMarker, StringComparison.Ordinal)) ? "not in this build (unknown benchmark, exit code 2)"
+        : NotInThisBuild ? "not in this build (unknown benchmark, exit code 2)"
         : ExitCode is null ? "no JSON line and no exit code recorded"
         : ExitCode == 0 ? "exited 0 without a JSON line"
         : $"failed with exit code {ExitCode} before its JSON line";

@@ -53,7 +53,8 @@ internal static class BenchmarkReport
                 text.AppendLine();
                 text.AppendLine(CultureInfo.InvariantCulture, $"{Capitalized(run.MissingReason!)}{Duration(run)}. Command: `{run.Command}`");
                 text.AppendLine();
-                if (run.Tail.Count > 0)
+                // The usage text says nothing about the benchmark: its name is the whole story.
+                if (run.Tail.Count > 0 && !run.NotInThisBuild)
                 {
                     text.AppendLine("Last lines of its output:");
                     text.AppendLine();
@@ -73,6 +74,8 @@ internal static class BenchmarkReport
         null => None,
         { } v when Math.Abs(v) >= 1000 => v.ToString("N0", CultureInfo.InvariantCulture),
         { } v when Math.Abs(v) >= 100 => v.ToString("0.0", CultureInfo.InvariantCulture),
+        // Counts (requests, responses) are whole numbers: no decimals to suggest otherwise.
+        { } v when v == Math.Round(v) => v.ToString("0", CultureInfo.InvariantCulture),
         { } v when Math.Abs(v) >= 1 || v == 0 => v.ToString("0.00", CultureInfo.InvariantCulture),
         { } v => v.ToString("0.000", CultureInfo.InvariantCulture),
     };
@@ -95,7 +98,7 @@ internal static class BenchmarkReport
         if (machine.Commit is { } commit) Row("commit", $"`{commit}`");
         if (machine.Command is { } command) Row("command", $"`{command}`");
         if (machine.Mode is { } mode) Row("sizes", mode);
-        if (machine.Seconds is { } seconds) Row("took", Minutes(seconds));
+        if (machine.Seconds is { } seconds) Row("benchmarks ran for", Minutes(seconds));
         text.AppendLine();
 
         void Row(string name, string value) => text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Cell(value)} |");
@@ -156,11 +159,12 @@ internal static class BenchmarkReport
         {
             var outcome = run.ExitCode switch
             {
-                null or 0 => string.Empty,
-                1 => $" It exited 1: a goal missed or a check failed.",
-                var code => $" It exited {code} after printing its figures.",
+                null => string.Empty,
+                0 => " (exit 0)",
+                1 => " (exit 1: a goal missed or a check failed)",
+                var code => $" (exit {code}, after printing its figures)",
             };
-            text.AppendLine(CultureInfo.InvariantCulture, $"Run{PathLabel(run)}{Duration(run)}:{outcome} Again: `{run.Command}`");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Ran{PathLabel(run)}{Duration(run)}{outcome}. To run it again: `{run.Command}`");
             text.AppendLine();
         }
     }

@@ -36,7 +36,8 @@ internal static partial class ResultsDirectory
             var root = document.RootElement;
             var benchmark = Text(root, "benchmark") ?? id;
             runs.Add(new BenchRun(id, benchmark, NullIfEmpty(Text(root, "path")), Text(root, "args") ?? string.Empty,
-                Number(root, "exit_code") is { } exit ? (int)exit : null, Number(root, "seconds"), Parse(output), Tail(output)));
+                Number(root, "exit_code") is { } exit ? (int)exit : null, Number(root, "seconds"), Parse(output), Tail(output),
+                output.Any(line => line.Contains(BenchRun.UsageMarker, StringComparison.Ordinal))));
         }
         // Bare JSON lines: one run per line's benchmark, in file order.
         foreach (var file in Directory.GetFiles(directory, "*.jsonl").Order(StringComparer.Ordinal))
