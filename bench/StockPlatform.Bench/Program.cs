@@ -5,6 +5,7 @@ using StockPlatform.Bench.Ingest;
 using StockPlatform.Bench.Live;
 using StockPlatform.Bench.Logs;
 using StockPlatform.Bench.Platform;
+using StockPlatform.Bench.Report;
 using StockPlatform.Bench.Storage;
 using StockPlatform.Bench.Throttle;
 
@@ -22,6 +23,7 @@ return args.FirstOrDefault() switch
     "features" => await FeatureBenchmark.RunAsync(args[1..]),
     "logs" => await LogShippingBenchmark.RunAsync(args[1..]),
     "startup" when !OperatingSystem.IsWindows() => await StartupBenchmark.RunAsync(args[1..]),
+    "report" => await ReportCommand.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -39,9 +41,11 @@ static int Usage()
                StockPlatform.Bench live [--symbols 50] [--bars 10000] [--speed 60] [--sweep 120,240,480,960,1920,3840] [--sweep-minutes 40] [--batch-window hh:mm:ss.fff] [--path plain|timescale] [--connection CS] [--messaging AMQP]
                StockPlatform.Bench logs [--records 200000] [--path plain|timescale] [--connection CS]
                StockPlatform.Bench startup [--runs 3] [--idle-seconds 20]
+               StockPlatform.Bench report --in DIR [--out docs/benchmarks.md] [--connection CS]
         upsert, ticks, read, archive, features, logs, ingest, gateway-read and live create (and drop) a temporary database on the server of --connection or ConnectionStrings__stockplatform;
         ingest, gateway-read and live also need RabbitMQ (--messaging or ConnectionStrings__messaging) and run the built gateway (and agent);
-        startup runs the built AppHost with this machine's PostgreSQL and RabbitMQ (Infrastructure=local).
+        startup runs the built AppHost with this machine's PostgreSQL and RabbitMQ (Infrastructure=local);
+        report writes docs/benchmarks.md from the results directory scripts/bench.sh fills (each run's output and exit code).
         """);
     return 2;
 }

@@ -59,16 +59,23 @@ internal static class FeatureBenchmark
         var compute = MeasureCompute(year, runs);
         ok &= compute.ComputeBarsPerSecond >= 1_000_000;
 
+        const string CopyFloor = "copying the same columns into arrays made once";
+        var figures = new List<BenchFigure>
+        {
+            BenchFigure.Checked("FeatureCalculator.ComputeAll (core v1)", BenchFigure.AnyPath, compute.ComputeBarsPerSecond, "bars/s",
+                CopyFloor, compute.CopyFloorBarsPerSecond, ">= 1,000,000 bars/s", compute.ComputeBarsPerSecond >= 1_000_000),
+            BenchFigure.Shown("BarSeries.From, New York session", BenchFigure.AnyPath, compute.FromNewYorkBarsPerSecond, "bars/s", CopyFloor, compute.CopyFloorBarsPerSecond),
+        };
         var results = new List<object>();
         foreach (var path in await BenchDatabase.PathsAsync(options))
         {
-            var (result, identical) = await MeasureBuildAsync(options, path, symbols, year, newSession, runs);
+            var (result, identical) = await MeasureBuildAsync(options, path, symbols, year, newSession, runs, figures);
             results.Add(result);
             ok &= identical;
         }
 
         Console.WriteLine("goals: ComputeAll >= 1,000,000 bars/s; a resumed build after one new session bit-identical to a full rebuild");
-        Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "features", bars = totalBars, symbols = symbolCount, sessions = days, compute, results },
+        Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "features", bars = totalBars, symbols = symbolCount, sessions = days, compute, results, figures },
             new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         return ok ? 0 : 1;
     }
@@ -145,7 +152,7 @@ internal static class FeatureBenchmark
     }
 
     private static async Task<(object Result, bool Identical)> MeasureBuildAsync(
-        Arguments options, StoragePath path, List<Symbol> symbols, List<Bar[]> year, List<Bar[]> newSession, int runs)
+        Arguments options, StoragePath path, List<Symbol> symbols, List<Bar[]> year, List<Bar[]> newSession, int runs, List<BenchFigure> figures)
     {
         var name = BenchDatabase.Name(path);
         await using var db = await BenchDatabase.CreateAsync(options, path: path);
@@ -228,6 +235,9 @@ internal static class FeatureBenchmark
             ? $"[{name}]   resumed rows bit-identical to the full rebuild: yes ({afterRebuild.Sum(r => r.Value.Count):N0} rows, every value's bits and timestamp)"
             : $"[{name}]   resumed rows bit-identical to the full rebuild: NO - {difference ?? "an interval was not resumed"}");
         Console.WriteLine();
+        figures.Add(BenchFigure.Shown($"full build, {symbols.Count} symbols", name, buildSeconds, "s", "raw binary COPY of the same feature rows into an identical table", floorSeconds));
+        figures.Add(BenchFigure.Checked($"resumed build, one new session of {symbol0}", name, incremental, "ms", "the full rebuild of that symbol", rebuild,
+            "rows bit-identical to the rebuild", identical));
 
         return (new
         {

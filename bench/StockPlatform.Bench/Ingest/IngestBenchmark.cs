@@ -130,9 +130,21 @@ internal static class IngestBenchmark
                 aggregates_current_after_seconds = r.AggregatesCurrentAfter is { } lag ? Math.Round(lag.TotalSeconds, 2) : (double?)null,
             }),
             timescale_to_plain = pathRatios.Select(p => new { shape = p.Name, queued_as = p.Mode == Mode.OneJob ? "one job" : "separate", ratio = Math.Round(p.Ratio, 4) }),
+            figures = results.SelectMany(Figures),
         }));
         var met = results.All(r => r.PagesRatio <= 1.05 && r.WallRatio <= 1.05 && r.TooMany == 0 && r.RetriesAtLimit == 0);
         return met ? 0 : 1;
+    }
+
+    // The README's goals, one figure each, per path, shape and way of queueing.
+    private static IEnumerable<BenchFigure> Figures(Result r)
+    {
+        var path = BenchDatabase.Name(r.Path);
+        var label = $"{r.Shape.Name}, {(r.Mode == Mode.OneJob ? "one job" : "separate")}";
+        yield return BenchFigure.AtMost($"{label}: bar requests", path, r.BarRequests, "requests", "the fewest pages, ceil(bars / 10,000)", r.MinimumPages, 1.05);
+        yield return BenchFigure.AtMost($"{label}: wall time, throttled", path, r.Wall.TotalSeconds, "s", "the window-exact minimum for the requests made", r.ExactMinimum.TotalSeconds, 1.05);
+        yield return BenchFigure.Checked($"{label}: 429 responses", path, r.TooMany, "responses", null, null, "= 0", r.TooMany == 0);
+        yield return BenchFigure.Checked($"{label}: database operations retried to their limit", path, r.RetriesAtLimit, "operations", null, null, "= 0", r.RetriesAtLimit == 0);
     }
 
     private sealed record Result(

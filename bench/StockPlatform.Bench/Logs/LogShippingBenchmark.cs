@@ -124,6 +124,12 @@ internal static class LogShippingBenchmark
             console_line_ns = Math.Round(consoleNs),
             log_call_ns = Math.Round(callerNs),
             log_call_ratio_to_console_line = Math.Round(callerNs / consoleNs, 4),
+            figures = new[]
+            {
+                BenchFigure.AtLeast("shipped, call to row", name, shipRate, "rows/s", "raw binary COPY into a table with logs' indexes", records / indexed.Elapsed.TotalSeconds, ThroughputGoal),
+                BenchFigure.Shown("shipped, to the unindexed COPY", name, shipRate, "rows/s", "raw binary COPY into a table without indexes", copyRate),
+                BenchFigure.AtMost("log call on the caller's thread", name, callerNs, "ns", "the JSON console line formatted for the same call", consoleNs, CallerGoal),
+            },
         }));
         return indexedRatio >= ThroughputGoal && callerNs / consoleNs <= CallerGoal;
     }

@@ -156,6 +156,8 @@ internal static class ReadBenchmark
                 baseline_ms = Math.Round(m.BaselineMs, 1),
                 ratio = Math.Round(m.Ratio, 4),
             }),
+            figures = results.Select(m => BenchFigure.AtMost($"a year of {m.Name} bars, store median", m.Path, m.StoreMs, "ms",
+                m.Baseline, m.BaselineMs, m.Baseline == "the plain path's store" ? 1.0 : Goal)),
         }));
         return results.All(m => m.Ratio <= (m.Baseline == "the plain path's store" ? 1.0 : Goal)) ? 0 : 1;
     }

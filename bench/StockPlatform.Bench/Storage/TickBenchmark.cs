@@ -74,11 +74,13 @@ internal static class TickBenchmark
         Console.WriteLine($"ticks: {trades.Count:N0} trades and {quotes.Count:N0} quotes of {symbols.Count} symbols over {days.Count} days ({days[0]:yyyy-MM-dd} on), batches of about {batch:N0}");
         var met = true;
         var results = new List<object>();
+        var headline = new List<BenchFigure>();
         foreach (var path in await BenchDatabase.PathsAsync(options))
         {
             var figures = await MeasureAsync(options, path, symbols, days, datasets);
             if (figures is null) return 1;
             met &= figures.All(f => f.InsertRatio >= Goal);
+            headline.AddRange(figures.SelectMany(f => Headline(BenchDatabase.Name(path), f)));
             results.Add(new
             {
                 path = BenchDatabase.Name(path),
@@ -94,7 +96,7 @@ internal static class TickBenchmark
             });
         }
         Console.WriteLine($"goal: new rows at >= {Goal} of the COPY's rows/s, trades and quotes, on every path");
-        Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "ticks", batch, symbols = symbols.Count, days = days.Count, results }));
+        Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "ticks", batch, symbols = symbols.Count, days = days.Count, results, figures = headline }));
         return met ? 0 : 1;
     }
 
@@ -210,6 +212,22 @@ internal static class TickBenchmark
         {
             if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         }
+    }
+
+    // The README's figures: the store's rates against the COPY into the same table, and a million rows' bytes per tier against the hot store.
+    private static IEnumerable<BenchFigure> Headline(string path, Figures f)
+    {
+        const string Copy = "binary COPY of the same batches into the same table";
+        const string Hot = "the hot store (table and indexes)";
+        yield return BenchFigure.AtLeast($"{f.Dataset}, new rows", path, f.InsertRate, "rows/s", Copy, f.CopyRate, Goal);
+        yield return BenchFigure.Shown($"{f.Dataset}, re-run (all stored)", path, f.RerunRate, "rows/s", Copy, f.CopyRate);
+        if (f.CompressedRerunRate is { } compressedRerun)
+            yield return BenchFigure.Shown($"{f.Dataset}, re-run over compressed chunks", path, compressedRerun, "rows/s", Copy, f.CopyRate);
+        yield return BenchFigure.Shown($"{f.Dataset}, hot store per million rows", path, PerMillion(f.HotBytes, f.Rows), "MB");
+        if (f.CompressedBytes is { } compressed)
+            yield return BenchFigure.Shown($"{f.Dataset}, compressed chunks per million rows", path, PerMillion(compressed, f.Rows), "MB", Hot, PerMillion(f.HotBytes, f.Rows));
+        yield return BenchFigure.Shown($"{f.Dataset}, archive (Parquet) per million rows", path, PerMillion(f.ArchiveBytes, f.Rows), "MB", Hot, PerMillion(f.HotBytes, f.Rows));
+        yield return BenchFigure.Shown($"{f.Dataset}, archived", path, f.ArchiveRate, "rows/s");
     }
 
     private static void Report(string path, string dataset, string what, TimeSpan elapsed, int rows, double? ratio) =>

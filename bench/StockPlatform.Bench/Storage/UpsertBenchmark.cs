@@ -111,8 +111,25 @@ internal static class UpsertBenchmark
             hypertable_copy_rows_per_second = tableCopy is { } h ? Math.Round(rows / h.TotalSeconds) : (double?)null,
             new_ratio_to_hypertable_copy = tableCopy is { } f ? Math.Round(f / insert.Elapsed, 4) : (double?)null,
             refresh_seconds = refreshed.State == RefreshState.Refreshed ? Math.Round(refresh.Elapsed.TotalSeconds, 2) : (double?)null,
+            figures = Figures(name, copyRate, insertRate, againRate, tableCopy is { } t ? rows / t.TotalSeconds : null,
+                refreshed.State == RefreshState.Refreshed ? refresh.Elapsed.TotalSeconds : null),
         }));
         return insertRatio >= Goal;
+    }
+
+    private static List<BenchFigure> Figures(string path, double copyRate, double insertRate, double againRate, double? hypertableCopyRate, double? refreshSeconds)
+    {
+        const string Copy = "plain binary COPY into an unindexed table";
+        List<BenchFigure> figures =
+        [
+            BenchFigure.AtLeast("upsert, new rows", path, insertRate, "rows/s", Copy, copyRate, Goal),
+            BenchFigure.Shown("upsert, unchanged rows", path, againRate, "rows/s", Copy, copyRate),
+        ];
+        if (hypertableCopyRate is { } hypertable)
+            figures.Add(BenchFigure.Shown("upsert, new rows, to the hypertable's own COPY", path, insertRate, "rows/s", "binary COPY straight into the hypertable", hypertable));
+        if (refreshSeconds is { } refresh)
+            figures.Add(BenchFigure.Shown("aggregates refresh afterwards (off the write path)", path, refresh, "s"));
+        return figures;
     }
 
     private static async Task<(TimeSpan Elapsed, UpsertResult Result)> TimeAsync(Func<Task<UpsertResult>> action)

@@ -75,6 +75,14 @@ internal static class ThrottleBenchmark
             window_exact_minimum_seconds = Math.Round(exactMinimum.TotalSeconds, 2),
             ratio_to_window_exact_minimum = Math.Round(exactRatio, 4),
             status_429 = throttled.TooMany,
+            figures = new[]
+            {
+                BenchFigure.AtMost("throttled backfill, wall time", BenchFigure.AnyPath, throttled.Elapsed.TotalSeconds, "s",
+                    "the rate-limit minimum, N/L windows", minimum.TotalSeconds, 1.05),
+                BenchFigure.AtMost("throttled backfill, wall time (window-exact)", BenchFigure.AnyPath, throttled.Elapsed.TotalSeconds, "s",
+                    "full windows, then the last batch at the unthrottled pace", exactMinimum.TotalSeconds, 1.05),
+                BenchFigure.Checked("429 responses", BenchFigure.AnyPath, throttled.TooMany, "responses", null, null, "<= 5", throttled.TooMany <= 5),
+            },
         }));
         return ratio <= 1.05 && exactRatio <= 1.05 && throttled.TooMany <= 5 ? 0 : 1;
     }
