@@ -153,18 +153,9 @@ internal static class GatewayReadBenchmark
                 p50_ms = Math.Round(r.P50, 2), p99_ms = Math.Round(r.P99, 2), raw_p50_ms = Math.Round(r.BaseP50, 2), raw_p99_ms = Math.Round(r.BaseP99, 2), store_p50_ms = Math.Round(r.StoreP50, 2),
                 p50_ratio = Math.Round(r.Ratio50, 3), p99_ratio = Math.Round(r.Ratio99, 3), bars_per_second = Math.Round(r.BarsPerSecond),
             }),
-            figures = results.Select(r => new
-            {
-                figure = $"GET /bars {r.Case} as {r.Format}, {r.Clients} client{(r.Clients == 1 ? "" : "s")}: p50",
-                path = r.Path,
-                value = Math.Round(r.P50, 2),
-                unit = "ms",
-                baseline = "the store's SQL read through Npgsql in the bench process, same run, interleaved (p50)",
-                baseline_value = Math.Round(r.BaseP50, 2),
-                ratio = Math.Round(r.Ratio50, 3),
-                goal = $"p50 ratio <= {Goal}",
-                met = r.Ratio50 <= Goal,
-            }),
+            figures = results.Select(r => BenchFigure.AtMost(
+                $"GET /bars {r.Case} as {r.Format}, {r.Clients} client{(r.Clients == 1 ? "" : "s")}: p50", r.Path, Math.Round(r.P50, 2), "ms",
+                "the store's SQL read through Npgsql in the bench process, same run, interleaved (p50)", Math.Round(r.BaseP50, 2), Goal)),
             csv_export = peaks.Select(p => new { path = p.Path, rows = p.Bars, seconds = Math.Round(p.Seconds, 2), working_set_rise_mb = Math.Round(p.Mb, 1) }),
         }));
         return results.All(r => r.Ratio50 <= Goal) ? 0 : 1;
