@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using StockPlatform.Gateway.Extensions;
@@ -16,6 +17,10 @@ public static class ProtectionExtensions
     {
         // A job of a thousand symbols is some 10 KB; nothing the API takes needs more.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+        // Kestrel reports a body over that limit (or one too slow) by throwing while the endpoint
+        // reads it; the exception handler answers with the status it carries (413, 408), not 500.
+        builder.Services.Configure<ExceptionHandlerOptions>(options =>
+            options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
         {
             var origins = builder.Configuration.GetSection($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.CorsOrigins)}").Get<string[]>() ?? [];
