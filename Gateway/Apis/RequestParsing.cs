@@ -165,6 +165,13 @@ internal static class RequestParsing
     /// </summary>
     public static async Task<T?> JsonBody<T>(HttpRequest request, string example, ApiProblems problems, CancellationToken cancellationToken)
     {
+        // Routing refuses a wrong content type with 415, but lets a request without one through:
+        // reading it would throw (a 500), so it is refused here, as is a charset nobody knows.
+        if (!request.HasJsonContentType())
+        {
+            problems.Add("body", $"send it as JSON with Content-Type: application/json ({example}).");
+            return default;
+        }
         try
         {
             return await request.ReadFromJsonAsync<T>(cancellationToken);
@@ -172,6 +179,11 @@ internal static class RequestParsing
         catch (System.Text.Json.JsonException ex)
         {
             problems.Add("body", $"is not the JSON this endpoint takes ({example}): {ex.Message}");
+            return default;
+        }
+        catch (InvalidOperationException)
+        {
+            problems.Add("body", $"has a charset that is not UTF-8 or another known encoding; send UTF-8 JSON ({example}).");
             return default;
         }
     }

@@ -14,7 +14,7 @@ public sealed class GatewayOptions
     /// <summary>Reads need the key too (they are open by default).</summary>
     public bool RequireKeyForReads { get; set; }
 
-    /// <summary>Requests per second a client (its API key, else its address) may make; bursts up to twice that.</summary>
+    /// <summary>Requests per second a client (the holder of the API key, else its address) may make; bursts up to twice that.</summary>
     [Range(1, 100_000)]
     public int RequestsPerSecond { get; set; } = 50;
 

@@ -53,6 +53,11 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<GatewayOptio
             ? SHA256.HashData(Encoding.UTF8.GetBytes(text))
             : null;
 
+    /// <summary>Whether a request sends this gateway's key (false when the gateway has none).</summary>
+    public static bool SendsGatewayKey(HttpRequest request, GatewayOptions options) =>
+        !string.IsNullOrEmpty(options.ApiKey) && SentKeyHash(request) is { } sent
+        && CryptographicOperations.FixedTimeEquals(sent, SHA256.HashData(Encoding.UTF8.GetBytes(options.ApiKey)));
+
     private bool NeedsKey(HttpRequest request)
     {
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)) return true;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using StockPlatform.Gateway.Extensions;
@@ -16,6 +17,10 @@ public static class ProtectionExtensions
     {
         // A job of a thousand symbols is some 10 KB; nothing the API takes needs more.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+        // Kestrel reports a body over that limit (or one too slow) by throwing while the endpoint
+        // reads it; the exception handler answers with the status it carries (413, 408), not 500.
+        builder.Services.Configure<ExceptionHandlerOptions>(options =>
+            options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
         {
             var origins = builder.Configuration.GetSection($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.CorsOrigins)}").Get<string[]>() ?? [];
@@ -45,25 +50,53 @@ public static class ProtectionExtensions
                 await rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = rejected.HttpContext,
-                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = "This client sent more requests than the gateway allows; wait for Retry-After seconds." },
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        // Problem details have no default type for 429; RFC 6585 defines the status.
+                        Type = "https://www.rfc-editor.org/rfc/rfc6585#section-4",
+                        Title = "Too many requests",
+                        Detail = "This client sent more requests than the gateway allows; wait for Retry-After seconds.",
+                    },
                 });
             };
         });
         return builder;
     }
 
-    /// <summary>CORS, the rate limiter and the API key, in that order (a preflight needs no key; a flood is refused before any work).</summary>
+    /// <summary>CORS, the rate limiter, the API key and a refusal of compressed bodies, in that order (a preflight needs no key; a flood is refused before any work).</summary>
     public static WebApplication UseGatewayProtection(this WebApplication app)
     {
         app.UseCors(CorsPolicy);
         app.UseRateLimiter();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.Use(RefuseEncodedBodiesAsync);
         return app;
     }
 
-    // The key is hashed into the partition name, so the limiter's state never holds it.
+    // The gateway decodes no content coding: a gzip body read as JSON would be garbage, or worse, a
+    // plain body labelled gzip would be taken as it is. RFC 9110 (8.4.1) answers such a body with 415.
+    private static async Task RefuseEncodedBodiesAsync(HttpContext context, RequestDelegate next)
+    {
+        var encoding = context.Request.Headers.ContentEncoding;
+        if (encoding.Count == 0 || encoding.All(value => string.Equals(value?.Trim(), "identity", StringComparison.OrdinalIgnoreCase)))
+        {
+            await next(context);
+            return;
+        }
+        context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+        context.Response.Headers.AcceptEncoding = "identity";
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = StatusCodes.Status415UnsupportedMediaType, Title = "Content-Encoding not supported", Detail = "Send the body uncompressed (no Content-Encoding)." },
+        });
+    }
+
+    // Only the gateway's own key earns the partition of its holder; any other key counts against the
+    // sender's address, or a client could escape the limit by sending a new wrong key each time.
     private static string ClientOf(HttpContext context) =>
-        ApiKeyMiddleware.SentKeyHash(context.Request) is { } key
-            ? "key:" + Convert.ToHexString(key)[..16]
+        ApiKeyMiddleware.SendsGatewayKey(context.Request, context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value)
+            ? "key"
             : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 }

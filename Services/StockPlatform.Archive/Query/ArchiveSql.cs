@@ -66,7 +66,17 @@ public sealed class ArchiveSql(ArchiveCatalog catalog)
         command.CommandText = "SELECT json_serialize_sql($sql::VARCHAR)";
         command.Parameters.Add(new DuckDBParameter("sql", sql));
         var parsed = (string?)await command.ExecuteScalarAsync(cancellationToken) ?? "{}";
-        using var document = JsonDocument.Parse(parsed);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(parsed);
+        }
+        catch (JsonException)
+        {
+            // DuckDB writes a literal beyond a double's range as Infinity, which is not JSON: refused, not a 500.
+            throw new ArchiveSqlException("the query holds a literal the checker cannot read (a number out of range?); write it another way");
+        }
+        using var _ = document;
         var root = document.RootElement;
         if (root.TryGetProperty("error", out var error) && error.GetBoolean())
         {
