@@ -39,9 +39,10 @@ EPMD_PORT=$(free_port "$PG_PORT" "$RABBITMQ_PORT" "$RABBITMQ_DIST_PORT")
 PG_PASSWORD=$(new_secret)
 RABBITMQ_PASSWORD=$(new_secret)
 
-# Durability is irrelevant for a throwaway server; speed is not.
+# Durability is irrelevant for a throwaway server; speed is not. Test projects run side by side,
+# each with its own pools and agent processes: room for more clients than the default 100.
 pg_start "$PG_DATA" "$PG_PORT" "$PG_PASSWORD" "$WORK/logs/postgresql.log" \
-  "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" &
+  "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" &
 pg_job=$!
 rabbit_start "$RABBIT_BASE" "sptest$$@localhost" "$RABBITMQ_PORT" "$RABBITMQ_DIST_PORT" "$EPMD_PORT" \
   stockplatform "$RABBITMQ_PASSWORD"
