@@ -7,8 +7,9 @@ namespace StockPlatform.Gateway.Operations;
 /// shutdown) or has been silent past <see cref="OperationsOptions.StoppedAfter"/>; <c>stalled</c>
 /// when silent for <see cref="OperationsOptions.StalledAfterBeats"/> of its own intervals (each
 /// heartbeat says how often the instance beats, so agents and gateway need not be configured
-/// alike) or holding a window of a job that has not moved for
-/// <see cref="OperationsOptions.JobStalledAfter"/>; else <c>ok</c>.
+/// alike), holding a window of a job that has not moved for
+/// <see cref="OperationsOptions.JobStalledAfter"/>, or saying so itself (the live updater's
+/// heartbeat state <c>stalled</c>: alive, but its stream has gone silent); else <c>ok</c>.
 /// </summary>
 public static class AgentHealth
 {
@@ -22,9 +23,13 @@ public static class AgentHealth
         if (beat.State == Stopped) return Stopped;
         var silence = now - beat.SeenAt;
         if (silence >= StoppedAfter(beat, options)) return Stopped;
-        if (silence >= StalledAfter(beat, options)) return Stalled;
+        if (silence >= StalledAfter(beat, options) || beat.State == Stalled) return Stalled;
         return instancesOnQuietJobs.Contains(beat.Instance) ? Stalled : Ok;
     }
+
+    /// <summary>Whether the instance beats but says its work is stuck (heartbeat state <c>stalled</c>).</summary>
+    public static bool SaysStalled(AgentBeat beat, DateTimeOffset now, OperationsOptions options) =>
+        beat.State == Stalled && !WentSilent(beat, now, options);
 
     /// <summary>Whether the instance went silent (a crash or a hang), as opposed to stopping cleanly.</summary>
     public static bool WentSilent(AgentBeat beat, DateTimeOffset now, OperationsOptions options) =>

@@ -8,10 +8,10 @@ namespace StockPlatform.Gateway.Operations;
 /// <summary>
 /// Watches the agents through their stored heartbeats, once per heartbeat interval: puts each
 /// instance's status changes on <c>GET /events</c> (<c>agent.status</c>), raises an alert when an
-/// instance falls silent or a job stops moving (logged at warning, stored, pushed as
-/// <c>alert.raised</c>), clears it when the cause is gone (<c>alert.cleared</c>), and forgets
-/// instances long gone or replaced. Several gateways may watch at once: the store lets one raise
-/// each alert.
+/// instance falls silent, says it is stalled, or holds a job that stops moving (logged at warning,
+/// stored, pushed as <c>alert.raised</c>), clears it when the cause is gone (<c>alert.cleared</c>),
+/// and forgets instances long gone or replaced. Several gateways may watch at once: the store lets
+/// one raise each alert.
 /// </summary>
 public sealed partial class AgentMonitor(
     AgentStore agents,
@@ -97,6 +97,12 @@ public sealed partial class AgentMonitor(
                 $"{beat.Agent} instance {beat.Instance} has sent no heartbeat for {silence:0} s (it was {beat.State})", cancellationToken);
             if (raised is not null) Announce(raised, now);
         }
+        foreach (var beat in beats.Where(beat => AgentHealth.SaysStalled(beat, now, settings)))
+        {
+            var raised = await agents.RaiseAsync(AgentStalled, beat.Agent, beat.Instance, null,
+                $"{beat.Agent} instance {beat.Instance} reports itself stalled ({beat.Task ?? "no task"})", cancellationToken);
+            if (raised is not null) Announce(raised, now);
+        }
         foreach (var job in quiet)
         {
             var minutes = (now - job.UpdatedAt).TotalMinutes;
@@ -116,10 +122,10 @@ public sealed partial class AgentMonitor(
         {
             var gone = alert.Kind switch
             {
-                // Heard again, stopped cleanly, forgotten, or replaced by a newer instance that is alive.
+                // Heard again (and not stalled by its own account), stopped cleanly, forgotten, or replaced by a newer instance that is alive.
                 AgentStalled => alert.Instance is null
                     || !byInstance.TryGetValue((alert.Agent, alert.Instance), out var beat)
-                    || !AgentHealth.WentSilent(beat, now, settings)
+                    || (!AgentHealth.WentSilent(beat, now, settings) && !AgentHealth.SaysStalled(beat, now, settings))
                     || AgentHealth.IsReplaced(beat, beats, now, settings),
                 JobStalled => alert.JobId is not { } jobId || !quietJobs.Contains(jobId),
                 _ => false,

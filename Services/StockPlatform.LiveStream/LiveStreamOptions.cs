@@ -28,9 +28,32 @@ public sealed class LiveStreamOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan LeaderRetry { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>A stream with no message for this long while the market is open is reported as stalled.</summary>
+    /// <summary>
+    /// A connection with no message for this long while bars are subscribed (and the market is
+    /// open) is reported as stalled and dropped; the next one comes after the stream's back-off.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// Silence counts only while the market is open (its extended session): quiet outside it is
+    /// normal. False for a feed that trades around the clock, or a simulated market on a clock of its own.
+    /// </summary>
+    public bool StallOnlyInMarketHours { get; set; } = true;
+
+    /// <summary>
+    /// How often the open subscription is compared with <c>tracked_symbols</c> and put right, so a
+    /// tracking change whose bus message was missed is applied all the same.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Attempts (with growing waits, up to half a minute apart) to fetch again over REST the
+    /// minutes of a batch the store refused, before a backfill job is asked for them instead.
+    /// </summary>
+    [Range(1, 100)]
+    public int RefillAttempts { get; set; } = 6;
 
     /// <summary>Calendar days per task of a gap backfill after a reconnect.</summary>
     [Range(1, 366)]

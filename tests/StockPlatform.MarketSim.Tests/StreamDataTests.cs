@@ -175,4 +175,59 @@ public class StreamDataTests
             }
         }
     }
+
+    [Fact]
+    public async Task Stream_silence_after_keeps_the_connection_open_sending_nothing_for_its_duration_then_bars_flow_again()
+    {
+        await using var sim = await SimHost.StartAsync(FastClock("2024-03-08T14:35:00Z", new()
+        {
+            ["MarketSim:Faults:StreamSilenceAfter"] = "00:00:02",
+            ["MarketSim:Faults:StreamSilenceFor"] = "00:00:04",
+        }));
+        await using var client = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("iex"));
+        var clock = Stopwatch.StartNew();
+        await client.SendAsync(new { action = "subscribe", bars = new[] { "SPY" } });
+
+        // A bar a second (a simulated minute each), but none for the four seconds of silence, on a socket still open.
+        var bars = new List<TimeSpan>();
+        while (clock.Elapsed < TimeSpan.FromSeconds(9))
+        {
+            if ((await client.ReceiveFrameAsync(TimeSpan.FromSeconds(10)))[0].Type() == "b") bars.Add(clock.Elapsed);
+        }
+        var gaps = bars.Zip(bars.Skip(1), (a, b) => b - a).ToList();
+        Assert.True(gaps.Max() >= TimeSpan.FromSeconds(3), string.Join(", ", bars.Select(t => $"{t.TotalSeconds:0.0}")));
+        Assert.Contains(bars, t => t < TimeSpan.FromSeconds(2.5));
+        Assert.True(bars[^1] > TimeSpan.FromSeconds(6), string.Join(", ", bars.Select(t => $"{t.TotalSeconds:0.0}")));
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, client.State);
+    }
+
+    [Fact]
+    public async Task Stream_slow_client_after_ends_the_connection_abruptly_with_error_407_when_it_gets_through()
+    {
+        await using var sim = await SimHost.StartAsync(FastClock("2024-03-08T14:35:00Z", new() { ["MarketSim:Faults:StreamSlowClientAfter"] = "00:00:02" }));
+        await using var client = await StreamClient.ConnectAndAuthenticateAsync(sim.StreamUri("iex"));
+        await client.SendAsync(new { action = "subscribe", bars = new[] { "SPY" } });
+
+        // The error frame goes out just before the abort, which may overtake it on the client's side.
+        var messages = new List<JsonElement>();
+        var clock = Stopwatch.StartNew();
+        var ended = false;
+        while (!ended && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            try
+            {
+                var text = await client.ReceiveTextAsync(TimeSpan.FromSeconds(10));
+                if (text is null) break;
+                using var frame = JsonDocument.Parse(text);
+                messages.AddRange(frame.RootElement.EnumerateArray().Select(e => e.Clone()));
+            }
+            catch (System.Net.WebSockets.WebSocketException)
+            {
+                ended = true;
+            }
+        }
+        Assert.True(ended, $"no abrupt end: {string.Join(" ", messages)}");
+        Assert.All(messages.Where(e => e.Type() == "error"), error => Assert.Equal(407, error.GetProperty("code").GetInt32()));
+        Assert.Contains(messages, e => e.Type() == "b"); // it streamed before
+    }
 }

@@ -80,6 +80,40 @@ public sealed class TimescalePathTests
     }
 
     [TimescaleFact]
+    public async Task A_streamed_minute_and_a_streamed_correction_dirty_only_the_hour_they_fall_in()
+    {
+        // No refresh but the test's own, so the dirty hours are there to see.
+        var patient = new Dictionary<string, string?> { ["Storage:AggregateRefresh:QuietPeriod"] = "01:00:00", ["Storage:AggregateRefresh:MaxDelay"] = "01:00:00" };
+        await using var db = await StorageHost.CreateAsync(settings: patient);
+        var symbol = Symbol.Parse("LIVE");
+        var other = Symbol.Parse("LIVE2");
+        var session = Minutes.RandomSessions(seed: 11, [new DateOnly(2024, 5, 6)], keep: 1);
+        await db.Bars.UpsertAsync(symbol, "iex", session[..^1]);
+        await db.Bars.UpsertAsync(other, "iex", session);
+        await db.Refresher.RefreshAsync(force: true);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM bars_dirty"));
+
+        // As the live writer sends them: the newest minute of one symbol and a correction of another's, in one batch.
+        var streamed = session[^1];
+        var corrected = session[100] with { Volume = session[100].Volume + 7 };
+        Assert.Equal(new UpsertResult(1, 1, 0), await db.Bars.UpsertAsync([new SymbolBar(symbol, streamed), new SymbolBar(other, corrected)], "iex"));
+
+        static DateTimeOffset HourOf(DateTimeOffset t) => new(t.Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero);
+        var dirty = await db.ScalarAsync<string>("""
+            SELECT string_agg(symbol || ' ' || to_char(from_ts AT TIME ZONE 'UTC', 'HH24:MI') || '-' || to_char(to_ts AT TIME ZONE 'UTC', 'HH24:MI'), ', ' ORDER BY symbol) FROM bars_dirty
+            """);
+        Assert.Equal(
+            $"LIVE {HourOf(streamed.Timestamp):HH:mm}-{HourOf(streamed.Timestamp).AddHours(1):HH:mm}, LIVE2 {HourOf(corrected.Timestamp):HH:mm}-{HourOf(corrected.Timestamp).AddHours(1):HH:mm}",
+            dirty);
+
+        // Read before and after the refresh: the one hour comes from the minutes, the rest from the aggregates, all exact.
+        await AssertReadsAsync(db, symbol, session, "streamed, aggregates stale");
+        await db.Refresher.RefreshAsync(force: true);
+        await AssertReadsAsync(db, symbol, session, "streamed, aggregates refreshed");
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM bars_dirty"));
+    }
+
+    [TimescaleFact]
     public async Task Eight_concurrent_writers_and_refreshers_never_collide_and_the_aggregates_end_exact()
     {
         await using var db = await StorageHost.CreateAsync();

@@ -25,13 +25,21 @@ public sealed partial class GapBackfill(BarStore bars, JobStore jobs, TrackingSt
     /// Queues the backfill (or finds the same one running), one job per set of datasets the
     /// symbols stream, and returns the last job's id; null without symbols.
     /// </summary>
-    public async Task<Guid?> RequestAsync(IReadOnlyCollection<Symbol> symbols, CancellationToken cancellationToken)
+    public Task<Guid?> RequestAsync(IReadOnlyCollection<Symbol> symbols, CancellationToken cancellationToken) =>
+        RequestAsync(symbols, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RequestAsync(IReadOnlyCollection{Symbol}, CancellationToken)"/>, from
+    /// <paramref name="since"/> at the latest: minutes lost before the last stored one (a batch
+    /// the store refused) lie before where a gap after it would start.
+    /// </summary>
+    public async Task<Guid?> RequestAsync(IReadOnlyCollection<Symbol> symbols, DateOnly? since, CancellationToken cancellationToken)
     {
         if (symbols.Count == 0) return null;
         var channels = (await tracking.ListAsync(cancellationToken)).ToDictionary(t => t.Symbol);
         Guid? last = null;
         foreach (var group in symbols.GroupBy(symbol => DatasetsOf(channels.GetValueOrDefault(symbol.Value))))
-            last = await RequestAsync([.. group], group.Key.Split(','), cancellationToken);
+            last = await RequestAsync([.. group], group.Key.Split(','), since, cancellationToken);
         return last;
     }
 
@@ -42,10 +50,10 @@ public sealed partial class GapBackfill(BarStore bars, JobStore jobs, TrackingSt
         tracked?.Quotes == true ? LedgerDatasets.Quotes : null,
     }.OfType<string>());
 
-    private async Task<Guid> RequestAsync(IReadOnlyCollection<Symbol> symbols, IReadOnlyList<string> datasets, CancellationToken cancellationToken)
+    private async Task<Guid> RequestAsync(IReadOnlyCollection<Symbol> symbols, IReadOnlyList<string> datasets, DateOnly? since, CancellationToken cancellationToken)
     {
         var today = NewYorkTime.DateOf(time.GetUtcNow());
-        var start = today;
+        var start = since is { } earliest && earliest < today ? earliest : today;
         foreach (var symbol in symbols)
         {
             if ((await bars.GetSymbolAsync(symbol, cancellationToken))?.LastBar is { } last && NewYorkTime.DateOf(last) < start)

@@ -87,7 +87,9 @@ public sealed partial class LiveStreamAgent(
             var connections = 0;
             await foreach (var streamEvent in stream.RunAsync(leading.Token))
             {
-                state.Heard(streamEvent.At);
+                // What the server said (not the client's own note that it disconnected) ends a silence.
+                if (streamEvent is not StreamDisconnected) state.Heard(streamEvent.At);
+                if (streamEvent is StreamBarReceived or StreamTradeReceived or StreamQuoteReceived) state.DataFlowed();
                 switch (streamEvent)
                 {
                     case StreamBarReceived bar:
@@ -135,26 +137,37 @@ public sealed partial class LiveStreamAgent(
     }
 
     // The lock lives with its connection: checked every few seconds, and the stream stops when it
-    // is gone. A connection silent past the stall timeout while the market is open is as good as
-    // dead (the socket may look healthy): the stream is closed and opened again, holes filled.
+    // is gone. A connection silent past the stall timeout while bars are expected is as good as
+    // dead (the socket may look healthy): it is reported stalled and dropped, and the stream
+    // client opens the next one after its back-off. The subscription is put right against
+    // tracked_symbols now and then, in case a tracking message never arrived.
     private async Task WatchLeadershipAsync(CancellationTokenSource leading)
     {
+        var settings = options.Value;
+        var resynced = time.GetTimestamp();
         try
         {
             while (!leading.IsCancellationRequested)
             {
-                await Task.Delay(options.Value.LeaderRetry, time, leading.Token);
+                await Task.Delay(settings.LeaderRetry, time, leading.Token);
                 if (!await leader.IsHeldAsync(leading.Token))
                 {
                     await leading.CancelAsync();
                     return;
                 }
                 var now = time.GetUtcNow();
-                if (state.State == "streaming" && state.LastMessage is { } last && now - last > options.Value.StallTimeout && MarketHours.IsOpen(now))
+                // Silence means nothing when no bars are asked for, nor (normally) while the market is closed.
+                if (state.Connection == "streaming" && state.LastMessage is { } last && now - last > settings.StallTimeout
+                    && stream.BarSymbols.Count > 0 && (!settings.StallOnlyInMarketHours || MarketHours.IsOpen(now)))
                 {
+                    state.Stalled();
                     LogStalled((now - last).TotalSeconds);
-                    await leading.CancelAsync();
-                    return;
+                    stream.Reconnect($"silent for {(now - last).TotalSeconds:0} s");
+                }
+                if (time.GetElapsedTime(resynced) >= settings.ResyncInterval)
+                {
+                    resynced = time.GetTimestamp();
+                    await ResyncAsync(leading.Token);
                 }
             }
         }
@@ -164,7 +177,51 @@ public sealed partial class LiveStreamAgent(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The stream has been silent for {Seconds:0} s while the market is open: reconnecting")]
+    private async Task ResyncAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The subscription before the table: a symbol tracked in between is subscribed by its
+            // message and must not look like one to drop.
+            var (bars, trades, quotes) = (stream.BarSymbols, stream.TradeSymbols, stream.QuoteSymbols);
+            var tracked = await tracking.ListAsync(cancellationToken);
+            var changes = await SyncChannelAsync(StreamChannels.Bars | StreamChannels.UpdatedBars, bars, tracked.Select(t => t.Symbol), cancellationToken)
+                + await SyncChannelAsync(StreamChannels.Trades, trades, tracked.Where(t => t.Trades).Select(t => t.Symbol), cancellationToken)
+                + await SyncChannelAsync(StreamChannels.Quotes, quotes, tracked.Where(t => t.Quotes).Select(t => t.Symbol), cancellationToken);
+            if (changes > 0) LogResynced(changes);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database is away: the next round tries again, and the open subscription stands meanwhile.
+            LogResyncFailed(ex.Message);
+        }
+    }
+
+    // Subscribes what is tracked but not streamed (a new symbol's session so far is filled, as after
+    // a tracking message) and drops what is streamed but no longer tracked; returns how many changed.
+    private async Task<int> SyncChannelAsync(StreamChannels channels, IReadOnlyCollection<string> streamed, IEnumerable<string> wanted, CancellationToken cancellationToken)
+    {
+        var want = wanted.ToHashSet(StringComparer.Ordinal);
+        var missing = want.Where(symbol => !streamed.Contains(symbol)).Select(Symbol.Parse).ToList();
+        var extra = streamed.Where(symbol => !want.Contains(symbol)).Select(Symbol.Parse).ToList();
+        if (missing.Count > 0)
+        {
+            if (channels.HasFlag(StreamChannels.Bars)) await gaps.ArmAsync(missing, cancellationToken);
+            else tickGaps.Arm(channels == StreamChannels.Trades ? missing.Select(s => s.Value) : [], channels == StreamChannels.Quotes ? missing.Select(s => s.Value) : []);
+            await stream.SubscribeAsync(missing, channels, cancellationToken);
+        }
+        // Untracked: every channel goes (as on UntrackSymbol); trades or quotes turned off: that channel only.
+        if (extra.Count > 0) await stream.UnsubscribeAsync(extra, channels.HasFlag(StreamChannels.Bars) ? StreamChannels.All : channels, cancellationToken);
+        return missing.Count + extra.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The subscription differed from tracked_symbols in {Changes} symbol channels (a tracking message was missed): put right")]
+    private partial void LogResynced(int changes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not compare the subscription with tracked_symbols: {Reason}")]
+    private partial void LogResyncFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stream has been silent for {Seconds:0} s while bars are expected: stalled, reconnecting")]
     private partial void LogStalled(double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Leading: streaming {Symbols} tracked symbols")]

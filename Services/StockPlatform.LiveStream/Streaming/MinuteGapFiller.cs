@@ -31,6 +31,8 @@ public sealed partial class MinuteGapFiller(
     IBus bus,
     StreamState state,
     IOptions<AlpacaOptions> alpaca,
+    IOptions<LiveStreamOptions> options,
+    TimeProvider time,
     ILogger<MinuteGapFiller> logger)
 {
     /// <summary>Stored minutes fetched again after a drop, for corrections the stream sent meanwhile.</summary>
@@ -42,6 +44,10 @@ public sealed partial class MinuteGapFiller(
     // Symbol -> its last stored minute when the connection opened (null: none stored yet).
     private readonly ConcurrentDictionary<string, DateTimeOffset?> _armed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _filling = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    // Longest wait between two attempts to fetch a refused batch's minutes again.
+    private static readonly TimeSpan MaxRefillWait = TimeSpan.FromSeconds(30);
 
     /// <summary>Notes each symbol's last stored minute: its next streamed minute closes the hole after it.</summary>
     public async Task ArmAsync(IEnumerable<Symbol> symbols, CancellationToken cancellationToken)
@@ -61,15 +67,80 @@ public sealed partial class MinuteGapFiller(
         var from = last is { } stored ? stored - CorrectionWindow : (NyseCalendar.GetTradingDay(NewYorkTime.DateOf(minute)) is { } day ? day.SessionOpenUtc : minute);
         var to = minute.AddMinutes(-1);
         if (to < from) return;
-        var fill = Task.Run(() => FillAsync(streamed.Symbol, from, to));
+        Track(Task.Run(() => FillAsync(streamed.Symbol, from, to)));
+    }
+
+    /// <summary>
+    /// Fetches again, over REST, the minutes <paramref name="from"/> to <paramref name="to"/>
+    /// (inclusive) of a batch the store refused. Later batches move the symbol's last stored
+    /// minute past them, so no reconnect would ever look for them: they are retried here
+    /// (<see cref="LiveStreamOptions.RefillAttempts"/>, waits growing to half a minute), then, or
+    /// at shutdown, handed to the ingestion agent as a backfill job (which outlives this process).
+    /// </summary>
+    public void Refill(Symbol symbol, DateTimeOffset from, DateTimeOffset to) => Track(Task.Run(() => RefillAsync(symbol, from, to)));
+
+    /// <summary>Waits for the fills under way (at shutdown, and in tests); refills still waiting to retry are handed to a backfill job at once.</summary>
+    public async Task DrainAsync()
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_filling.Keys);
+    }
+
+    private void Track(Task fill)
+    {
         _filling[fill] = true;
         fill.ContinueWith(done => _filling.TryRemove(done, out _), TaskScheduler.Default);
     }
 
-    /// <summary>Waits for the fills under way (at shutdown, and in tests).</summary>
-    public Task DrainAsync() => Task.WhenAll(_filling.Keys);
-
     private async Task FillAsync(Symbol symbol, DateTimeOffset from, DateTimeOffset to)
+    {
+        try
+        {
+            if (to - from > MaxRestGap)
+            {
+                await backfill.RequestAsync([symbol], CancellationToken.None);
+                return;
+            }
+            await FetchAsync(symbol, from, to);
+        }
+        catch (Exception ex)
+        {
+            // REST (or the store) gave up after its retries: the ingestion agent fetches the sessions instead.
+            LogFillFailed(symbol.Value, from, to, ex.Message);
+            await AskBackfillAsync(symbol, from, to);
+        }
+    }
+
+    private async Task RefillAsync(Symbol symbol, DateTimeOffset from, DateTimeOffset to)
+    {
+        var wait = TimeSpan.FromSeconds(1);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await FetchAsync(symbol, from, to);
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogRefillFailed(symbol.Value, from, to, attempt, ex.Message);
+                if (attempt >= options.Value.RefillAttempts || _stopping.IsCancellationRequested) break;
+            }
+            try
+            {
+                await Task.Delay(wait, time, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxRefillWait.Ticks));
+        }
+        await AskBackfillAsync(symbol, from, to);
+    }
+
+    // Fetches the minutes over REST and stores them (one "fill gap" trace); throws when either fails.
+    private async Task FetchAsync(Symbol symbol, DateTimeOffset from, DateTimeOffset to)
     {
         // A trace of its own, like a written batch: the BarReceived events carry it to the feature agent.
         Activity.Current = null;
@@ -79,12 +150,7 @@ public sealed partial class MinuteGapFiller(
         span?.SetTag(TelemetryTags.To, to.ToString("O", CultureInfo.InvariantCulture));
         try
         {
-            if (to - from > MaxRestGap)
-            {
-                await backfill.RequestAsync([symbol], CancellationToken.None);
-                return;
-            }
-            // Alpaca's end is inclusive: the minute before the first streamed one.
+            // Alpaca's end is inclusive: the minute before the first streamed one, or a lost batch's last.
             var missed = await rest.GetBarsAsync(symbol, BarInterval.OneMinute, from, to, CancellationToken.None);
             if (missed.Count == 0) return;
             var feed = alpaca.Value.Feed;
@@ -97,17 +163,22 @@ public sealed partial class MinuteGapFiller(
         }
         catch (Exception ex)
         {
-            // REST gave up after its retries: the ingestion agent fetches the sessions instead.
             span.Fail(ex);
-            LogFillFailed(symbol.Value, from, to, ex.Message);
-            try
-            {
-                await backfill.RequestAsync([symbol], CancellationToken.None);
-            }
-            catch (Exception again)
-            {
-                LogFillFailed(symbol.Value, from, to, again.Message);
-            }
+            throw;
+        }
+    }
+
+    private async Task AskBackfillAsync(Symbol symbol, DateTimeOffset from, DateTimeOffset to)
+    {
+        try
+        {
+            await backfill.RequestAsync([symbol], NewYorkTime.DateOf(from), CancellationToken.None);
+            LogHandedToBackfill(symbol.Value, from, to);
+        }
+        catch (Exception ex)
+        {
+            // Nowhere left to hand them: said as loudly as the log allows, with what to fetch again.
+            LogLost(symbol.Value, from, to, ex.Message);
         }
     }
 
@@ -116,4 +187,13 @@ public sealed partial class MinuteGapFiller(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not fill the stream's hole in {Symbol} from {From} to {To}: {Reason}; a backfill job is asked for")]
     private partial void LogFillFailed(string symbol, DateTimeOffset from, DateTimeOffset to, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fetch again the minutes of {Symbol} from {From} to {To} that the store refused (attempt {Attempt}): {Reason}")]
+    private partial void LogRefillFailed(string symbol, DateTimeOffset from, DateTimeOffset to, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The minutes of {Symbol} from {From} to {To} are handed to a backfill job")]
+    private partial void LogHandedToBackfill(string symbol, DateTimeOffset from, DateTimeOffset to);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The minutes of {Symbol} from {From} to {To} are not stored and no backfill job could be asked for ({Reason}): run one for that day")]
+    private partial void LogLost(string symbol, DateTimeOffset from, DateTimeOffset to, string reason);
 }

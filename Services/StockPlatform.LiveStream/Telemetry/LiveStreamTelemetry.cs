@@ -29,6 +29,10 @@ internal static class LiveStreamTelemetry
     public static readonly Counter<long> BarsCorrected = Meter.CreateCounter<long>("stockplatform.bars.corrected", unit: "{bar}",
         description: "Stored bars replaced by a corrected version, by source");
 
+    /// <summary>Streamed bars left out of their batch as invalid.</summary>
+    public static readonly Counter<long> BarsRejected = Meter.CreateCounter<long>("stockplatform.bars.rejected", unit: "{bar}",
+        description: "Bars dropped before storing because they cannot exist, by source");
+
     /// <summary>From the end of a bar's minute to the moment it is stored.</summary>
     public static readonly Histogram<double> StreamLag = Meter.CreateHistogram("stockplatform.stream.lag", unit: "s",
         description: "Time from the end of a streamed bar's minute to its being stored, by bar kind", tags: null, advice: HistogramBuckets.ShortSeconds);
@@ -39,6 +43,9 @@ internal static class LiveStreamTelemetry
         BarsIngested.Add(result.Inserted, Live);
         BarsCorrected.Add(result.Corrected, Live);
     }
+
+    /// <summary>Counts streamed bars left out as invalid.</summary>
+    public static void CountRejected(int bars) => BarsRejected.Add(bars, Live);
 
     /// <summary>Records each streamed minute's lag, stored at <paramref name="storedAt"/>.</summary>
     public static void RecordLag(IEnumerable<StreamBarReceived> batch, DateTimeOffset storedAt)

@@ -34,8 +34,14 @@ internal sealed class MarketSimOptionsValidator : IValidateOptions<MarketSimOpti
             errors.Add($"{S}:Faults:ErrorRate must be between 0 and 1 (was {options.Faults.ErrorRate}).");
         if (options.Faults.Latency < TimeSpan.Zero)
             errors.Add($"{S}:Faults:Latency must not be negative (was {options.Faults.Latency}).");
-        if (options.Faults.StreamDropAfter is { } drop && drop <= TimeSpan.Zero)
-            errors.Add($"{S}:Faults:StreamDropAfter must be positive when set (was {drop}).");
+        foreach (var (fault, value) in new[]
+        {
+            ("StreamDropAfter", options.Faults.StreamDropAfter), ("StreamSilenceAfter", options.Faults.StreamSilenceAfter),
+            ("StreamSilenceFor", options.Faults.StreamSilenceFor), ("StreamSlowClientAfter", options.Faults.StreamSlowClientAfter),
+        })
+        {
+            if (value is { } span && span <= TimeSpan.Zero) errors.Add($"{S}:Faults:{fault} must be positive when set (was {span}).");
+        }
 
         if (!(options.Stream.Speed > 0) || double.IsInfinity(options.Stream.Speed))
             errors.Add($"{S}:Stream:Speed must be a positive number (was {options.Stream.Speed}).");

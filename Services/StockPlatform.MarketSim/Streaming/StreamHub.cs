@@ -9,8 +9,25 @@ namespace StockPlatform.MarketSim.Streaming;
 internal sealed class StreamHub
 {
     private readonly ConcurrentDictionary<(string Endpoint, string KeyId), StreamSession> _active = new();
+    private int _opened;
+    private int _refused;
 
-    public bool TryRegister(StreamSession session, string keyId) => _active.TryAdd((session.Endpoint, keyId), session);
+    /// <summary>Connections authenticated since the start.</summary>
+    public int Opened => Volatile.Read(ref _opened);
+
+    /// <summary>Connections refused with 406 because the key already had one open (a client's second connection).</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
+    public bool TryRegister(StreamSession session, string keyId)
+    {
+        if (_active.TryAdd((session.Endpoint, keyId), session))
+        {
+            Interlocked.Increment(ref _opened);
+            return true;
+        }
+        Interlocked.Increment(ref _refused);
+        return false;
+    }
 
     public void Unregister(StreamSession session, string keyId) =>
         _active.TryRemove(new KeyValuePair<(string, string), StreamSession>((session.Endpoint, keyId), session));

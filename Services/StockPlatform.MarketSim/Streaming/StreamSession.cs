@@ -35,6 +35,7 @@ internal sealed partial class StreamSession
     private volatile State _state = State.Connected;
     private string? _keyId;
     private volatile bool _slow;
+    private volatile bool _silent;
     private bool _finished;
 
     public StreamSession(HttpContext http, WebSocket socket, string endpoint, bool entitled, MarketSimOptions options, StreamHub hub, TimeProvider time, ILogger logger)
@@ -198,6 +199,8 @@ internal sealed partial class StreamSession
             _state = State.Authenticated;
             Send(StreamFrames.Authenticated());
             if (_options.Faults.StreamDropAfter is { } dropAfter) StartTimer(dropAfter, Drop);
+            if (_options.Faults.StreamSilenceAfter is { } silenceAfter) StartTimer(silenceAfter, GoSilent);
+            if (_options.Faults.StreamSlowClientAfter is { } slowAfter) StartTimer(slowAfter, ActSlow);
         }
         LogAuthenticated(_logger, Endpoint, keyId);
     }
@@ -256,6 +259,22 @@ internal sealed partial class StreamSession
         _http.Abort();
     }
 
+    // Faults:StreamSilenceAfter: the connection stays open but says nothing (frames are lost, as
+    // from a stalled feed), for Faults:StreamSilenceFor or until it closes.
+    private void GoSilent()
+    {
+        LogSilent(_logger, Endpoint, _keyId);
+        _silent = true;
+        if (_options.Faults.StreamSilenceFor is { } silenceFor) StartTimer(silenceFor, () => _silent = false);
+    }
+
+    // Faults:StreamSlowClientAfter: as if the send queue had filled up, so 407 and the disconnect follow.
+    private void ActSlow()
+    {
+        _slow = true;
+        _outbox.Writer.TryComplete();
+    }
+
     private void Refuse((int Code, string Message) error)
     {
         SendError(error);
@@ -280,7 +299,7 @@ internal sealed partial class StreamSession
 
     private void Enqueue(Outgoing item)
     {
-        if (_state == State.Closing || _slow) return;
+        if (_state == State.Closing || _slow || (_silent && item.Frame is not null)) return;
         if (_outbox.Writer.TryWrite(item)) return;
         _slow = true;
         _outbox.Writer.TryComplete();
@@ -345,6 +364,9 @@ internal sealed partial class StreamSession
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Endpoint}: dropping the connection of key {KeyId} (Faults:StreamDropAfter)")]
     private static partial void LogDropped(ILogger logger, string endpoint, string? keyId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Endpoint}: the connection of key {KeyId} goes silent (Faults:StreamSilenceAfter)")]
+    private static partial void LogSilent(ILogger logger, string endpoint, string? keyId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {Endpoint}: key {KeyId} is a slow client; disconnecting")]
     private static partial void LogSlowClient(ILogger logger, string endpoint, string? keyId);

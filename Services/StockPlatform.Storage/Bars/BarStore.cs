@@ -264,6 +264,15 @@ public sealed partial class BarStore(
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Why <paramref name="bar"/> cannot be stored as a 1-minute bar, or null when it can: what
+    /// <see cref="UpsertAsync(IReadOnlyList{SymbolBar}, string, CancellationToken)"/> refuses a
+    /// batch for, so a caller that must not lose a whole batch (the live stream) can leave such
+    /// bars out first.
+    /// </summary>
+    public static string? ProblemOf(Bar bar) =>
+        bar.Validate() ?? ((bar.Timestamp.Ticks % TimeSpan.TicksPerMinute) != 0 ? "timestamp must be on a whole minute" : null);
+
     /// <summary>Checks every bar and keeps the last of duplicates (the same minute twice in one batch), sorted by symbol and time.</summary>
     internal static List<SymbolBar> ValidateAndDeduplicate(IReadOnlyList<SymbolBar> bars)
     {
@@ -271,9 +280,7 @@ public sealed partial class BarStore(
         for (var i = 0; i < bars.Count; i++)
         {
             var item = bars[i];
-            var problem = item.Bar.Validate();
-            if (problem is null && (item.Bar.Timestamp.Ticks % TimeSpan.TicksPerMinute) != 0) problem = "timestamp must be on a whole minute";
-            if (problem is not null)
+            if (ProblemOf(item.Bar) is { } problem)
             {
                 throw new BarValidationException(
                     $"bar {i} ({item.Symbol} {item.Bar.Timestamp:yyyy-MM-ddTHH:mm:ssZ}) is invalid: {problem}; nothing from this batch of {bars.Count} was written");

@@ -6,7 +6,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
+using Npgsql;
 using StockPlatform.MarketSim.Clock;
+using StockPlatform.MarketSim.Streaming;
 using StockPlatform.Storage.Ticks;
 using StockPlatform.Testing;
 
@@ -256,6 +258,9 @@ public sealed class LiveStreamEndToEndTests
         }
         await Task.Delay(TimeSpan.FromSeconds(5), timeout.Token);
         Assert.True(Leads(first) ^ Leads(second), "both instances lead");
+        // On MarketSim's side: one connection open, and the standby never even tried (no 406).
+        var hub = stack.Sim.Services.GetRequiredService<StreamHub>();
+        Assert.Equal((1, 0), (hub.Active.Length, hub.Refused));
         var (leader, standby) = Leads(first) ? (first, second) : (second, first);
         var before = await stack.CountBarsAsync("SPY");
         Assert.True(before > 0, leader.Tail());
@@ -270,13 +275,149 @@ public sealed class LiveStreamEndToEndTests
         var takeover = DateTime.UtcNow - killedAt;
         Assert.True(takeover < TimeSpan.FromSeconds(15), $"took over after {takeover.TotalSeconds:0.0} s");
 
-        // Streaming again, and the minutes of the changeover were filled: no hole.
+        // Streaming again (the killed leader's connection gone from MarketSim, the new one alone), and the minutes of the changeover were filled: no hole.
         await Task.Delay(TimeSpan.FromSeconds(6), timeout.Token);
+        Assert.Equal((1, 0), (hub.Active.Length, hub.Refused));
         var stored = await stack.ReadMinutesAsync("SPY", "2025-03-05", "2025-03-05");
         Assert.True(stored.Count > before + 3, $"{stored.Count} minutes, {before} before the kill");
         var settled = stored[^1].Timestamp.AddMinutes(-2);
         var truth = stack.Market.GetBars("SPY", "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
         Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
+    }
+
+    [Fact]
+    public async Task A_batch_the_store_refuses_is_fetched_again_so_the_stored_minutes_equal_the_ground_truth()
+    {
+        await using var stack = await PlatformStack.StartAsync(simSettings: AcceleratedMarket);
+        var agent = await stack.StartLiveStreamAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        foreach (var symbol in new[] { "SPY", "QQQ" })
+            Assert.Equal(HttpStatusCode.OK, (await stack.Client.PutAsync($"/symbols/{symbol}/tracking", null, timeout.Token)).StatusCode);
+        while (await stack.CountBarsAsync("QQQ") < 3)
+        {
+            Assert.False(timeout.IsCancellationRequested, agent.Tail());
+            await Task.Delay(200);
+        }
+
+        // For three seconds (three simulated minutes) every write to bars_1m fails, and not in a way worth retrying.
+        await using var dataSource = NpgsqlDataSource.Create(stack.ConnectionString);
+        await using (var reject = dataSource.CreateCommand("""
+            CREATE FUNCTION e2e_reject_bars() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+            CREATE TRIGGER e2e_reject_bars BEFORE INSERT OR UPDATE ON bars_1m FOR EACH ROW EXECUTE FUNCTION e2e_reject_bars();
+            """))
+            await reject.ExecuteNonQueryAsync(timeout.Token);
+        while (!agent.Output.Any(line => line.Contains("Could not store", StringComparison.Ordinal)))
+        {
+            Assert.False(timeout.IsCancellationRequested, agent.Tail());
+            await Task.Delay(100);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token);
+        await using (var accept = dataSource.CreateCommand("DROP TRIGGER e2e_reject_bars ON bars_1m"))
+            await accept.ExecuteNonQueryAsync(timeout.Token);
+
+        // Later minutes are stored at once; the refused ones once their refill's next attempt comes (a few seconds).
+        await Task.Delay(TimeSpan.FromSeconds(12), timeout.Token);
+        Assert.Contains(agent.Output, line => line.Contains("that the store refused", StringComparison.Ordinal));
+        foreach (var symbol in new[] { "SPY", "QQQ" })
+        {
+            var stored = await stack.ReadMinutesAsync(symbol, "2025-03-05", "2025-03-05");
+            var settled = stored[^1].Timestamp.AddMinutes(-2);
+            var truth = stack.Market.GetBars(symbol, "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
+            Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
+        }
+    }
+
+    [Fact]
+    public async Task A_stream_gone_silent_is_reported_stalled_until_bars_flow_again_after_a_reconnect_leaving_no_hole()
+    {
+        // Every connection goes silent four seconds after it opened (the socket stays up, nothing is sent).
+        var silent = new Dictionary<string, string?>(AcceleratedMarket) { ["MarketSim:Faults:StreamSilenceAfter"] = "00:00:04" };
+        await using var stack = await PlatformStack.StartAsync(simSettings: silent);
+        var agent = await stack.StartLiveStreamAsync(new()
+        {
+            ["LiveStream__StallTimeout"] = "00:00:02",
+            // The simulated market is open; this machine's clock may say otherwise.
+            ["LiveStream__StallOnlyInMarketHours"] = "false",
+            ["Agent__HeartbeatInterval"] = "00:00:00.250",
+            ["Alpaca__StreamReconnectDelay"] = "00:00:01",
+            ["Alpaca__StreamMaxReconnectDelay"] = "00:00:02",
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        Assert.Equal(HttpStatusCode.OK, (await stack.Client.PutAsync("/symbols/SPY/tracking", null, timeout.Token)).StatusCode);
+
+        // Streaming, then stalled (as GET /agents shows it), then streaming again on a new connection.
+        var seen = new List<string>();
+        JsonElement livestream = default;
+        while (!(seen.Contains("stalled") && seen[^1] == "streaming" && seen.IndexOf("stalled") < seen.LastIndexOf("streaming")))
+        {
+            Assert.False(timeout.IsCancellationRequested, $"{string.Join(" > ", seen)}\n{agent.Tail()}");
+            var agents = (await stack.GetJsonAsync("/agents")).GetProperty("agents").EnumerateArray().Where(a => a.GetProperty("agent").GetString() == "livestream").ToList();
+            if (agents is [var only])
+            {
+                livestream = only;
+                var state = only.GetProperty("state").GetString()!;
+                if (seen.Count == 0 || seen[^1] != state) seen.Add(state);
+            }
+            await Task.Delay(100);
+        }
+        Assert.True(livestream.GetProperty("counters").GetProperty("stalls").GetInt64() >= 1, livestream.ToString());
+        Assert.Contains(agent.Output, line => line.Contains("silent for", StringComparison.Ordinal) && line.Contains("reconnecting", StringComparison.Ordinal));
+
+        // The silent minutes were filled over REST after the reconnect: no hole.
+        await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token);
+        var stored = await stack.ReadMinutesAsync("SPY", "2025-03-05", "2025-03-05");
+        var settled = stored[^1].Timestamp.AddMinutes(-2);
+        var truth = stack.Market.GetBars("SPY", "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
+        Assert.True(truth.Count >= 8, $"{truth.Count} minutes");
+        Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
+    }
+
+    [Fact]
+    public async Task A_stream_closed_as_a_slow_client_with_407_reconnects_and_leaves_no_hole()
+    {
+        var slow = new Dictionary<string, string?>(AcceleratedMarket) { ["MarketSim:Faults:StreamSlowClientAfter"] = "00:00:03" };
+        await using var stack = await PlatformStack.StartAsync(simSettings: slow);
+        var agent = await stack.StartLiveStreamAsync(new()
+        {
+            ["Alpaca__StreamReconnectDelay"] = "00:00:00.300",
+            ["Alpaca__StreamMaxReconnectDelay"] = "00:00:01.500",
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        Assert.Equal(HttpStatusCode.OK, (await stack.Client.PutAsync("/symbols/SPY/tracking", null, timeout.Token)).StatusCode);
+
+        while (agent.Output.Count(line => line.Contains("Stream disconnected", StringComparison.Ordinal)) < 3)
+        {
+            Assert.False(timeout.IsCancellationRequested, agent.Tail());
+            await Task.Delay(500);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token);
+
+        var sim = stack.Sim.Services.GetRequiredService<StreamHub>();
+        Assert.True(sim.Opened >= 3, $"{sim.Opened} connections");
+        var stored = await stack.ReadMinutesAsync("SPY", "2025-03-05", "2025-03-05");
+        var settled = stored[^1].Timestamp.AddMinutes(-2);
+        var truth = stack.Market.GetBars("SPY", "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
+        Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
+    }
+
+    [Fact]
+    public async Task A_symbol_tracked_without_its_bus_message_is_subscribed_by_the_periodic_resync()
+    {
+        await using var stack = await PlatformStack.StartAsync(simSettings: AcceleratedMarket);
+        var agent = await stack.StartLiveStreamAsync(new() { ["LiveStream__ResyncInterval"] = "00:00:01" });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        Assert.Equal(HttpStatusCode.OK, (await stack.Client.PutAsync("/symbols/SPY/tracking", null, timeout.Token)).StatusCode);
+
+        // Straight into the table: no TrackSymbol message is ever published for QQQ.
+        await using (var dataSource = NpgsqlDataSource.Create(stack.ConnectionString))
+        await using (var insert = dataSource.CreateCommand("INSERT INTO tracked_symbols (symbol) VALUES ('QQQ')"))
+            await insert.ExecuteNonQueryAsync(timeout.Token);
+        while (await stack.CountBarsAsync("QQQ") < 5)
+        {
+            Assert.False(timeout.IsCancellationRequested, agent.Tail());
+            await Task.Delay(200);
+        }
+        Assert.Contains(agent.Output, line => line.Contains("differed from tracked_symbols", StringComparison.Ordinal));
     }
 
     private static async Task ReadAsync(Stream body, ConcurrentQueue<LiveBar> received, SimulatedClock clock, CancellationToken cancellationToken)

@@ -89,8 +89,25 @@ public sealed class AgentMonitorTests : IAsyncLifetime
         Assert.Equal("ok", await StatusOfAsync("silent"));
     }
 
-    private static AgentBeat Beat(string instance, DateTimeOffset seenAt, string state = "idle") =>
-        new("ingestion", instance, "0.1.0+test", state, null, null, new Dictionary<string, long> { ["bars_inserted"] = 390 }, false, seenAt.AddMinutes(-30), seenAt, TimeSpan.FromSeconds(5));
+    [Fact]
+    public async Task An_instance_that_beats_but_reports_itself_stalled_raises_one_alert_which_clears_when_it_streams_again()
+    {
+        await Agents.RecordAsync(Beat("leader", DateTimeOffset.UtcNow, state: "stalled", agent: "livestream"));
+        await Monitor.CheckAsync(CancellationToken.None);
+        await Monitor.CheckAsync(CancellationToken.None);
+        var alert = Assert.Single(await Agents.ListAlertsAsync(activeOnly: true, 100));
+        Assert.Equal((AgentMonitor.AgentStalled, "livestream", "leader"), (alert.Kind, alert.Agent, alert.Instance));
+        Assert.Contains("reports itself stalled", alert.Message);
+        Assert.Equal("stalled", await StatusOfAsync("leader"));
+
+        await Agents.RecordAsync(Beat("leader", DateTimeOffset.UtcNow.AddMilliseconds(1), state: "streaming", agent: "livestream"));
+        await Monitor.CheckAsync(CancellationToken.None);
+        Assert.Empty(await Agents.ListAlertsAsync(activeOnly: true, 100));
+        Assert.Equal("ok", await StatusOfAsync("leader"));
+    }
+
+    private static AgentBeat Beat(string instance, DateTimeOffset seenAt, string state = "idle", string agent = "ingestion") =>
+        new(agent, instance, "0.1.0+test", state, null, null, new Dictionary<string, long> { ["bars_inserted"] = 390 }, false, seenAt.AddMinutes(-30), seenAt, TimeSpan.FromSeconds(5));
 
     private async Task<string?> StatusOfAsync(string instance)
     {

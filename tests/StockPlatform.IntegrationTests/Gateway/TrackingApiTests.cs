@@ -68,4 +68,22 @@ public sealed class TrackingApiTests : IAsyncLifetime
         var symbols = await _client.GetFromJsonAsync<JsonElement>("/symbols?tracked=true");
         Assert.Equal(0, symbols.GetProperty("symbols").GetArrayLength());
     }
+
+    [Fact]
+    public async Task Tracking_and_untracking_without_the_api_key_are_refused_with_401_and_change_nothing()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _client.PutAsync("/symbols/QQQ/tracking", null)).StatusCode);
+        using var anonymous = _gateway.CreateClient();
+        using var wrong = _gateway.CreateClient();
+        wrong.DefaultRequestHeaders.Add("X-Api-Key", "not-the-key");
+
+        foreach (var client in new[] { anonymous, wrong })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PutAsync("/symbols/SPY/tracking", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PutAsJsonAsync("/symbols/SPY/tracking", new { trades = true })).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.DeleteAsync("/symbols/QQQ/tracking")).StatusCode);
+        }
+        var tracked = (await _client.GetFromJsonAsync<JsonElement>("/symbols?tracked=true")).GetProperty("symbols");
+        Assert.Equal(["QQQ"], tracked.EnumerateArray().Select(s => s.GetProperty("symbol").GetString()));
+    }
 }

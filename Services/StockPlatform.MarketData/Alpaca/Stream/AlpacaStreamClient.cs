@@ -41,6 +41,10 @@ public sealed partial class AlpacaStreamClient
     private ClientWebSocket? _socket;
     private int _running;
 
+    // The open connection's own cancellation, and why the caller asked to drop it (see Reconnect).
+    private CancellationTokenSource? _connection;
+    private string? _reconnectReason;
+
     /// <summary>Creates the client; nothing connects until <see cref="RunAsync"/> is enumerated.</summary>
     public AlpacaStreamClient(IOptions<AlpacaOptions> options, TimeProvider time, ILogger<AlpacaStreamClient> logger)
     {
@@ -101,6 +105,26 @@ public sealed partial class AlpacaStreamClient
     }
 
     /// <summary>
+    /// Drops the open connection (one that looks healthy but has gone silent, say) and opens
+    /// another after the usual back-off and jitter, resubscribing everything. Unlike a connection
+    /// that stayed up a while and then closed, a dropped one does not start the back-off afresh:
+    /// a server that keeps going silent is asked less and less often. Nothing happens when no
+    /// connection is open.
+    /// </summary>
+    public void Reconnect(string reason)
+    {
+        CancellationTokenSource? connection;
+        lock (_gate)
+        {
+            connection = _connection;
+            if (connection is null) return;
+            _reconnectReason = reason;
+        }
+        try { connection.Cancel(); }
+        catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>
     /// Connects and yields events until <paramref name="cancellationToken"/> is cancelled or the
     /// enumeration stops. One enumeration at a time: Alpaca allows one connection per account.
     /// </summary>
@@ -139,17 +163,34 @@ public sealed partial class AlpacaStreamClient
                 cancellationToken.ThrowIfCancellationRequested();
                 var connectedAt = _time.GetTimestamp();
                 string reason;
+                using var connection = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                lock (_gate)
+                {
+                    _connection = connection;
+                    _reconnectReason = null;
+                }
                 try
                 {
-                    reason = await RunConnectionAsync(events, attempt, cancellationToken).ConfigureAwait(false);
+                    reason = await RunConnectionAsync(events, attempt, connection.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is WebSocketException or IOException or HttpRequestException or TimeoutException or JsonException)
                 {
                     reason = ex.Message;
                 }
-
-                // A connection that stayed up a while starts the back-off afresh.
-                if (_time.GetElapsedTime(connectedAt) >= HealthyConnection) delay = _options.StreamReconnectDelay;
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && connection.IsCancellationRequested)
+                {
+                    reason = "dropped by the client";
+                }
+                string? asked;
+                lock (_gate)
+                {
+                    _connection = null;
+                    asked = _reconnectReason;
+                }
+                // A connection that stayed up a while starts the back-off afresh; one dropped on request
+                // (silent: see Reconnect) does not, however long it was open.
+                if (asked is not null) reason = asked;
+                else if (_time.GetElapsedTime(connectedAt) >= HealthyConnection) delay = _options.StreamReconnectDelay;
                 var wait = WithJitter(delay);
                 LogDisconnected(reason, wait.TotalMilliseconds);
                 await events.WriteAsync(new StreamDisconnected(_time.GetUtcNow(), reason, true, wait), cancellationToken).ConfigureAwait(false);
