@@ -202,10 +202,11 @@ internal static class LoadBenchmark
         var clock = Stopwatch.StartNew();
         var historyBars = await BenchJobs.WaitAsync(http, await BenchJobs.PostAsync(http, history, sessions[0], sessions[^1]), $"{name} history", TimeSpan.FromMilliseconds(250), Explain);
         var historyTime = clock.Elapsed;
-        await QuietAsync(database, path, features, $"{name} history");
+        await QuietAsync(database, path, features, history, sessions[^1], $"{name} history");
 
         // A few seconds of the mix first: JIT, connection pools and the database's caches warm for both phases alike.
-        var mix = new ReadMix(new HttpClient { BaseAddress = services.Gateway!.Url, Timeout = Timeout.InfiniteTimeSpan }, history, sessions, features);
+        using var readClient = new HttpClient { BaseAddress = services.Gateway!.Url, Timeout = Timeout.InfiniteTimeSpan };
+        var mix = new ReadMix(readClient, history, sessions, features);
         using (var warm = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Min(5, duration.TotalSeconds / 4))))
             await mix.RunAsync(clients, TimeSpan.Zero, seed: 1, warm.Token);
 
@@ -213,7 +214,7 @@ internal static class LoadBenchmark
         clock.Restart();
         var barsA = await BenchJobs.WaitAsync(http, await BenchJobs.PostAsync(http, setA, sessions[0], sessions[^1]), $"{name} A backfill alone", TimeSpan.FromMilliseconds(250), Explain);
         var backfillAlone = clock.Elapsed;
-        await QuietAsync(database, path, features, $"{name} A");
+        await QuietAsync(database, path, features, setA, sessions[^1], $"{name} A");
 
         // B: the reads alone.
         mix.Samples.Clear();
@@ -257,6 +258,14 @@ internal static class LoadBenchmark
         return new PathResult(path, historyBars, historyTime, barsA, backfillAlone, barsC, backfillLoaded, alone, during, after, Stopwatch.GetElapsedTime(startC, readEnd).TotalSeconds);
     }
 
+    private static async Task<long> CountAsync(BenchDatabase database, string sql, string[] symbols, DateTimeOffset from)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue(symbols);
+        command.Parameters.AddWithValue(from);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private static string Outcome(int status) => status switch
     {
         ReadMix.Timeout => "timeout",
@@ -279,19 +288,26 @@ internal static class LoadBenchmark
 
     /// <summary>
     /// Waits until the work a backfill sets off behind it is done, so the next phase starts on a
-    /// quiet platform: the feature agent's values no longer growing, and on TimescaleDB the
-    /// aggregates current (nothing left in <c>bars_dirty</c>).
+    /// quiet platform: no job queued or running (the corporate-actions refresh that follows every
+    /// backfill), the feature agent's values built to the last session and no longer growing, and
+    /// on TimescaleDB the aggregates current (nothing left in <c>bars_dirty</c>).
     /// </summary>
-    private static async Task QuietAsync(BenchDatabase database, StoragePath path, bool features, string label)
+    private static async Task QuietAsync(BenchDatabase database, StoragePath path, bool features, string[] symbols, DateOnly lastDay, string label)
     {
         var clock = Stopwatch.StartNew();
         var last = -1L;
         var steady = 0;
+        var lastSession = NyseCalendar.GetTradingDay(lastDay)!.SessionOpenUtc;
         while (clock.Elapsed < TimeSpan.FromMinutes(10))
         {
             var dirty = path == StoragePath.Timescale ? await database.CountAsync("bars_dirty") : 0;
             var rows = features ? await database.ScalarAsync<long>("SELECT count(*) FROM features") : 0;
-            steady = rows == last && dirty == 0 ? steady + 1 : 0;
+            // Every symbol's minutes have features up to the last session (the daily and 5-minute ones follow in the same build).
+            var built = !features || await CountAsync(database, "SELECT count(DISTINCT symbol) FROM features WHERE interval = '1m' AND symbol = ANY($1) AND ts >= $2", symbols, lastSession) == symbols.Length;
+            // The corporate-actions refresh a backfill queues behind it (from its start to today, daily
+            // SIP bars from MarketSim in this process) must not overlap the next phase either.
+            var active = await database.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')");
+            steady = rows == last && dirty == 0 && built && active == 0 ? steady + 1 : 0;
             last = rows;
             // The feature agent batches for up to 2 s (Features:BatchWait): three still polls a second apart say it is done.
             if (steady >= 3) break;
