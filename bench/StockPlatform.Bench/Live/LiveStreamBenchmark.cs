@@ -46,8 +46,8 @@ internal static class LiveStreamBenchmark
     private const string FloorFeed = "sip";
     private const string FloorText = "our own stream client on the same stream, alone (p99)";
 
-    // The 12 MarketSim defaults, then 38 more: all liquid (traded in nearly every regular minute).
-    private static readonly string[] Tickers =
+    /// <summary>The 12 MarketSim defaults, then 38 more: all liquid (traded in nearly every regular minute); the soak benchmark tracks them too.</summary>
+    internal static readonly string[] Tickers =
     [
         "SPY", "QQQ", "AAPL", "MSFT", "NVDA", "AMZN", "TSLA", "META", "GOOGL", "IWM", "AMD", "NFLX",
         "AVGO", "COST", "PEP", "ADBE", "CSCO", "INTC", "ORCL", "CRM", "JPM", "BAC", "WFC", "GS",

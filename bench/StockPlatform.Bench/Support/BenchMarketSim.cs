@@ -14,12 +14,21 @@ internal static class BenchMarketSim
     public const string KeyId = "bench-key";
     public const string Secret = "bench-secret";
 
-    /// <summary>Starts MarketSim allowing <paramref name="limit"/> requests per <paramref name="window"/>; a counter, when given, sees every answer.</summary>
-    public static async Task<WebApplication> StartAsync(int limit, TimeSpan window, RequestCounter? counter = null)
+    /// <summary>The settings that make every one of <paramref name="symbols"/> liquid (a bar in nearly every regular minute).</summary>
+    public static Dictionary<string, string?> Liquid(IReadOnlyList<string> symbols) =>
+        symbols.Select((symbol, i) => (Key: $"MarketSim:LiquidSymbols:{i}", Value: symbol)).ToDictionary(p => p.Key, p => (string?)p.Value);
+
+    /// <summary>
+    /// Starts MarketSim allowing <paramref name="limit"/> requests per <paramref name="window"/>; a counter, when given, sees every answer.
+    /// <paramref name="settings"/> add to its configuration (liquid symbols, the stream's clock); <paramref name="url"/> is a
+    /// port chosen beforehand (services that connect to it may start first), else a free one.
+    /// </summary>
+    public static async Task<WebApplication> StartAsync(int limit, TimeSpan window, RequestCounter? counter = null,
+        IReadOnlyDictionary<string, string?>? settings = null, string? url = null)
     {
         var sim = MarketSimApp.Create([], builder =>
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.WebHost.UseUrls(url ?? "http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             if (counter is not null) builder.Services.AddSingleton<IStartupFilter>(counter);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -29,6 +38,7 @@ internal static class BenchMarketSim
                 ["MarketSim:RateLimit:RequestsPerWindow"] = limit.ToString(CultureInfo.InvariantCulture),
                 ["MarketSim:RateLimit:Window"] = window.ToString("c", CultureInfo.InvariantCulture),
             });
+            if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         });
         await sim.StartAsync();
         return sim;
