@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using StockPlatform.Frontend.Components.Pages;
+using StockPlatform.Frontend.Display;
 using StockPlatform.Frontend.Tests.Fakes;
 
 namespace StockPlatform.Frontend.Tests;
@@ -21,6 +22,29 @@ public sealed class IngestPageTests : PageTestContext
 
     private static bool Checked(IRenderedComponent<Bunit.Rendering.ContainerFragment> page, string box) =>
         page.Find($"{box} input").HasAttribute("checked") || page.Find($"{box} input").GetAttribute("aria-checked") == "true";
+
+    [Fact]
+    public void A_bad_ticker_shows_the_gateways_rule_under_the_field_as_it_is_typed_and_cannot_be_queued()
+    {
+        var page = Open("start=2026-01-05&end=2026-01-09");
+        var expected = TickerList.Validate("S&P");
+        Assert.NotNull(expected);
+
+        page.Find(".tickers textarea").Input("spy, S&P");
+
+        page.WaitForAssertion(() => Assert.Equal(expected, page.Find(".tickers .mud-input-helper-text").TextContent.Trim()));
+        Assert.Contains("'&'", expected, StringComparison.Ordinal);
+        Assert.Contains("mud-input-error", page.Find(".tickers .mud-input-helper-text").ClassName, StringComparison.Ordinal);
+        Assert.True(page.Find("button.submit-ingest").HasAttribute("disabled"));
+
+        // Mended as typed: the error goes and the form can be queued.
+        page.Find(".tickers textarea").Input("spy, qqq");
+
+        page.WaitForAssertion(() => Assert.False(page.Find("button.submit-ingest").HasAttribute("disabled")));
+        Assert.DoesNotContain("'&'", page.Find(".tickers").TextContent, StringComparison.Ordinal);
+        Assert.Contains("2 symbol(s), 2026-01-05 to 2026-01-09, bars", page.Markup, StringComparison.Ordinal);
+        Assert.Empty(Gateway.To(HttpMethod.Post, "/jobs"));
+    }
 
     [Fact]
     public void Bars_are_ticked_by_default_and_ticking_trades_sends_both_datasets()

@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using StockPlatform.Frontend.Components.Pages;
 using StockPlatform.Frontend.Display;
 using StockPlatform.Frontend.Gateway;
@@ -54,6 +56,28 @@ public sealed class SymbolPageTests : PageTestContext
 
         page.WaitForAssertion(() => Assert.Equal(3, _chart.Invocations["setBars"].Count));
         Assert.EndsWith("&adjustment=all", Gateway.To(HttpMethod.Get, "/bars/SPY")[^1].PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_link_with_an_interval_and_session_opens_the_chart_there()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("symbols/SPY?interval=1m&session=extended");
+        var page = RenderPage<SymbolPage>(("Symbol", "SPY"));
+
+        page.WaitForAssertion(() => Assert.Single(_chart.Invocations["setBars"]));
+        Assert.StartsWith("/bars/SPY?interval=1m&session=extended&limit=2000", Assert.Single(Gateway.To(HttpMethod.Get, "/bars/SPY")).PathAndQuery, StringComparison.Ordinal);
+        Assert.Equal("1m", page.Find(".bar-chart").GetAttribute("data-interval"));
+        Assert.Equal("extended", page.Find(".bar-chart").GetAttribute("data-session"));
+    }
+
+    [Fact]
+    public void A_link_with_an_interval_not_offered_opens_the_daily_chart()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("symbols/SPY?interval=2m&session=overnight");
+        var page = RenderPage<SymbolPage>(("Symbol", "SPY"));
+
+        page.WaitForAssertion(() => Assert.Single(_chart.Invocations["setBars"]));
+        Assert.StartsWith("/bars/SPY?interval=1d&session=regular&limit=260", Assert.Single(Gateway.To(HttpMethod.Get, "/bars/SPY")).PathAndQuery, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -153,6 +153,25 @@ internal static class GatewayJson
          "error":null,"created_at":"2026-01-09T22:00:00Z","updated_at":"2026-01-09T22:00:00Z","kind":"{{kind}}","data":[{{data}}]}
         """;
 
+    /// <summary>A backfill job of <c>GET /jobs/{id}</c> (and of cancel and retry) in a given state, with its progress and error.</summary>
+    public static string JobIn(Guid id, string symbol, string status, int sessionsDone, int sessionsTotal, int failedWindows = 0, string? error = null) => $$"""
+        {"job_id":"{{id}}","symbol":"{{symbol}}","symbols":["{{symbol}}"],"start":"2025-06-02","end":"2025-06-13","feed":"iex","status":"{{status}}",
+         "progress":{"sessions_done":{{sessionsDone}},"sessions_total":{{sessionsTotal}},"bars_inserted":{{sessionsDone * 390}},"bars_corrected":0,
+                     "failed_windows":{{failedWindows}},"rows_inserted":{"bars":{{sessionsDone * 390}} } },
+         "error":{{Text(error)}},"created_at":"2026-01-09T22:00:00Z","updated_at":"2026-01-09T22:01:00Z","kind":"backfill","data":["bars"]}
+        """;
+
+    /// <summary>One window of <c>GET /jobs/{id}/windows</c>: its state, attempts and the last attempt's reason.</summary>
+    public static string Window(int seq, string symbol, string start, string end, string status, int attempts, int sessionsDone,
+        string? error = null, string? retryAt = null) => $$"""
+        {"seq":{{seq}},"symbol":"{{symbol}}","start":"{{start}}","end":"{{end}}","status":"{{status}}","attempts":{{attempts}},"sessions_done":{{sessionsDone}},
+         "bars_inserted":{{sessionsDone * 390}},"bars_corrected":0,"error":{{Text(error)}},"retry_at":{{Text(retryAt)}},"updated_at":"2026-01-09T22:01:00Z",
+         "rows_inserted":{"bars":{{sessionsDone * 390}} } }
+        """;
+
+    /// <summary>The body of <c>GET /jobs/{id}/windows</c>.</summary>
+    public static string Windows(Guid id, params string[] windows) => $$"""{"job_id":"{{id}}","windows":[{{string.Join(",", windows)}}]}""";
+
     private static string Bool(bool value) => value ? "true" : "false";
 
     private static string Text(string? value) => value is null ? "null" : System.Text.Json.JsonSerializer.Serialize(value);

@@ -120,7 +120,8 @@ internal sealed class DashboardSession : IAsyncDisposable
     /// <summary>Opens a dashboard address and waits until the interactive circuit has rendered it.</summary>
     public static async Task GoAsync(IPage page, string path)
     {
-        await page.GotoAsync(path);
+        // Generous: the first answer is a server render that reads the gateway, slow on a loaded CI machine.
+        await page.GotoAsync(path, new() { Timeout = 90_000 });
         // Prerendered markup is there before the circuit connects; the layout says when it is interactive.
         await page.Locator(".mud-layout[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
     }

@@ -39,10 +39,6 @@ function volume(bar, dark) {
   return { time: bar.time, value: bar.volume, color: (bar.close >= bar.open ? p.up : p.down) + '80' };
 }
 
-function fmt(n, digits) {
-  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
 function timeText(seconds, daily) {
   const iso = new Date(seconds * 1000).toISOString();
   return daily ? iso.slice(0, 10) : iso.slice(0, 10) + ' ' + iso.slice(11, 16) + ' ET';
@@ -53,9 +49,12 @@ function showLegend(state, bar) {
     state.legend.textContent = state.bars.length ? `${state.bars.length.toLocaleString('en-US')} bars` : 'no bars stored in this range';
     return;
   }
+  // The prices as the gateway wrote them (bar.text, from .NET's decimals), never the doubles drawn:
+  // sub-penny and adjusted prices keep every digit. Volumes and counts are exact integers here.
+  const t = bar.text;
   state.legend.textContent =
-    `${timeText(bar.time, state.daily)}  O ${fmt(bar.open, 2)}  H ${fmt(bar.high, 2)}  L ${fmt(bar.low, 2)}  C ${fmt(bar.close, 2)}  ` +
-    `V ${bar.volume.toLocaleString('en-US')}  VWAP ${fmt(bar.vwap, 4)}  trades ${bar.trades.toLocaleString('en-US')}`;
+    `${timeText(bar.time, state.daily)}  O ${t.open}  H ${t.high}  L ${t.low}  C ${t.close}  ` +
+    `V ${bar.volume.toLocaleString('en-US')}  VWAP ${t.vwap}  trades ${bar.trades.toLocaleString('en-US')}`;
 }
 
 // Marks the element once the browser has painted the data, for tests and timing (Performance API).
