@@ -21,7 +21,7 @@ public enum FaultKind
     /// <summary>MarketSim answers every REST request with 500 for <see cref="FaultAction.Length"/>.</summary>
     Burst500,
 
-    /// <summary>Post a second backfill job while the faults go on.</summary>
+    /// <summary>Post another backfill job (of <see cref="FaultAction.Target"/>, symbols joined by commas) while the faults go on.</summary>
     PostLateJob,
 }
 
@@ -36,7 +36,7 @@ public sealed record FaultAction(TimeSpan At, FaultKind Kind, string? Target, Ti
         FaultKind.DropStream => "drop the stream",
         FaultKind.Burst429 => $"429 burst for {Length.TotalSeconds:0.0} s",
         FaultKind.Burst500 => $"500 burst for {Length.TotalSeconds:0.0} s",
-        FaultKind.PostLateJob => "post a second backfill job",
+        FaultKind.PostLateJob => $"post a backfill job of {Target}",
         _ => Kind.ToString(),
     };
 }
@@ -44,8 +44,10 @@ public sealed record FaultAction(TimeSpan At, FaultKind Kind, string? Target, Ti
 /// <summary>
 /// The seeded schedule of a chaos run: the same seed and profile always give the same plan, so a
 /// run that found something can be repeated (<c>CHAOS_SEED</c>). The two server restarts fall in
-/// separate thirds of the phase, so each one's recovery is seen on its own; kills, drops and
-/// bursts land anywhere, on top of them too.
+/// separate parts of the phase, so each one's recovery is seen on its own; kills and drops land
+/// anywhere, on top of them too. Each burst follows a drop or a late job by a moment, so it meets
+/// REST traffic: the live updater filling the drop's hole, or the ingestion agents starting the
+/// job's windows.
 /// </summary>
 public static class FaultPlan
 {
@@ -69,10 +71,20 @@ public static class FaultPlan
         }
         actions.Add(new FaultAction(phase * (0.20 + 0.10 * random.NextDouble()), FaultKind.RestartRabbitMq, null, Seconds(2, 6)));
         actions.Add(new FaultAction(phase * (0.55 + 0.10 * random.NextDouble()), FaultKind.RestartPostgres, null, Seconds(2, 6)));
-        for (var i = 0; i < profile.StreamDrops; i++) actions.Add(new FaultAction(Anywhere(), FaultKind.DropStream, null, TimeSpan.Zero));
-        for (var i = 0; i < profile.Bursts429; i++) actions.Add(new FaultAction(Anywhere(), FaultKind.Burst429, null, Seconds(1, 5)));
-        for (var i = 0; i < profile.Bursts500; i++) actions.Add(new FaultAction(Anywhere(), FaultKind.Burst500, null, Seconds(1, 5)));
-        actions.Add(new FaultAction(phase * (0.3 + 0.2 * random.NextDouble()), FaultKind.PostLateJob, null, TimeSpan.Zero));
+        var drops = Enumerable.Range(0, profile.StreamDrops).Select(_ => new FaultAction(Anywhere(), FaultKind.DropStream, null, TimeSpan.Zero)).ToList();
+        var lateJobs = profile.LateJobs.Select((symbols, i) => new FaultAction(
+            phase * ((i + 0.5) / profile.LateJobs.Count * 0.8 + 0.05 * random.NextDouble()), FaultKind.PostLateJob, string.Join(',', symbols), TimeSpan.Zero)).ToList();
+        actions.AddRange(drops);
+        actions.AddRange(lateJobs);
+        // 429s meet the gap fills after drops first, 500s the late jobs' fetches first; more bursts than anchors take any.
+        var bursts = Enumerable.Repeat(FaultKind.Burst429, profile.Bursts429).Select((kind, i) => (kind, anchor: Anchor(drops, lateJobs, i)))
+            .Concat(Enumerable.Repeat(FaultKind.Burst500, profile.Bursts500).Select((kind, i) => (kind, anchor: Anchor(lateJobs, drops, i))));
+        foreach (var (kind, anchor) in bursts)
+            actions.Add(new FaultAction((anchor?.At ?? Anywhere()) + Seconds(0.2, 0.8), kind, null, Seconds(1, 5)));
         return [.. actions.OrderBy(action => action.At)];
     }
+
+    // The i-th of the preferred anchors, then of the others; none past both.
+    private static FaultAction? Anchor(List<FaultAction> preferred, List<FaultAction> others, int i) =>
+        i < preferred.Count ? preferred[i] : i - preferred.Count < others.Count ? others[i - preferred.Count] : null;
 }

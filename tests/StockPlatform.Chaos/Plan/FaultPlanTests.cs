@@ -25,7 +25,7 @@ public class FaultPlanTests
         Assert.Equal(kills, plan.Count(a => a.Kind == FaultKind.KillAgent));
         Assert.Single(plan, a => a.Kind == FaultKind.RestartRabbitMq);
         Assert.Single(plan, a => a.Kind == FaultKind.RestartPostgres);
-        Assert.Single(plan, a => a.Kind == FaultKind.PostLateJob);
+        Assert.Equal(profile.LateJobs.Select(symbols => string.Join(',', symbols)), plan.Where(a => a.Kind == FaultKind.PostLateJob).Select(a => a.Target));
         Assert.Equal(profile.StreamDrops, plan.Count(a => a.Kind == FaultKind.DropStream));
         Assert.Equal(profile.Bursts429, plan.Count(a => a.Kind == FaultKind.Burst429));
         Assert.Equal(profile.Bursts500, plan.Count(a => a.Kind == FaultKind.Burst500));
@@ -55,6 +55,19 @@ public class FaultPlanTests
 
             // Each recovers well before the other begins (a restart is down for at most 6 s).
             Assert.True(postgres.At - rabbit.At > rabbit.Length + TimeSpan.FromSeconds(10), $"seed {seed}: {rabbit.At} and {postgres.At}");
+        }
+    }
+
+    [Fact]
+    public void Each_burst_begins_within_a_second_after_a_drop_or_a_late_job_so_it_meets_rest_traffic()
+    {
+        foreach (var seed in Enumerable.Range(1, 20))
+        {
+            var plan = FaultPlan.Create(ChaosProfile.Full, seed);
+            var anchors = plan.Where(a => a.Kind is FaultKind.DropStream or FaultKind.PostLateJob).Select(a => a.At).ToList();
+
+            Assert.All(plan.Where(a => a.Kind is FaultKind.Burst429 or FaultKind.Burst500),
+                burst => Assert.Contains(anchors, at => burst.At - at >= TimeSpan.FromSeconds(0.2) && burst.At - at <= TimeSpan.FromSeconds(0.8)));
         }
     }
 

@@ -58,16 +58,17 @@ internal sealed class FaultRun(ChaosPlatform platform, ChaosJournal journal, Cha
         {
             var wait = action.At - phase.Elapsed;
             if (wait > TimeSpan.Zero) await Task.Delay(wait);
-            background.Add(action.Kind switch
+            // Off the schedule's own thread: a kill waits for the process to go, a restart far longer.
+            background.Add(Task.Run(() => action.Kind switch
             {
                 FaultKind.KillAgent => KillAsync(action),
                 FaultKind.RestartRabbitMq => RestartServerAsync("RabbitMQ", action.Length, () => platform.Servers.RestartRabbitMqAsync(action.Length, ServerStart), () => RabbitRestarts++),
                 FaultKind.RestartPostgres => RestartServerAsync("PostgreSQL", action.Length, () => platform.Servers.RestartPostgresAsync(action.Length, ServerStart), () => PostgresRestarts++),
                 FaultKind.DropStream => DropAsync(),
                 FaultKind.Burst429 or FaultKind.Burst500 => BurstAsync(action),
-                FaultKind.PostLateJob => PostLateJobAsync(jobs),
+                FaultKind.PostLateJob => PostLateJobAsync(action.Target!.Split(','), jobs),
                 _ => throw new InvalidOperationException(action.Kind.ToString()),
-            });
+            }));
         }
         var remaining = profile.FaultPhase - phase.Elapsed;
         if (remaining > TimeSpan.Zero) await Task.Delay(remaining);
@@ -171,16 +172,16 @@ internal sealed class FaultRun(ChaosPlatform platform, ChaosJournal journal, Cha
 
     // Posted through the gateway like a user would; while the database or broker restarts, the
     // gateway may refuse it, and the user tries again.
-    private async Task PostLateJobAsync(List<(Guid Id, IReadOnlyList<string> Symbols)> jobs)
+    private async Task PostLateJobAsync(IReadOnlyList<string> symbols, List<(Guid Id, IReadOnlyList<string> Symbols)> jobs)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (true)
         {
             try
             {
-                var id = await platform.StartJobAsync(client, profile.LateSymbols, profile.BackfillStart, profile.BackfillEnd);
-                lock (jobs) jobs.Add((id, profile.LateSymbols));
-                journal.Print($"POST /jobs: {string.Join(", ", profile.LateSymbols)} bars {profile.BackfillStart:O}..{profile.BackfillEnd:O} -> job {id}");
+                var id = await platform.StartJobAsync(client, symbols, profile.BackfillStart, profile.BackfillEnd);
+                lock (jobs) jobs.Add((id, symbols));
+                journal.Print($"POST /jobs: {string.Join(", ", symbols)} bars {profile.BackfillStart:O}..{profile.BackfillEnd:O} -> job {id}");
                 return;
             }
             catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TaskCanceledException && DateTime.UtcNow < deadline)
