@@ -78,6 +78,13 @@ public sealed class ChaosRunTests(ITestOutputHelper output)
             $"{problems.Count} problems",
             $"{journal.Elapsed.TotalSeconds:0} s"));
         foreach (var problem in problems) journal.Print("PROBLEM: " + problem);
+        if (problems.Count > 0)
+        {
+            // Every service's log lines, the killed processes' too: what the problems came from.
+            var saved = Path.Combine(Path.GetTempPath(), $"chaos-{seed}-output");
+            platform.SaveOutput(saved);
+            journal.Print($"every service's output: {saved}");
+        }
         Assert.True(problems.Count == 0, $"seed {seed}: " + string.Join("\n", problems));
     }
 
@@ -96,7 +103,6 @@ public sealed class ChaosRunTests(ITestOutputHelper output)
                 {
                     problems.Add($"job {open.GetProperty("job_id")} ({open.GetProperty("kind")} {open.GetProperty("symbol")}) still {open.GetProperty("status")} after {profile.SettleTimeout.TotalSeconds:0} s: {open.GetProperty("progress")}; windows: {await WindowsTextAsync(client, open)}");
                 }
-                problems.Add("ingestion-1 output:\n" + platform.Tail("ingestion-1") + "\ningestion-2 output:\n" + platform.Tail("ingestion-2"));
                 return;
             }
             await Task.Delay(1000);

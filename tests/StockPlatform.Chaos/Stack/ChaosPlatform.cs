@@ -185,6 +185,17 @@ internal sealed class ChaosPlatform : IAsyncDisposable
     public IEnumerable<(string Slot, string Line)> AllOutput() =>
         _slots.SelectMany(slot => Snapshot(slot.Value).SelectMany(process => process.Output.Select(line => (slot.Key, line))));
 
+    /// <summary>Writes every process's output, killed ones included, to <c>{slot}-{n}.log</c> files in <paramref name="directory"/>.</summary>
+    public void SaveOutput(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var (name, slot) in _slots)
+        {
+            var processes = Snapshot(slot);
+            for (var i = 0; i < processes.Count; i++) File.WriteAllLines(Path.Combine(directory, $"{name}-{i + 1}.log"), processes[i].Output);
+        }
+    }
+
     /// <summary>How many lines of every process contain <paramref name="text"/>.</summary>
     public int Count(string text) => AllOutput().Count(entry => entry.Line.Contains(text, StringComparison.Ordinal));
 
