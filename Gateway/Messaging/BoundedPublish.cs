@@ -19,8 +19,8 @@ public static class BoundedPublish
     /// went out, false (with the reason) when the broker did not take it in time or refused it.
     /// The request's own cancellation still cancels.
     /// </summary>
-    public static async Task<(bool Sent, string? Reason)> TryPublishAsync<T>(this IPublishEndpoint bus, T message, CancellationToken cancellationToken)
-        where T : class
+    /// <remarks>The message goes out as its runtime type (a caller may hold it as <c>object</c>).</remarks>
+    public static async Task<(bool Sent, string? Reason)> TryPublishAsync(this IPublishEndpoint bus, object message, CancellationToken cancellationToken)
     {
         using var publishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         publishing.CancelAfter(Patience);

@@ -62,3 +62,44 @@ public sealed class BrokerAwayTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, untrack.StatusCode);
     }
 }
+
+/// <summary>With the broker up, the gateway sends a new job's windows itself, at once (the sweeper is only the fallback).</summary>
+public sealed class GatewayPublishingTests : IAsyncLifetime
+{
+    private const string Key = "publishing-key";
+
+    private ThrowawayDatabase _database = null!;
+    private WebApplicationFactory<Program> _gateway = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await ThrowawayDatabase.CreateAsync(TestServers.PostgresConnectionString, "publish_", TestServers.Hint);
+        _gateway = InProcessGateway.Create(_database.ConnectionString, "publish", Key);
+        _client = _gateway.CreateClient();
+        _client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _gateway.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_job_posted_with_the_broker_up_has_every_window_sent_by_the_time_it_is_answered()
+    {
+        using var response = await _client.PostAsJsonAsync("/jobs", new { symbols = new[] { "SPY", "QQQ" }, start = "2024-03-04", end = "2024-03-15", feed = "iex" });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetGuid();
+
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(_database.ConnectionString);
+        await using var command = dataSource.CreateCommand("SELECT count(*) FILTER (WHERE published_at IS NOT NULL), count(*) FROM job_tasks WHERE job_id = @id");
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.True(reader.GetInt64(1) > 0);
+        Assert.Equal(reader.GetInt64(1), reader.GetInt64(0));
+    }
+}
