@@ -28,10 +28,18 @@ internal sealed partial class RebuildSweeper(AgentControl control, JobStore jobs
                 {
                     using var sending = CancellationTokenSource.CreateLinkedTokenSource(token);
                     sending.CancelAfter(TimeSpan.FromSeconds(10));
-                    foreach (var task in tasks)
+                    try
                     {
-                        var (featureSet, version) = JobKinds.ParseFeatureTarget(task.Feed);
-                        await bus.Publish(new RebuildFeatures(task.JobId, task.Id, task.Symbol, featureSet, version, task.Start, task.End), sending.Token);
+                        foreach (var task in tasks)
+                        {
+                            var (featureSet, version) = JobKinds.ParseFeatureTarget(task.Feed);
+                            await bus.Publish(new RebuildFeatures(task.JobId, task.Id, task.Symbol, featureSet, version, task.Start, task.End), sending.Token);
+                        }
+                    }
+                    catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                    {
+                        // Not a stop: a failed sweep (which must not end the service), tried again at the next tick.
+                        throw new InvalidOperationException("the broker did not take the messages within 10 s");
                     }
                 }, stoppingToken);
                 if (due.Count > 0) LogResent(due.Count);

@@ -58,7 +58,15 @@ internal sealed partial class TaskSweeper(
     {
         using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         sending.CancelAfter(SendTimeout);
-        foreach (var task in tasks) await bus.Publish(message(task), sending.Token);
+        try
+        {
+            foreach (var task in tasks) await bus.Publish(message(task), sending.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not a cancellation of the sweeper: a failed sweep, tried again at the next tick.
+            throw new InvalidOperationException($"the broker did not take the messages within {SendTimeout.TotalSeconds:0} s");
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Count} {Kind} tasks (unsent, due for a retry, or whose agent stopped)")]

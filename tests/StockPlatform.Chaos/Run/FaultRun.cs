@@ -18,6 +18,7 @@ internal sealed class FaultRun(ChaosPlatform platform, ChaosJournal journal, Cha
     private static readonly TimeSpan ServerStart = TimeSpan.FromSeconds(120);
 
     private readonly HashSet<string> _restarting = [];
+    private readonly HashSet<string> _reported = [];
     private readonly List<string> _problems = [];
     private readonly Lock _lock = new();
     private int _barsCompared;
@@ -89,7 +90,10 @@ internal sealed class FaultRun(ChaosPlatform platform, ChaosJournal journal, Cha
         lock (_lock)
         {
             // The planned agent, or (while that one is still coming back) the next one that runs.
-            var order = FaultPlan.Agents.SkipWhile(a => a != action.Target).Concat(FaultPlan.Agents.TakeWhile(a => a != action.Target));
+            var order = FaultPlan.Agents.SkipWhile(a => a != action.Target).Concat(FaultPlan.Agents.TakeWhile(a => a != action.Target)).ToList();
+            // Not running and not being restarted by the run: it ended by itself, which no fault explains.
+            foreach (var dead in order.Where(a => !_restarting.Contains(a) && !platform.IsRunning(a) && _reported.Add(a)))
+                Problem($"{dead} exited by itself:\n" + string.Join('\n', platform.Tail(dead, 6).Split('\n').Select(l => l.Length > 400 ? l[..400] : l)));
             var chosen = order.FirstOrDefault(a => !_restarting.Contains(a) && platform.IsRunning(a));
             if (chosen is null)
             {
@@ -107,7 +111,7 @@ internal sealed class FaultRun(ChaosPlatform platform, ChaosJournal journal, Cha
                 Kills++;
                 KillsBySlot[target] = KillsBySlot.GetValueOrDefault(target) + 1;
             }
-            journal.Print($"SIGKILL {target}" + (target == action.Target ? string.Empty : $" (instead of {action.Target}, which is restarting)") + $"; restart in {action.Length.TotalSeconds:0.0} s");
+            journal.Print($"SIGKILL {target}" + (target == action.Target ? string.Empty : $" (instead of {action.Target}, which is down)") + $"; restart in {action.Length.TotalSeconds:0.0} s");
             await Task.Delay(action.Length);
             var started = Stopwatch.StartNew();
             await StartAgainAsync(target);
