@@ -167,8 +167,15 @@ internal sealed class ChaosServers : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_postgres is not null) await _postgres.DisposeAsync();
-        if (_rabbitMq is not null) await _rabbitMq.DisposeAsync();
+        // Each stopped whatever the other does: a server left running would outlive the run.
+        try
+        {
+            if (_postgres is not null) await _postgres.DisposeAsync();
+        }
+        finally
+        {
+            if (_rabbitMq is not null) await _rabbitMq.DisposeAsync();
+        }
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
