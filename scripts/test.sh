@@ -6,6 +6,8 @@
 # Where TimescaleDB is installed, that run is on the TimescaleDB path, and the suites that touch
 # storage (storage, features, integration, AppHost) run a second time on plain tables
 # (STOCKPLATFORM_TIMESCALE=off): users run either. STOCKPLATFORM_TIMESCALE=off runs plain only.
+# The first pass includes the short chaos run (tests/StockPlatform.Chaos, on servers of its own);
+# the plain pass leaves it out. scripts/chaos.sh runs it alone, --full the full one.
 # Arguments are passed to dotnet test (e.g. --filter "FullyQualifiedName~Messaging").
 set -euo pipefail
 # shellcheck source=lib.sh

@@ -9,6 +9,8 @@ using StockPlatform.MarketData.Calendar;
 using StockPlatform.Storage.Jobs;
 using StockPlatform.Storage.Ledger;
 
+using StockPlatform.Gateway.Messaging;
+
 namespace StockPlatform.Gateway.Apis;
 
 /// <summary>
@@ -157,17 +159,16 @@ public static partial class IngestApi
     internal static async Task PublishAsync(Job job, IReadOnlyList<JobTask> tasks, JobStore jobs, IPublishEndpoint bus, ILogger logger, CancellationToken cancellationToken)
     {
         var sent = new List<Guid>(tasks.Count);
-        try
+        foreach (var task in tasks)
         {
-            foreach (var task in tasks)
+            // Bounded: with RabbitMQ away the request answers within seconds, the rest left to the sweeper.
+            var (published, reason) = await bus.TryPublishAsync(MessageFor(job, task), cancellationToken);
+            if (!published)
             {
-                await bus.Publish(MessageFor(job, task), cancellationToken);
-                sent.Add(task.Id);
+                LogPublishFailed(logger, job.Id, reason!);
+                break;
             }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogPublishFailed(logger, job.Id, ex.Message);
+            sent.Add(task.Id);
         }
         try
         {

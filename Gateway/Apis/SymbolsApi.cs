@@ -10,6 +10,8 @@ using StockPlatform.Storage.Jobs;
 using StockPlatform.Storage.Ledger;
 using StockPlatform.Storage.Tracking;
 
+using StockPlatform.Gateway.Messaging;
+
 namespace StockPlatform.Gateway.Apis;
 
 /// <summary>
@@ -17,7 +19,7 @@ namespace StockPlatform.Gateway.Apis;
 /// <c>GET /symbols/{symbol}</c> (one, with its recent jobs) and <c>GET /coverage/{symbol}</c>
 /// (per trading session, fetched or missing: the gap scanner's view, before a backfill).
 /// </summary>
-public static class SymbolsApi
+public static partial class SymbolsApi
 {
     /// <summary>Longest range <c>GET /coverage</c> lists session by session.</summary>
     public const int MaxCoverageDays = 366 * 20;
@@ -155,7 +157,8 @@ public static class SymbolsApi
         coverage.TrackedTrades, coverage.TrackedQuotes);
 
     internal static async Task<Results<Ok<TrackingResponse>, ValidationProblem>> TrackAsync(
-        string symbol, HttpRequest request, TrackingStore tracking, IPublishEndpoint bus, IOptions<IngestOptions> options, CancellationToken cancellationToken)
+        string symbol, HttpRequest request, TrackingStore tracking, IPublishEndpoint bus, IOptions<IngestOptions> options, ILogger<TrackingStore> logger,
+        CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
         var ticker = RequestParsing.Symbol(symbol, problems);
@@ -166,13 +169,14 @@ public static class SymbolsApi
         if (problems.Any) return problems.ToResult();
         channels ??= new TrackingRequest();
         var tracked = await tracking.TrackAsync(ticker!.Value.Value, channels.Trades, channels.Quotes, cancellationToken);
-        // Stored first, then announced: a live updater that misses the message finds it at its next start.
-        await bus.Publish(new TrackSymbol(tracked.Symbol, options.Value.DefaultFeed, tracked.Trades, tracked.Quotes), cancellationToken);
+        // Stored first, then announced: a live updater that misses the message reads it when it next takes the lead.
+        var (_, reason) = await bus.TryPublishAsync(new TrackSymbol(tracked.Symbol, options.Value.DefaultFeed, tracked.Trades, tracked.Quotes), cancellationToken);
+        if (reason is not null) LogNotAnnounced(logger, "tracking", tracked.Symbol, reason);
         return TypedResults.Ok(new TrackingResponse(tracked.Symbol, true, tracked.TrackedSince.UtcDateTime, tracked.Trades, tracked.Quotes));
     }
 
     internal static async Task<Results<Ok<TrackingResponse>, ValidationProblem, ProblemHttpResult>> UntrackAsync(
-        string symbol, TrackingStore tracking, IPublishEndpoint bus, CancellationToken cancellationToken)
+        string symbol, TrackingStore tracking, IPublishEndpoint bus, ILogger<TrackingStore> logger, CancellationToken cancellationToken)
     {
         var problems = new ApiProblems();
         var ticker = RequestParsing.Symbol(symbol, problems);
@@ -182,7 +186,11 @@ public static class SymbolsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Symbol not tracked",
                 detail: $"{ticker.Value.Value} is not tracked; PUT /symbols/{ticker.Value.Value}/tracking tracks it.");
         }
-        await bus.Publish(new UntrackSymbol(ticker.Value.Value), cancellationToken);
+        var (_, reason) = await bus.TryPublishAsync(new UntrackSymbol(ticker.Value.Value), cancellationToken);
+        if (reason is not null) LogNotAnnounced(logger, "untracking", ticker.Value.Value, reason);
         return TypedResults.Ok(new TrackingResponse(ticker.Value.Value, false, null));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Change} of {Symbol} is stored but was not announced ({Reason}); the live updater reads it when it next takes the lead")]
+    private static partial void LogNotAnnounced(ILogger logger, string change, string symbol, string reason);
 }

@@ -19,7 +19,8 @@ public static class MarketSimApp
     /// defaults are registered and before the app is built: tests use it for
     /// <c>builder.WebHost.UseUrls("http://127.0.0.1:0")</c> and for <c>MarketSim:*</c> settings.
     /// Resolve <see cref="SyntheticMarket"/> and <see cref="SimulatedClock"/> from
-    /// <c>app.Services</c> for the ground truth the service sends.
+    /// <c>app.Services</c> for the ground truth the service sends, and <see cref="RuntimeFaults"/>
+    /// to switch faults on while it runs.
     /// </summary>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -56,6 +57,7 @@ public static class MarketSimApp
         services.AddSingleton<FixedWindowRateLimiter>();
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<StreamHub>();
+        services.AddSingleton(sp => new RuntimeFaults(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StreamHub>()));
         services.AddHostedService<StreamTicker>();
         services.AddHostedService<TapeTicker>();
 

@@ -237,6 +237,27 @@ public sealed class JobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sweep_whose_sending_fails_leaves_its_windows_due_for_the_next_sweep_not_marked_sent()
+    {
+        var unsent = await CreateAsync("GGG");
+        await Task.Delay(50);
+
+        // The broker away (or the sweeper killed) while its messages go out: found by the chaos run.
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            _db.Jobs.TakeDueTasksAsync(TimeSpan.Zero, JobKinds.Backfill, (_, _) => throw new InvalidOperationException("broker away")));
+
+        var sent = new List<Guid>();
+        var due = await _db.Jobs.TakeDueTasksAsync(TimeSpan.Zero, JobKinds.Backfill, (tasks, _) =>
+        {
+            sent.AddRange(tasks.Select(t => t.Id));
+            return Task.CompletedTask;
+        });
+        Assert.Equal(unsent.Tasks.Select(t => t.Id).Order(), due.Select(t => t.Id).Order());
+        Assert.Equal(due.Select(t => t.Id), sent);
+        Assert.Empty(await _db.Jobs.TakeDueTasksAsync(TimeSpan.Zero)); // sent this time: marked
+    }
+
+    [Fact]
     public async Task Jobs_are_listed_newest_first_and_filtered_by_status_and_symbol()
     {
         var spy1 = await CreateAsync("SPY", "iex");

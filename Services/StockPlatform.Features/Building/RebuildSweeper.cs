@@ -22,12 +22,26 @@ internal sealed partial class RebuildSweeper(AgentControl control, JobStore jobs
             await control.WaitUntilResumedAsync(stoppingToken);
             try
             {
-                var due = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, JobKinds.FeatureRebuild, stoppingToken);
-                foreach (var task in due)
+                // Sent before they are marked sent (the store commits after), within a bound: a
+                // sweep cut short by the broker or a kill leaves them due, never marked sent and lost.
+                var due = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, JobKinds.FeatureRebuild, async (tasks, token) =>
                 {
-                    var (featureSet, version) = JobKinds.ParseFeatureTarget(task.Feed);
-                    await bus.Publish(new RebuildFeatures(task.JobId, task.Id, task.Symbol, featureSet, version, task.Start, task.End), stoppingToken);
-                }
+                    using var sending = CancellationTokenSource.CreateLinkedTokenSource(token);
+                    sending.CancelAfter(TimeSpan.FromSeconds(10));
+                    try
+                    {
+                        foreach (var task in tasks)
+                        {
+                            var (featureSet, version) = JobKinds.ParseFeatureTarget(task.Feed);
+                            await bus.Publish(new RebuildFeatures(task.JobId, task.Id, task.Symbol, featureSet, version, task.Start, task.End), sending.Token);
+                        }
+                    }
+                    catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                    {
+                        // Not a stop: a failed sweep (which must not end the service), tried again at the next tick.
+                        throw new InvalidOperationException("the broker did not take the messages within 10 s");
+                    }
+                }, stoppingToken);
                 if (due.Count > 0) LogResent(due.Count);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

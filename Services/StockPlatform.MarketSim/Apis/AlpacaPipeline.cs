@@ -9,13 +9,15 @@ internal static class AlpacaPipeline
 {
     /// <summary>
     /// Latency, then the rate limit (every request counts, and its headers go on every answer),
-    /// then the key check, then injected 500s (only requests that would otherwise succeed).
+    /// then the key check, then injected faults (only requests that would otherwise succeed): a
+    /// runtime burst of 429s or 500s (<see cref="RuntimeFaults"/>), then the configured error rate.
     /// </summary>
     public static RouteGroupBuilder WithAlpacaPipeline(this RouteGroupBuilder group)
     {
         group.AddEndpointFilter<LatencyFilter>();
         group.AddEndpointFilter<RateLimitFilter>();
         group.AddEndpointFilter<ApiKeyFilter>();
+        group.AddEndpointFilter<BurstFilter>();
         group.AddEndpointFilter<ErrorInjectionFilter>();
         return group;
     }

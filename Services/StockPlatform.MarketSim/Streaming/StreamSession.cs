@@ -252,6 +252,9 @@ internal sealed partial class StreamSession
         }
     }
 
+    /// <summary>Ends the connection now, abruptly (<see cref="Faults.RuntimeFaults.DropStreams"/>).</summary>
+    public void Cut() => Drop();
+
     // Abrupt on purpose (Faults:StreamDropAfter): no close frame, the TCP connection just ends.
     private void Drop()
     {
@@ -362,7 +365,7 @@ internal sealed partial class StreamSession
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Endpoint}: key {KeyId} authenticated")]
     private static partial void LogAuthenticated(ILogger logger, string endpoint, string? keyId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Endpoint}: dropping the connection of key {KeyId} (Faults:StreamDropAfter)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Endpoint}: dropping the connection of key {KeyId} (injected fault)")]
     private static partial void LogDropped(ILogger logger, string endpoint, string? keyId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Endpoint}: the connection of key {KeyId} goes silent (Faults:StreamSilenceAfter)")]

@@ -415,7 +415,18 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
     /// which become pending again. One sweeper at a time across every agent: a concurrent caller
     /// gets nothing. Tasks waiting in the queue behind busy workers are never sent twice.
     /// </summary>
-    public async Task<IReadOnlyList<JobTask>> TakeDueTasksAsync(TimeSpan unsentGrace, string kind = JobKinds.Backfill, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<JobTask>> TakeDueTasksAsync(TimeSpan unsentGrace, string kind = JobKinds.Backfill, CancellationToken cancellationToken = default) =>
+        TakeDueTasksAsync(unsentGrace, kind, (_, _) => Task.CompletedTask, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="TakeDueTasksAsync(TimeSpan, string, CancellationToken)"/>, with <paramref name="send"/>
+    /// publishing the tasks' messages before they are marked sent: the mark commits only once
+    /// every message went out, so a sweeper that fails or dies while sending (the broker away, a
+    /// kill) leaves the tasks due for the next sweep instead of marked sent and lost. Messages
+    /// sent before a failure may go out again; a duplicate changes nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<JobTask>> TakeDueTasksAsync(TimeSpan unsentGrace, string kind,
+        Func<IReadOnlyList<JobTask>, CancellationToken, Task> send, CancellationToken cancellationToken = default)
     {
         await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         return await retry.ExecuteAsync<IReadOnlyList<JobTask>>(async token =>
@@ -438,8 +449,10 @@ public sealed class JobStore(NpgsqlDataSource dataSource, StorageSchema schema, 
                     OR (t.status = 'running' AND t.lease_expires < now()))
                 RETURNING {Prefixed(TaskColumns, "t.")}
                 """, token, ("grace", unsentGrace), ("kind", kind)).ConfigureAwait(false);
+            var ordered = due.OrderBy(t => t.JobId).ThenBy(t => t.Seq).ToList();
+            if (ordered.Count > 0) await send(ordered, token).ConfigureAwait(false);
             await transaction.CommitAsync(token).ConfigureAwait(false);
-            return due.OrderBy(t => t.JobId).ThenBy(t => t.Seq).ToList();
+            return ordered;
         }, cancellationToken).ConfigureAwait(false);
     }
 

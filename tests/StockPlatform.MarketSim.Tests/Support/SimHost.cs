@@ -43,6 +43,9 @@ internal sealed class SimHost : IAsyncDisposable
     /// <summary>The simulated clock the service runs on.</summary>
     public SimulatedClock Clock => _app.Services.GetRequiredService<SimulatedClock>();
 
+    /// <summary>The faults a test switches on while the service runs.</summary>
+    public Faults.RuntimeFaults Faults => _app.Services.GetRequiredService<Faults.RuntimeFaults>();
+
     /// <summary>
     /// Starts the host with the given <c>MarketSim:*</c> settings; <paramref name="time"/> replaces
     /// the system's time (e.g. a <see cref="HeldTimeProvider"/> that keeps the simulated clock still).
