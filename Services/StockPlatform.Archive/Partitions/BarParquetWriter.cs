@@ -24,7 +24,7 @@ public static class BarParquetWriter
     private const int PricePrecision = 18;
 
     private static readonly DataField<string> Symbol = new("symbol");
-    private static readonly DateTimeDataField Timestamp = new("ts", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros);
+    private static readonly MicrosTimestampField Timestamp = new("ts");
     private static readonly DecimalDataField Open = new("open", PricePrecision, PriceScale);
     private static readonly DecimalDataField High = new("high", PricePrecision, PriceScale);
     private static readonly DecimalDataField Low = new("low", PricePrecision, PriceScale);
@@ -32,7 +32,7 @@ public static class BarParquetWriter
     private static readonly DataField<long> Volume = new("volume");
     private static readonly DataField<long> TradeCount = new("trade_count");
     private static readonly DecimalDataField Vwap = new("vwap", PricePrecision, PriceScale);
-    private static readonly ParquetSchema Schema = new(Symbol, Timestamp, Open, High, Low, Close, Volume, TradeCount, Vwap);
+    private static readonly ParquetSchema Schema = new(Symbol, Timestamp.Declared, Open, High, Low, Close, Volume, TradeCount, Vwap);
 
     private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = CompressionLevel.Optimal };
 
@@ -45,7 +45,7 @@ public static class BarParquetWriter
             await using var writer = await ParquetWriter.CreateAsync(Schema, file, Options, cancellationToken: cancellationToken);
             using var group = writer.CreateRowGroup();
             await group.WriteAsync(Symbol, [.. bars.Select(_ => symbol)], null);
-            await group.WriteAsync<DateTime>(Timestamp, bars.Select(b => b.Timestamp.UtcDateTime).ToArray(), cancellationToken: cancellationToken);
+            await Timestamp.WriteAsync(group, bars.Select(b => MicrosTimestampField.MicrosOf(b.Timestamp)).ToArray(), cancellationToken);
             await group.WriteAsync<decimal>(Open, bars.Select(b => b.Open).ToArray(), cancellationToken: cancellationToken);
             await group.WriteAsync<decimal>(High, bars.Select(b => b.High).ToArray(), cancellationToken: cancellationToken);
             await group.WriteAsync<decimal>(Low, bars.Select(b => b.Low).ToArray(), cancellationToken: cancellationToken);

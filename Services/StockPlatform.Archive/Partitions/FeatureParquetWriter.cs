@@ -22,9 +22,9 @@ public static class FeatureParquetWriter
     public static async Task<WrittenPartition> WriteAsync(string path, IReadOnlyList<string> columns, IReadOnlyList<FeatureRowsOfInterval> intervals, CancellationToken cancellationToken = default)
     {
         var interval = new DataField<string>("interval");
-        var timestamp = new DateTimeDataField("ts", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros);
+        var timestamp = new MicrosTimestampField("ts");
         var values = columns.Select(name => new DataField<double?>(name)).ToList();
-        var schema = new ParquetSchema([interval, timestamp, .. values]);
+        var schema = new ParquetSchema([interval, timestamp.Declared, .. values]);
         var rows = intervals.SelectMany(part => part.Rows.Select(row => (part.Interval, Row: row))).ToList();
 
         return await ParquetFiles.WriteAtomicallyAsync(path, async file =>
@@ -32,7 +32,7 @@ public static class FeatureParquetWriter
             await using var writer = await ParquetWriter.CreateAsync(schema, file, Options, cancellationToken: cancellationToken);
             using var group = writer.CreateRowGroup();
             await group.WriteAsync(interval, [.. rows.Select(r => r.Interval)], null);
-            await group.WriteAsync<DateTime>(timestamp, rows.Select(r => r.Row.Timestamp.UtcDateTime).ToArray(), cancellationToken: cancellationToken);
+            await timestamp.WriteAsync(group, rows.Select(r => MicrosTimestampField.MicrosOf(r.Row.Timestamp)).ToArray(), cancellationToken);
             for (var c = 0; c < values.Count; c++)
             {
                 var column = c;

@@ -13,7 +13,7 @@ namespace StockPlatform.Archive.Partitions;
 public static class QuoteParquetWriter
 {
     private static readonly DataField<string> Symbol = TickParquet.Text("symbol");
-    private static readonly DateTimeDataField Timestamp = TickParquet.Timestamp();
+    private static readonly MicrosTimestampField Timestamp = TickParquet.Timestamp();
     private static readonly DataField<short> Nanoseconds = TickParquet.Nanoseconds();
     private static readonly DataField<short> Seq = new("seq");
     private static readonly DataField<string> BidExchange = TickParquet.Text("bid_exchange");
@@ -25,14 +25,14 @@ public static class QuoteParquetWriter
     private static readonly DataField ConditionElement = TickParquet.ConditionElement();
     private static readonly ListField Conditions = TickParquet.Conditions(ConditionElement);
     private static readonly DataField<string> Tape = TickParquet.Text("tape");
-    private static readonly ParquetSchema Schema = new(Symbol, Timestamp, Nanoseconds, Seq, BidExchange, BidPrice, BidSize, AskExchange, AskPrice, AskSize, Conditions, Tape);
+    private static readonly ParquetSchema Schema = new(Symbol, Timestamp.Declared, Nanoseconds, Seq, BidExchange, BidPrice, BidSize, AskExchange, AskPrice, AskSize, Conditions, Tape);
 
     /// <summary>Writes the quotes of <paramref name="pages"/> (one symbol, in time and seq order) to <paramref name="path"/>, replacing what was there.</summary>
     public static Task<WrittenPartition> WriteAsync(string path, string symbol, IAsyncEnumerable<IReadOnlyList<StoredQuote>> pages, CancellationToken cancellationToken = default) =>
         TickParquet.WriteAsync(path, Schema, pages, stored => stored.Quote.Time, Check, async (group, rows) =>
         {
             await group.WriteAsync(Symbol, [.. rows.Select(_ => symbol)], null);
-            await group.WriteAsync<DateTime>(Timestamp, rows.Select(r => r.Quote.Time.Microsecond.UtcDateTime).ToArray(), cancellationToken: cancellationToken);
+            await Timestamp.WriteAsync(group, rows.Select(r => TickParquet.MicrosOf(r.Quote.Time)).ToArray(), cancellationToken);
             await group.WriteAsync<short>(Nanoseconds, rows.Select(r => (short)r.Quote.Time.NanosecondOfMicrosecond).ToArray(), cancellationToken: cancellationToken);
             await group.WriteAsync<short>(Seq, rows.Select(r => r.Seq).ToArray(), cancellationToken: cancellationToken);
             await group.WriteAsync(BidExchange, [.. rows.Select(r => r.Quote.BidExchange)], null);

@@ -21,7 +21,11 @@ internal static class TickParquet
 
     public static DataField<string> Text(string name) => new(name);
 
-    public static DateTimeDataField Timestamp() => new("ts", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros);
+    /// <summary>The <c>ts</c> column: the instant's whole microseconds (see <see cref="MicrosTimestampField"/> for why written as longs).</summary>
+    public static MicrosTimestampField Timestamp() => new("ts");
+
+    /// <summary>Microseconds since the Unix epoch of <paramref name="time"/>'s whole microsecond (its nanoseconds go to <c>ts_ns</c>).</summary>
+    public static long MicrosOf(NanoTime time) => MicrosTimestampField.MicrosOf(time.Microsecond);
 
     public static DataField<short> Nanoseconds() => new("ts_ns");
 

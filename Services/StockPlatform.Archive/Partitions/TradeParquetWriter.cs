@@ -12,7 +12,7 @@ namespace StockPlatform.Archive.Partitions;
 public static class TradeParquetWriter
 {
     private static readonly DataField<string> Symbol = TickParquet.Text("symbol");
-    private static readonly DateTimeDataField Timestamp = TickParquet.Timestamp();
+    private static readonly MicrosTimestampField Timestamp = TickParquet.Timestamp();
     private static readonly DataField<short> Nanoseconds = TickParquet.Nanoseconds();
     private static readonly DataField<string> Exchange = TickParquet.Text("exchange");
     private static readonly DataField<long> TradeId = new("trade_id");
@@ -21,14 +21,14 @@ public static class TradeParquetWriter
     private static readonly DataField ConditionElement = TickParquet.ConditionElement();
     private static readonly ListField Conditions = TickParquet.Conditions(ConditionElement);
     private static readonly DataField<string> Tape = TickParquet.Text("tape");
-    private static readonly ParquetSchema Schema = new(Symbol, Timestamp, Nanoseconds, Exchange, TradeId, Price, Size, Conditions, Tape);
+    private static readonly ParquetSchema Schema = new(Symbol, Timestamp.Declared, Nanoseconds, Exchange, TradeId, Price, Size, Conditions, Tape);
 
     /// <summary>Writes the trades of <paramref name="pages"/> (one symbol, in time order) to <paramref name="path"/>, replacing what was there.</summary>
     public static Task<WrittenPartition> WriteAsync(string path, string symbol, IAsyncEnumerable<IReadOnlyList<Trade>> pages, CancellationToken cancellationToken = default) =>
         TickParquet.WriteAsync(path, Schema, pages, trade => trade.Time, trade => TickParquet.CheckPrice("price", trade.Price, trade.Time), async (group, trades) =>
         {
             await group.WriteAsync(Symbol, [.. trades.Select(_ => symbol)], null);
-            await group.WriteAsync<DateTime>(Timestamp, trades.Select(t => t.Time.Microsecond.UtcDateTime).ToArray(), cancellationToken: cancellationToken);
+            await Timestamp.WriteAsync(group, trades.Select(t => TickParquet.MicrosOf(t.Time)).ToArray(), cancellationToken);
             await group.WriteAsync<short>(Nanoseconds, trades.Select(t => (short)t.Time.NanosecondOfMicrosecond).ToArray(), cancellationToken: cancellationToken);
             await group.WriteAsync(Exchange, [.. trades.Select(t => t.Exchange)], null);
             await group.WriteAsync<long>(TradeId, trades.Select(t => t.Id).ToArray(), cancellationToken: cancellationToken);

@@ -30,6 +30,11 @@ namespace StockPlatform.Bench.Archive;
 /// one file per symbol, and the same grouping (the New York day taken from <c>ts</c>) is timed over
 /// each, with the day partitions too, against the same PostgreSQL median; <c>count(*)</c> over each
 /// layout (Parquet footers only) shows what opening the files costs.
+/// The day partitions are also queried with the New York day from the path (<c>dt</c>), with and
+/// without DuckDB's Parquet footer cache. The entropy peer of the size goal is the same CSV as one zstd stream at a high level (19 unless
+/// <c>--zstd-level</c>): no lossless columnar file of these rows is expected to beat it by much.
+/// The JSON line carries a <c>figures</c> array (bench-doc's convention: value, baseline, ratio =
+/// value / baseline, goal, met).
 /// </summary>
 internal static class ArchiveBenchmark
 {
@@ -39,8 +44,10 @@ internal static class ArchiveBenchmark
         var symbols = Enumerable.Range(0, options.Int("symbols", 10)).Select(i => Symbol.Parse($"S{i:D2}")).ToList();
         var days = options.Int("days", 252);
         var runs = options.Int("runs", 5);
+        var zstdLevel = options.Int("zstd-level", 19);
         var first = new DateOnly(2024, 1, 2);
         var results = new List<object>();
+        var figures = new List<BenchFigure>();
         var ok = true;
         foreach (var path in await BenchDatabase.PathsAsync(options))
         {
@@ -78,13 +85,21 @@ internal static class ArchiveBenchmark
                 }
                 var archiveSeconds = watch.Elapsed.TotalSeconds;
 
-                // The same rows as CSV (the gateway's CSV columns), counted, not kept.
+                // The same rows as CSV (the gateway's CSV columns), counted, not kept; and as one zstd stream (the entropy peer).
                 long csvBytes = 0;
-                foreach (var b in bars)
+                var zstdWatch = Stopwatch.StartNew();
+                var zstdBytes = new CountingStream();
+                await using (var zstd = new ZstdSharp.CompressionStream(zstdBytes, zstdLevel))
                 {
-                    csvBytes += Encoding.UTF8.GetByteCount(string.Create(CultureInfo.InvariantCulture,
-                        $"{b.Symbol.Value},{b.Bar.Timestamp.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'},{b.Bar.Open},{b.Bar.High},{b.Bar.Low},{b.Bar.Close},{b.Bar.Volume},{b.Bar.TradeCount},{b.Bar.Vwap}\n"));
+                    foreach (var b in bars)
+                    {
+                        var line = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+                            $"{b.Symbol.Value},{b.Bar.Timestamp.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'},{b.Bar.Open},{b.Bar.High},{b.Bar.Low},{b.Bar.Close},{b.Bar.Volume},{b.Bar.TradeCount},{b.Bar.Vwap}\n"));
+                        csvBytes += line.Length;
+                        zstd.Write(line);
+                    }
                 }
+                Console.WriteLine($"[{name}] CSV {csvBytes / 1e6:0.0} MB, as zstd level {zstdLevel} {zstdBytes.Length / 1e6:0.0} MB ({csvBytes / (double)zstdBytes.Length:0.0}x smaller, {zstdWatch.Elapsed.TotalSeconds:0} s)");
                 var tableBytes = await db.ScalarAsync<long>(path == StoragePath.Timescale
                     ? "SELECT hypertable_size('bars_1m')" : "SELECT pg_total_relation_size('bars_1m')");
                 var perMillion = 1_000_000.0 / bars.Length;
@@ -117,10 +132,13 @@ internal static class ArchiveBenchmark
                 // The same rows in other granularities and encodings, each queried by DuckDB (same run, same PostgreSQL median).
                 var layouts = await MeasureLayoutsAsync(name, root, layout, bars, symbols.Count * sessions.Count, runs, postgres.Median, csvBytes);
                 layouts.Insert(0, new LayoutFigures("day_view", "day partitions (archive view, dt from path)", files, parquetBytes, archiveSeconds, double.NaN, duckdb.Median));
+                figures.AddRange(Figures(name, perMillion, parquetBytes, csvBytes, tableBytes, zstdBytes.Length, zstdLevel, postgres.Median, layouts));
                 Console.WriteLine($"[{name}] archive: {files:N0} files, {parquetBytes * perMillion / 1e6:0.00} MB per million bars (written in {archiveSeconds:0.0} s); " +
-                    $"CSV {csvBytes * perMillion / 1e6:0.00} MB ({smaller:0.0}x larger); PostgreSQL table with indexes {tableBytes * perMillion / 1e6:0.00} MB ({tableBytes / (double)parquetBytes:0.0}x larger)");
+                    $"CSV {csvBytes * perMillion / 1e6:0.00} MB ({smaller:0.0}x larger); PostgreSQL table with indexes {tableBytes * perMillion / 1e6:0.00} MB ({tableBytes / (double)parquetBytes:0.0}x larger); " +
+                    $"CSV as zstd {zstdLevel} {zstdBytes.Length * perMillion / 1e6:0.00} MB ({zstdBytes.Length / (double)parquetBytes:0.00}x the archive)");
                 Console.WriteLine($"[{name}] volume by symbol and day ({duckdb.Rows:N0} groups): PostgreSQL p50 {postgres.Median:0} ms, DuckDB over {files:N0} files p50 {duckdb.Median:0} ms ({faster:0.00}x faster)");
                 Console.WriteLine($"[{name}] the same rows by layout ({bars.Length:N0} bars)           files   MB/M bars  CSV x   count(*) ms  query p50 ms  x faster than PostgreSQL");
+                Console.WriteLine($"[{name}]   CSV as one zstd stream, level {zstdLevel,-2}             {"-",6} {zstdBytes.Length * perMillion / 1e6,10:0.00} {csvBytes / (double)zstdBytes.Length,6:0.0} {"-",12} {"-",13} {"-",8}");
                 Console.WriteLine($"[{name}]   PostgreSQL bars_1m (table with indexes)     {"-",6} {tableBytes * perMillion / 1e6,10:0.00} {csvBytes / (double)tableBytes,6:0.0} {"-",12} {postgres.Median,13:0} {1.0,8:0.00}");
                 foreach (var l in layouts)
                 {
@@ -131,6 +149,7 @@ internal static class ArchiveBenchmark
                 {
                     path = name, bars = bars.Length, files, parquet_bytes = parquetBytes, csv_bytes = csvBytes, table_bytes = tableBytes,
                     parquet_mb_per_million = Math.Round(parquetBytes * perMillion / 1e6, 2), csv_ratio = Math.Round(smaller, 1),
+                    zstd_csv_bytes = zstdBytes.Length, zstd_level = zstdLevel, zstd_csv_ratio = Math.Round(csvBytes / (double)zstdBytes.Length, 1),
                     table_ratio = Math.Round(tableBytes / (double)parquetBytes, 1), archive_seconds = Math.Round(archiveSeconds, 1),
                     postgres_p50_ms = Math.Round(postgres.Median, 1), duckdb_p50_ms = Math.Round(duckdb.Median, 1), duckdb_speedup = Math.Round(faster, 2),
                     layouts = layouts.Select(l => new
@@ -147,14 +166,14 @@ internal static class ArchiveBenchmark
             }
         }
         Console.WriteLine("goals: the archive >= 20x smaller than CSV; DuckDB >= 5x faster than PostgreSQL");
-        Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "archive", results }));
+        Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "archive", results, figures }));
         return ok ? 0 : 1;
     }
 
     private sealed record LayoutFigures(string Key, string Name, int Files, long Bytes, double WriteSeconds, double CountMs, double QueryMs);
 
     // What a variant writes: with or without the symbol column (the path names it), prices as DECIMAL(18, 8) or DOUBLE.
-    private sealed record Variant(string Key, string Name, Func<DateOnly, string> Partition, bool SymbolColumn, bool DoublePrices, bool ArchiveWriter, bool DateColumn = false);
+    private sealed record Variant(string Key, string Name, Func<DateOnly, string> Partition, bool SymbolColumn, bool DoublePrices, bool ArchiveWriter, bool DateColumn = false, string Level = "month=*");
 
     private static async Task<List<LayoutFigures>> MeasureLayoutsAsync(string name, string root, ArchiveLayout layout, SymbolBar[] bars, int groups, int runs, double postgresMs, long csvBytes)
     {
@@ -166,7 +185,7 @@ internal static class ArchiveBenchmark
             new("month_no_symbol_double", "month, no symbol column, DOUBLE prices", Month, SymbolColumn: false, DoublePrices: true, ArchiveWriter: false),
             // The New York session date as a column (it compresses to almost nothing): the grouping reads it instead of converting ts.
             new("month_dt", "month, + dt column (query groups by dt)", Month, SymbolColumn: true, DoublePrices: false, ArchiveWriter: false, DateColumn: true),
-            new("symbol_file", "one file per symbol", _ => "", SymbolColumn: true, DoublePrices: false, ArchiveWriter: true),
+            new("symbol_file", "one file per symbol", _ => "", SymbolColumn: true, DoublePrices: false, ArchiveWriter: true, Level: ""),
         ];
 
         // DuckDB in memory, no sandbox (the variants live outside the archive), the archive connection's time zone.
@@ -179,12 +198,17 @@ internal static class ArchiveBenchmark
         }
 
         var figures = new List<LayoutFigures>();
-        async Task MeasureAsync(string key, string label, string folder, string glob, double writeSeconds, bool dateColumn = false)
+        async Task MeasureAsync(string key, string label, string folder, string glob, double writeSeconds, bool dateColumn = false, bool footerCache = false)
         {
+            await using (var setting = duck.CreateCommand())
+            {
+                setting.CommandText = $"SET parquet_metadata_cache = {(footerCache ? "true" : "false")}";
+                await setting.ExecuteNonQueryAsync();
+            }
             var files = Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).ToList();
             var bytes = files.Sum(f => new FileInfo(f).Length);
             var source = $"read_parquet('{glob.Replace("'", "''", StringComparison.Ordinal)}', hive_partitioning = true)";
-            // The same grouping as on PostgreSQL: the New York day of each bar's ts.
+            // The same grouping as on PostgreSQL: the New York day of each bar's ts, or the dt column (of the path, or of the file).
             var day = dateColumn ? "dt" : "(ts AT TIME ZONE 'America/New_York')::date";
             var query = await TimeAsync(runs, () => CountAsync(duck, $"SELECT symbol, {day} AS day, sum(volume) FROM {source} GROUP BY 1, 2"));
             // Only the files' footers: what opening and planning over this many files costs.
@@ -196,6 +220,9 @@ internal static class ArchiveBenchmark
         }
 
         await MeasureAsync("day", "day partitions (archive files, day from ts)", layout.BarsRoot, layout.BarsGlob, double.NaN);
+        // The hive dt from the path, with and without DuckDB's footer cache.
+        await MeasureAsync("day_dt", "day, dt from path, no footer cache", layout.BarsRoot, layout.BarsGlob, double.NaN, dateColumn: true);
+        await MeasureAsync("day_dt_cache", "day, dt from path, footer cache", layout.BarsRoot, layout.BarsGlob, double.NaN, dateColumn: true, footerCache: true);
         foreach (var variant in variants)
         {
             var folder = Path.Combine(root, "layouts", variant.Key);
@@ -208,7 +235,7 @@ internal static class ArchiveBenchmark
                 if (variant.ArchiveWriter) await BarParquetWriter.WriteAsync(file, symbol, stored);
                 else await WriteVariantAsync(file, symbol, stored, variant);
             }
-            var glob = variant.Partition(default) == "" ? Path.Combine(folder, "symbol=*", "*.parquet") : Path.Combine(folder, "symbol=*", "month=*", "*.parquet");
+            var glob = variant.Level == "" ? Path.Combine(folder, "symbol=*", "*.parquet") : Path.Combine(folder, "symbol=*", variant.Level, "*.parquet");
             await MeasureAsync(variant.Key, variant.Name, folder, glob, watch.Elapsed.TotalSeconds, variant.DateColumn);
         }
         return figures;
@@ -258,6 +285,46 @@ internal static class ArchiveBenchmark
         await group.WriteAsync<long>(tradeCount, bars.Select(b => b.TradeCount).ToArray());
         await PriceAsync(vwap, b => b.Vwap);
         if (variant.DateColumn) await group.WriteAsync<DateOnly>(date, bars.Select(b => NewYorkTime.DateOf(b.Timestamp)).ToArray());
+    }
+
+    // bench-doc's figures: sizes against CSV (goal: 20x smaller, ratio <= 0.05), the PostgreSQL table and zstd over the CSV; each layout's query against PostgreSQL (goal: 5x faster, ratio <= 0.2).
+    private static List<BenchFigure> Figures(string path, double perMillion, long parquetBytes, long csvBytes, long tableBytes, long zstdBytes, int zstdLevel, double postgresMs, List<LayoutFigures> layouts)
+    {
+        double Mb(long bytes) => bytes * perMillion / 1e6;
+        const string Csv = "the same rows as CSV";
+        var figures = new List<BenchFigure>
+        {
+            BenchFigure.AtMost("archive MB per million bars vs CSV", path, Mb(parquetBytes), "MB", Csv, Mb(csvBytes), 0.05),
+            BenchFigure.Shown("archive MB per million bars vs PostgreSQL bars_1m with indexes", path, Mb(parquetBytes), "MB", "PostgreSQL table with indexes", Mb(tableBytes)),
+            BenchFigure.Shown($"archive MB per million bars vs the CSV as one zstd-{zstdLevel} stream (entropy peer)", path, Mb(parquetBytes), "MB", $"CSV compressed by zstd level {zstdLevel}", Mb(zstdBytes)),
+            // What the 20x goal asks of a general compressor given the whole CSV at once.
+            BenchFigure.AtMost($"CSV as one zstd-{zstdLevel} stream vs CSV", path, Mb(zstdBytes), "MB", Csv, Mb(csvBytes), 0.05),
+        };
+        foreach (var l in layouts)
+        {
+            figures.Add(BenchFigure.AtMost($"archive layout {l.Key} ({l.Files:N0} files) MB per million bars vs CSV", path, Mb(l.Bytes), "MB", Csv, Mb(csvBytes), 0.05));
+            figures.Add(BenchFigure.AtMost($"volume by symbol and day, DuckDB over layout {l.Key} ({l.Files:N0} files) vs PostgreSQL", path, l.QueryMs, "ms",
+                "the same query on PostgreSQL bars_1m, same run", postgresMs, 0.2));
+        }
+        return figures;
+    }
+
+    /// <summary>A write-only stream that only counts the bytes written to it.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private long _length;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _length;
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
     }
 
     private static async Task<(double Median, int Rows)> TimeAsync(int runs, Func<Task<int>> query)
