@@ -39,6 +39,9 @@ public static class MessageBusExtensions
         var ns = builder.Configuration["Messaging:Namespace"];
         // An agent (AddAgent first) hears pause and resume commands, and lets them stop its work queues.
         var agent = builder.Services.HasAgent();
+        // A start that gave up (the broker away for longer than one start waits) is tried again.
+        builder.Services.AddSingleton<BusStartWatch>();
+        builder.Services.AddBusObserver(provider => provider.GetRequiredService<BusStartWatch>());
         builder.Services.AddMassTransit(bus =>
         {
             if (string.IsNullOrWhiteSpace(prefix)) bus.SetKebabCaseEndpointNameFormatter();
@@ -73,6 +76,7 @@ public static class MessageBusExtensions
             options.WaitUntilStarted = false;
             options.StopTimeout = TimeSpan.FromSeconds(30);
         });
+        builder.Services.AddHostedService<BusStartRetry>();
         return builder;
     }
 }

@@ -12,6 +12,7 @@ using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.ServiceDefaults.Telemetry;
 using StockPlatform.Storage.Bars;
+using StockPlatform.Storage.Tracking;
 
 namespace StockPlatform.LiveStream.Streaming;
 
@@ -23,10 +24,15 @@ namespace StockPlatform.LiveStream.Streaming;
 /// minutes end as an uninterrupted stream would have left them. Both ends come from the data,
 /// never from this machine's clock. A hole longer than <see cref="MaxRestGap"/> (the agent was
 /// off for days) goes to the ingestion agent as a backfill job instead, with its ledger and windows.
+/// Every pending fill is also a row of <c>live_refills</c> (<see cref="LiveRefillStore"/>), recorded
+/// before any minute after the hole is stored and deleted once the hole's are: an agent killed
+/// mid-fill leaves it to the next leader, which fills from the earliest pending row, not from the
+/// newest stored minute (which the stream has already moved past the hole).
 /// </summary>
 public sealed partial class MinuteGapFiller(
     AlpacaRestClient rest,
     BarStore bars,
+    LiveRefillStore refills,
     GapBackfill backfill,
     IBus bus,
     StreamState state,
@@ -41,33 +47,60 @@ public sealed partial class MinuteGapFiller(
     /// <summary>Longest hole filled here; longer ones are a backfill job's.</summary>
     public static readonly TimeSpan MaxRestGap = TimeSpan.FromDays(7);
 
-    // Symbol -> its last stored minute when the connection opened (null: none stored yet).
-    private readonly ConcurrentDictionary<string, DateTimeOffset?> _armed = new(StringComparer.Ordinal);
+    // Symbol -> where its hole starts (null: the session's open) and the live_refills rows its fill covers.
+    private readonly ConcurrentDictionary<string, Armed> _armed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _filling = new();
     private readonly CancellationTokenSource _stopping = new();
 
     // Longest wait between two attempts to fetch a refused batch's minutes again.
     private static readonly TimeSpan MaxRefillWait = TimeSpan.FromSeconds(30);
 
-    /// <summary>Notes each symbol's last stored minute: its next streamed minute closes the hole after it.</summary>
+    /// <summary>
+    /// Notes where each symbol's hole starts: its last stored minute (less the correction window),
+    /// or a pending refill's start when one is earlier (an agent killed mid-fill left it). While
+    /// streaming, the start is recorded in <c>live_refills</c> before this returns, so before any
+    /// minute of the new connection is stored. A standby instance (a tracking message heard by
+    /// every instance) records nothing: it fills nothing until it leads, and then arms again.
+    /// </summary>
     public async Task ArmAsync(IEnumerable<Symbol> symbols, CancellationToken cancellationToken)
     {
         foreach (var symbol in symbols)
-            _armed[symbol.Value] = (await bars.GetSymbolAsync(symbol, cancellationToken))?.LastBar;
+        {
+            // Nothing stored yet (a new symbol): the hole is the session so far. Otherwise from the last
+            // minutes stored before the drop too: their corrections (updated bars, sent half a minute
+            // later) may have gone out while no connection was open.
+            var from = (await bars.GetSymbolAsync(symbol, cancellationToken))?.LastBar is { } stored ? stored - CorrectionWindow : (DateTimeOffset?)null;
+            if (state.Connection == "standby")
+            {
+                _armed[symbol.Value] = new Armed(from, []);
+                continue;
+            }
+            var pending = await refills.RecordAsync(symbol.Value, from, null, cancellationToken);
+            if (pending.Count > 1) LogPendingFound(symbol.Value, pending.Count - 1, Earliest(pending, from));
+            _armed[symbol.Value] = new Armed(Earliest(pending, from), [.. pending.Select(r => r.Id)]);
+        }
+    }
+
+    // The earliest start among the pending refills and this hole's own; null (the session's open) wins.
+    private static DateTimeOffset? Earliest(IReadOnlyList<LiveRefill> pending, DateTimeOffset? from)
+    {
+        if (from is null || pending.Any(r => r.From is null)) return null;
+        return pending.Select(r => r.From!.Value).Append(from.Value).Min();
     }
 
     /// <summary>Sees a streamed bar before it is stored; the first minute of an armed symbol starts the fill of the hole before it.</summary>
     public void Observe(StreamBarReceived streamed)
     {
-        if (streamed.Kind != StreamBarKind.Minute || !_armed.TryRemove(streamed.Symbol.Value, out var last)) return;
+        if (streamed.Kind != StreamBarKind.Minute || !_armed.TryRemove(streamed.Symbol.Value, out var armed)) return;
         var minute = streamed.Bar.Timestamp;
-        // Nothing stored yet (a new symbol): the hole is the session so far. Otherwise from the last
-        // minutes stored before the drop too: their corrections (updated bars, sent half a minute
-        // later) may have gone out while no connection was open.
-        var from = last is { } stored ? stored - CorrectionWindow : (NyseCalendar.GetTradingDay(NewYorkTime.DateOf(minute)) is { } day ? day.SessionOpenUtc : minute);
+        var from = armed.From ?? (NyseCalendar.GetTradingDay(NewYorkTime.DateOf(minute)) is { } day ? day.SessionOpenUtc : minute);
         var to = minute.AddMinutes(-1);
-        if (to < from) return;
-        Track(Task.Run(() => FillAsync(streamed.Symbol, from, to)));
+        if (to < from)
+        {
+            Track(Task.Run(() => ClearAsync(streamed.Symbol, armed.Refills)));
+            return;
+        }
+        Track(Task.Run(() => FillAsync(streamed.Symbol, from, to, armed.Refills)));
     }
 
     /// <summary>
@@ -92,33 +125,49 @@ public sealed partial class MinuteGapFiller(
         fill.ContinueWith(done => _filling.TryRemove(done, out _), TaskScheduler.Default);
     }
 
-    private async Task FillAsync(Symbol symbol, DateTimeOffset from, DateTimeOffset to)
+    private async Task FillAsync(Symbol symbol, DateTimeOffset from, DateTimeOffset to, long[] recorded)
     {
         try
         {
             if (to - from > MaxRestGap)
             {
                 await backfill.RequestAsync([symbol], CancellationToken.None);
-                return;
             }
-            await FetchAsync(symbol, from, to);
+            else
+            {
+                await FetchAsync(symbol, from, to);
+            }
         }
         catch (Exception ex)
         {
             // REST (or the store) gave up after its retries: the ingestion agent fetches the sessions instead.
             LogFillFailed(symbol.Value, from, to, ex.Message);
-            await AskBackfillAsync(symbol, from, to);
+            if (!await AskBackfillAsync(symbol, from, to)) return;
         }
+        await ClearAsync(symbol, recorded);
     }
 
     private async Task RefillAsync(Symbol symbol, DateTimeOffset from, DateTimeOffset to)
     {
         var wait = TimeSpan.FromSeconds(1);
+        long? recorded = null;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
+                // Recorded first: later batches move the last stored minute past these, so a
+                // restart would not look for them otherwise. The store may be what refused the
+                // batch: then each attempt tries again.
+                recorded ??= (await refills.RecordAsync(symbol.Value, from, to, CancellationToken.None)).FirstOrDefault()?.Id ?? 0;
+            }
+            catch (Exception ex)
+            {
+                LogRefillNotRecorded(symbol.Value, from, to, ex.Message);
+            }
+            try
+            {
                 await FetchAsync(symbol, from, to);
+                await ClearAsync(symbol, recorded is > 0 ? [recorded.Value] : []);
                 return;
             }
             catch (Exception ex)
@@ -136,7 +185,22 @@ public sealed partial class MinuteGapFiller(
             }
             wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxRefillWait.Ticks));
         }
-        await AskBackfillAsync(symbol, from, to);
+        if (await AskBackfillAsync(symbol, from, to)) await ClearAsync(symbol, recorded is > 0 ? [recorded.Value] : []);
+    }
+
+    // Deletes the rows a stored fill covered. Failing, they stay: the next leader fetches their
+    // minutes once more, which stores nothing new.
+    private async Task ClearAsync(Symbol symbol, long[] recorded)
+    {
+        if (recorded.Length == 0) return;
+        try
+        {
+            await refills.ClearAsync(recorded, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogClearFailed(symbol.Value, ex.Message);
+        }
     }
 
     // Fetches the minutes over REST and stores them (one "fill gap" trace); throws when either fails.
@@ -168,19 +232,34 @@ public sealed partial class MinuteGapFiller(
         }
     }
 
-    private async Task AskBackfillAsync(Symbol symbol, DateTimeOffset from, DateTimeOffset to)
+    // True once a backfill job (which outlives this process) has the minutes.
+    private async Task<bool> AskBackfillAsync(Symbol symbol, DateTimeOffset from, DateTimeOffset to)
     {
         try
         {
             await backfill.RequestAsync([symbol], NewYorkTime.DateOf(from), CancellationToken.None);
             LogHandedToBackfill(symbol.Value, from, to);
+            return true;
         }
         catch (Exception ex)
         {
-            // Nowhere left to hand them: said as loudly as the log allows, with what to fetch again.
+            // Nowhere left to hand them: said as loudly as the log allows, with what to fetch again
+            // (their live_refills row, when it could be recorded, has the next leader fetch them).
             LogLost(symbol.Value, from, to, ex.Message);
+            return false;
         }
     }
+
+    private sealed record Armed(DateTimeOffset? From, long[] Refills);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Symbol} has {Pending} refills pending (a fill under way, or an agent stopped before storing it): its hole is filled from {From}")]
+    private partial void LogPendingFound(string symbol, int pending, DateTimeOffset? from);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the refill of {Symbol} from {From} to {To}: {Reason}; tried again with the next attempt")]
+    private partial void LogRefillNotRecorded(string symbol, DateTimeOffset from, DateTimeOffset to, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not clear the stored refills of {Symbol}: {Reason}; the next leader fetches them again")]
+    private partial void LogClearFailed(string symbol, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Filled the stream's hole in {Symbol}: {Bars} minutes ({Inserted} new) from {From} to {To}")]
     private partial void LogFilled(string symbol, int bars, int inserted, DateTimeOffset from, DateTimeOffset to);

@@ -64,6 +64,7 @@ public static class StorageServiceExtensions
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<FeatureStore>();
         services.TryAddSingleton<TrackingStore>();
+        services.TryAddSingleton<LiveRefillStore>();
         services.TryAddSingleton<AgentStore>();
         // An agent (AddAgent) reads its pause from here at start-up and at every heartbeat.
         services.TryAddSingleton<IAgentControlStore>(provider => provider.GetRequiredService<AgentStore>());

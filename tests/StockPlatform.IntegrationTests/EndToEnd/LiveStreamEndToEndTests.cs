@@ -8,6 +8,7 @@ using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using Npgsql;
 using StockPlatform.MarketSim.Clock;
+using StockPlatform.MarketSim.Faults;
 using StockPlatform.MarketSim.Streaming;
 using StockPlatform.Storage.Ticks;
 using StockPlatform.Testing;
@@ -283,6 +284,65 @@ public sealed class LiveStreamEndToEndTests
         var settled = stored[^1].Timestamp.AddMinutes(-2);
         var truth = stack.Market.GetBars("SPY", "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
         Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
+    }
+
+    [Fact]
+    public async Task A_leader_killed_while_it_fills_a_hole_leaves_the_hole_to_the_next_one_so_no_minute_is_lost()
+    {
+        await using var stack = await PlatformStack.StartAsync(simSettings: AcceleratedMarket);
+        // A reconnect four seconds (simulated minutes) after a drop: a hole longer than the two
+        // minutes a reconnect fetches again anyway.
+        var reconnecting = new Dictionary<string, string>
+        {
+            ["Alpaca__StreamReconnectDelay"] = "00:00:04",
+            ["Alpaca__StreamMaxReconnectDelay"] = "00:00:04",
+        };
+        var first = await stack.StartLiveStreamAsync(reconnecting);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
+        Assert.Equal(HttpStatusCode.OK, (await stack.Client.PutAsync("/symbols/SPY/tracking", null, timeout.Token)).StatusCode);
+        static int Count(ServiceProcess agent, string text) => agent.Output.Count(line => line.Contains(text, StringComparison.Ordinal));
+        while (await stack.CountBarsAsync("SPY") < 3 || Count(first, "Filled the stream's hole") < 1)
+        {
+            Assert.False(timeout.IsCancellationRequested, first.Tail());
+            await Task.Delay(200);
+        }
+
+        // REST answers 429 until further notice, so the hole the drop leaves cannot be filled; the
+        // stream's new minutes are stored meanwhile, past the hole.
+        var faults = stack.Sim.Services.GetRequiredService<RuntimeFaults>();
+        faults.StartBurst(429, TimeSpan.FromMinutes(2));
+        var before = await stack.CountBarsAsync("SPY");
+        Assert.Equal(1, faults.DropStreams());
+        while (Count(first, "Stream connected") < 2)
+        {
+            Assert.False(timeout.IsCancellationRequested, first.Tail());
+            await Task.Delay(200);
+        }
+        while (await stack.CountBarsAsync("SPY") < before + 4)
+        {
+            Assert.False(timeout.IsCancellationRequested, first.Tail());
+            await Task.Delay(200);
+        }
+        Assert.Equal(1, Count(first, "Filled the stream's hole"));
+        first.Kill();
+        faults.StopBurst();
+
+        var second = await stack.StartLiveStreamAsync(reconnecting);
+        while (Count(second, "Filled the stream's hole") < 1)
+        {
+            Assert.False(timeout.IsCancellationRequested, second.Tail());
+            await Task.Delay(200);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token); // the last corrections
+        var stored = await stack.ReadMinutesAsync("SPY", "2025-03-05", "2025-03-05");
+        var settled = stored[^1].Timestamp.AddMinutes(-2);
+        var truth = stack.Market.GetBars("SPY", "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
+        Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
+        Assert.Contains(second.Output, line => line.Contains("refills pending", StringComparison.Ordinal));
+        // Every pending refill was stored, and cleared.
+        await using var dataSource = NpgsqlDataSource.Create(stack.ConnectionString);
+        await using var pending = dataSource.CreateCommand("SELECT count(*) FROM live_refills");
+        Assert.Equal(0L, await pending.ExecuteScalarAsync(timeout.Token));
     }
 
     [Fact]
