@@ -54,6 +54,9 @@ export ConnectionStrings__stockplatform="Host=127.0.0.1;Port=$PG_PORT;Database=s
 export ConnectionStrings__messaging="amqp://stockplatform:$RABBITMQ_PASSWORD@127.0.0.1:$RABBITMQ_PORT"
 # Services under test log warnings and errors only, so the runner's output stays readable.
 export Logging__LogLevel__Default=Warning
+# The short chaos run follows one fault plan here, so a red run is repeatable; scripts/chaos.sh
+# draws a new seed each time (or takes --seed) to explore others.
+export CHAOS_SEED="${CHAOS_SEED:-23}"
 
 timescale=$(pg_timescale_args "$(pg_bin_dir)")
 if [ -n "$timescale" ]; then path="TimescaleDB path"; else path="plain PostgreSQL path"; fi
