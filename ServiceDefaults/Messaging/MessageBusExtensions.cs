@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using StockPlatform.ServiceDefaults.Agents;
 
@@ -76,6 +77,8 @@ public static class MessageBusExtensions
             options.WaitUntilStarted = false;
             options.StopTimeout = TimeSpan.FromSeconds(30);
         });
+        // A start that gave up (the broker away longer than MassTransit's start timeout) is tried again.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<BusStartRetry>();
         return builder;
     }
