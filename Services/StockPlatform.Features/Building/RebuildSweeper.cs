@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using StockPlatform.Contracts;
 using StockPlatform.ServiceDefaults.Agents;
+using StockPlatform.ServiceDefaults.Messaging;
 using StockPlatform.Storage.Jobs;
 
 namespace StockPlatform.Features.Building;
@@ -24,24 +25,12 @@ internal sealed partial class RebuildSweeper(AgentControl control, JobStore jobs
             {
                 // Sent before they are marked sent (the store commits after), within a bound: a
                 // sweep cut short by the broker or a kill leaves them due, never marked sent and lost.
-                var due = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, JobKinds.FeatureRebuild, async (tasks, token) =>
-                {
-                    using var sending = CancellationTokenSource.CreateLinkedTokenSource(token);
-                    sending.CancelAfter(TimeSpan.FromSeconds(10));
-                    try
+                var due = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, JobKinds.FeatureRebuild, (tasks, token) => bus.PublishAllAsync(
+                    tasks.Select(task =>
                     {
-                        foreach (var task in tasks)
-                        {
-                            var (featureSet, version) = JobKinds.ParseFeatureTarget(task.Feed);
-                            await bus.Publish(new RebuildFeatures(task.JobId, task.Id, task.Symbol, featureSet, version, task.Start, task.End), sending.Token);
-                        }
-                    }
-                    catch (OperationCanceledException) when (!token.IsCancellationRequested)
-                    {
-                        // Not a stop: a failed sweep (which must not end the service), tried again at the next tick.
-                        throw new InvalidOperationException("the broker did not take the messages within 10 s");
-                    }
-                }, stoppingToken);
+                        var (featureSet, version) = JobKinds.ParseFeatureTarget(task.Feed);
+                        return new RebuildFeatures(task.JobId, task.Id, task.Symbol, featureSet, version, task.Start, task.End);
+                    }), token), stoppingToken);
                 if (due.Count > 0) LogResent(due.Count);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

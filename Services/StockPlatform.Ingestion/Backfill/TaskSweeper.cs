@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using StockPlatform.Contracts;
+using StockPlatform.ServiceDefaults.Messaging;
 using StockPlatform.Storage.Jobs;
 
 namespace StockPlatform.Ingestion.Backfill;
@@ -37,36 +38,17 @@ internal sealed partial class TaskSweeper(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    // The broker holds a publish until it is back: bounded, so a sweep's transaction is not held open as long.
-    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
-
     internal async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         // Sent before they are marked sent (the store commits after): a sweep cut short by the
         // broker or a kill leaves them due, never marked sent and lost.
-        var due = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, JobKinds.Backfill, (tasks, token) => SendAsync(tasks,
-            task => new BackfillWindow(task.JobId, task.Id, task.Symbol, task.Start, task.End, task.Feed, task.Datasets), token), cancellationToken);
+        var due = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, JobKinds.Backfill, (tasks, token) => bus.PublishAllAsync(
+            tasks.Select(task => new BackfillWindow(task.JobId, task.Id, task.Symbol, task.Start, task.End, task.Feed, task.Datasets)), token), cancellationToken);
         if (due.Count > 0) LogResent(due.Count, JobKinds.Backfill);
-        var refreshes = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, JobKinds.CorporateActions, (tasks, token) => SendAsync(tasks,
-            task => new RefreshCorporateActions(task.JobId, task.Id, task.Symbol, task.Start, task.End), token), cancellationToken);
+        var refreshes = await jobs.TakeDueTasksAsync(options.Value.UnsentTaskGrace, JobKinds.CorporateActions, (tasks, token) => bus.PublishAllAsync(
+            tasks.Select(task => new RefreshCorporateActions(task.JobId, task.Id, task.Symbol, task.Start, task.End)), token), cancellationToken);
         if (refreshes.Count > 0) LogResent(refreshes.Count, JobKinds.CorporateActions);
         return due.Count + refreshes.Count;
-    }
-
-    private async Task SendAsync<T>(IReadOnlyList<JobTask> tasks, Func<JobTask, T> message, CancellationToken cancellationToken)
-        where T : class
-    {
-        using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        sending.CancelAfter(SendTimeout);
-        try
-        {
-            foreach (var task in tasks) await bus.Publish(message(task), sending.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Not a cancellation of the sweeper: a failed sweep, tried again at the next tick.
-            throw new InvalidOperationException($"the broker did not take the messages within {SendTimeout.TotalSeconds:0} s");
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Count} {Kind} tasks (unsent, due for a retry, or whose agent stopped)")]

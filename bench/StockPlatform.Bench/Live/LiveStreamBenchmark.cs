@@ -70,11 +70,11 @@ internal static class LiveStreamBenchmark
     {
         public double BarsPerSecond(int symbols) => Expected / (double)Minutes * Speed / 60;
 
-        public bool Held => Failure is null && Expected > 0 && Delivered == Expected && Gaps == 0 && StreamTrouble == 0 && Percentile(Event, 0.99) <= 1000;
+        public bool Held => Failure is null && Expected > 0 && Delivered == Expected && Gaps == 0 && StreamTrouble == 0 && Stats.Percentile(Event, 0.99) <= 1000;
 
         public string Verdict =>
             Failure ?? (Delivered < Expected ? $"{Expected - Delivered} bars not delivered"
-                : Gaps > 0 ? "events gap" : StreamTrouble > 0 ? "stream errors/drops" : Percentile(Event, 0.99) > 1000 ? "p99 > 1 s" : "held");
+                : Gaps > 0 ? "events gap" : StreamTrouble > 0 ? "stream errors/drops" : Stats.Percentile(Event, 0.99) > 1000 ? "p99 > 1 s" : "held");
     }
 
     public static async Task<int> RunAsync(string[] args)
@@ -128,8 +128,8 @@ internal static class LiveStreamBenchmark
                 + $"{Ms(run.Floor, 0.5),7} {Ms(run.Floor, 0.99),7} {run.Verdict,-12}");
         }
 
-        var floorP50 = Percentile(floorAlone.Floor, 0.5);
-        var floorP99 = Percentile(floorAlone.Floor, 0.99);
+        var floorP50 = Stats.Percentile(floorAlone.Floor, 0.5);
+        var floorP99 = Stats.Percentile(floorAlone.Floor, 0.99);
         var results = main.Select(m =>
         {
             var held = sweeps.Where(s => s.Path == m.Path && s.Run.Held).Select(s => s.Run).Append(m.Run.Held ? m.Run : null).OfType<Run>()
@@ -140,21 +140,21 @@ internal static class LiveStreamBenchmark
                 speed = m.Run.Speed,
                 bars = m.Run.Expected,
                 delivered = m.Run.Delivered,
-                event_p50_ms = Round(Percentile(m.Run.Event, 0.5)),
-                event_p99_ms = Round(Percentile(m.Run.Event, 0.99)),
-                event_max_ms = Round(Percentile(m.Run.Event, 1)),
-                readable_p50_ms = Round(Percentile(m.Run.Readable, 0.5)),
-                readable_p99_ms = Round(Percentile(m.Run.Readable, 0.99)),
-                readable_max_ms = Round(Percentile(m.Run.Readable, 1)),
+                event_p50_ms = Round(Stats.Percentile(m.Run.Event, 0.5)),
+                event_p99_ms = Round(Stats.Percentile(m.Run.Event, 0.99)),
+                event_max_ms = Round(Stats.Percentile(m.Run.Event, 1)),
+                readable_p50_ms = Round(Stats.Percentile(m.Run.Readable, 0.5)),
+                readable_p99_ms = Round(Stats.Percentile(m.Run.Readable, 0.99)),
+                readable_max_ms = Round(Stats.Percentile(m.Run.Readable, 1)),
                 readable_minutes = m.Run.ReadableMinutes,
                 delivered_as_correction_only = m.Run.CorrectionOnly,
-                floor_beside_p50_ms = Round(Percentile(m.Run.Floor, 0.5)),
-                floor_beside_p99_ms = Round(Percentile(m.Run.Floor, 0.99)),
-                event_p50_over_floor_ms = Round(Percentile(m.Run.Event, 0.5) - floorP50),
-                event_p99_over_floor_ms = Round(Percentile(m.Run.Event, 0.99) - floorP99),
-                event_p50_to_floor = Round(Percentile(m.Run.Event, 0.5) / floorP50),
-                event_p99_to_floor = Round(Percentile(m.Run.Event, 0.99) / floorP99),
-                readable_p99_to_floor = Round(Percentile(m.Run.Readable, 0.99) / floorP99),
+                floor_beside_p50_ms = Round(Stats.Percentile(m.Run.Floor, 0.5)),
+                floor_beside_p99_ms = Round(Stats.Percentile(m.Run.Floor, 0.99)),
+                event_p50_over_floor_ms = Round(Stats.Percentile(m.Run.Event, 0.5) - floorP50),
+                event_p99_over_floor_ms = Round(Stats.Percentile(m.Run.Event, 0.99) - floorP99),
+                event_p50_to_floor = Round(Stats.Percentile(m.Run.Event, 0.5) / floorP50),
+                event_p99_to_floor = Round(Stats.Percentile(m.Run.Event, 0.99) / floorP99),
+                readable_p99_to_floor = Round(Stats.Percentile(m.Run.Readable, 0.99) / floorP99),
                 sustained_speed = held?.Speed,
                 sustained_bars_per_second = held is null ? (double?)null : Round(held.BarsPerSecond(symbols)),
                 sustained_to_real_rate = held is null ? (double?)null : Round(held.BarsPerSecond(symbols) / (symbols / 60.0)),
@@ -164,10 +164,10 @@ internal static class LiveStreamBenchmark
                     bars_per_second = Round(s.Run.BarsPerSecond(symbols)),
                     bars = s.Run.Expected,
                     delivered = s.Run.Delivered,
-                    event_p50_ms = Round(Percentile(s.Run.Event, 0.5)),
-                    event_p99_ms = Round(Percentile(s.Run.Event, 0.99)),
-                    readable_p99_ms = Round(Percentile(s.Run.Readable, 0.99)),
-                    floor_p99_ms = Round(Percentile(s.Run.Floor, 0.99)),
+                    event_p50_ms = Round(Stats.Percentile(s.Run.Event, 0.5)),
+                    event_p99_ms = Round(Stats.Percentile(s.Run.Event, 0.99)),
+                    readable_p99_ms = Round(Stats.Percentile(s.Run.Readable, 0.99)),
+                    floor_p99_ms = Round(Stats.Percentile(s.Run.Floor, 0.99)),
                     delivered_as_correction_only = s.Run.CorrectionOnly,
                     verdict = s.Run.Verdict,
                 }),
@@ -189,7 +189,7 @@ internal static class LiveStreamBenchmark
                 bars = floorAlone.Delivered,
                 p50_ms = Round(floorP50),
                 p99_ms = Round(floorP99),
-                max_ms = Round(Percentile(floorAlone.Floor, 1)),
+                max_ms = Round(Stats.Percentile(floorAlone.Floor, 1)),
             },
             results,
             figures = results.SelectMany(r => new[]
@@ -490,11 +490,7 @@ internal static class LiveStreamBenchmark
 
     private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
-    /// <summary>Nearest-rank percentile of sorted values (1: the maximum); NaN when empty.</summary>
-    private static double Percentile(double[] sorted, double q) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-    private static string Ms(double[] sorted, double q) => sorted.Length == 0 ? "-" : Percentile(sorted, q).ToString("0.0", CultureInfo.InvariantCulture);
+    private static string Ms(double[] sorted, double q) => sorted.Length == 0 ? "-" : Stats.Percentile(sorted, q).ToString("0.0", CultureInfo.InvariantCulture);
 
     // Round's -1 (no latencies at all) is no figure, and meets no goal.
     private static double? Measured(double value) => value < 0 ? null : value;
