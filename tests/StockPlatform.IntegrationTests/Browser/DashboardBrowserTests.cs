@@ -281,17 +281,32 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     /// <summary>Opens the focused select with Enter, moves to <paramref name="choice"/> with the arrow keys and picks it with Enter.</summary>
     private static async Task ChooseByKeyboardAsync(IPage page, string select, string choice)
     {
-        await page.Keyboard.PressAsync("Enter");
-        var options = page.Locator(".mud-popover-open .mud-list-item");
-        await Assertions.Expect(options.First).ToBeVisibleAsync();
-        var texts = (await options.AllInnerTextsAsync()).Select(t => t.Trim()).ToList();
-        var target = texts.IndexOf(choice);
-        Assert.True(target >= 0, $"{choice} is not among {string.Join(", ", texts)}");
-        var current = texts.IndexOf(await page.Locator($"{select} input").InputValueAsync());
-        for (var i = current; i < target; i++) await page.Keyboard.PressAsync("ArrowDown");
-        for (var i = current; i > target; i--) await page.Keyboard.PressAsync("ArrowUp");
-        await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.Locator($"{select} input")).ToHaveValueAsync(choice);
+        // The list's keyboard handling is wired up by a server round trip after the popover opens, so an
+        // arrow pressed at once can be lost; a choice that did not take is tried again (closed with
+        // Escape, still by keyboard alone) a bounded number of times.
+        var value = page.Locator($"{select} input");
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.Keyboard.PressAsync("Enter");
+            var options = page.Locator(".mud-popover-open .mud-list-item");
+            await Assertions.Expect(options.First).ToBeVisibleAsync();
+            var texts = (await options.AllInnerTextsAsync()).Select(t => t.Trim()).ToList();
+            var target = texts.IndexOf(choice);
+            Assert.True(target >= 0, $"{choice} is not among {string.Join(", ", texts)}");
+            var current = texts.IndexOf(await value.InputValueAsync());
+            for (var i = current; i < target; i++) await page.Keyboard.PressAsync("ArrowDown");
+            for (var i = current; i > target; i--) await page.Keyboard.PressAsync("ArrowUp");
+            await page.Keyboard.PressAsync("Enter");
+            try
+            {
+                await Assertions.Expect(value).ToHaveValueAsync(choice, new() { Timeout = attempt < 3 ? 2_000 : 5_000 });
+                break;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                if (await page.Locator(".mud-popover-open .mud-list-item").CountAsync() > 0) await page.Keyboard.PressAsync("Escape");
+            }
+        }
         await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
     }
 
