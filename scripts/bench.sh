@@ -119,23 +119,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PG_PORT=$(free_port)
-RABBITMQ_PORT=$(free_port "$PG_PORT")
-RABBITMQ_DIST_PORT=$(free_port "$PG_PORT" "$RABBITMQ_PORT")
-EPMD_PORT=$(free_port "$PG_PORT" "$RABBITMQ_PORT" "$RABBITMQ_DIST_PORT")
-PG_PASSWORD=$(new_secret)
-RABBITMQ_PASSWORD=$(new_secret)
-
-# Durability is irrelevant for a throwaway server, and fsync would measure the disk, not the code.
-pg_start "$PG_DATA" "$PG_PORT" "$PG_PASSWORD" "$WORK/logs/postgresql.log" \
-  "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" &
-pg_job=$!
-rabbit_start "$RABBIT_BASE" "spbench$$@localhost" "$RABBITMQ_PORT" "$RABBITMQ_DIST_PORT" "$EPMD_PORT" \
-  stockplatform "$RABBITMQ_PASSWORD"
-wait "$pg_job" || die "PostgreSQL did not start"
-
-export ConnectionStrings__stockplatform="Host=127.0.0.1;Port=$PG_PORT;Database=stockplatform;Username=postgres;Password=$PG_PASSWORD"
-export ConnectionStrings__messaging="amqp://stockplatform:$RABBITMQ_PASSWORD@127.0.0.1:$RABBITMQ_PORT"
+throwaway_servers_start "$WORK" "spbench$$" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 # The benchmarks read their own logs at Information (the log store's, the SQL the read benchmark
 # checks): a caller's quieter default would starve them.
 unset Logging__LogLevel__Default

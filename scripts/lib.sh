@@ -291,6 +291,28 @@ rabbit_stop() {
   rm -f "$base/beam.pid"
 }
 
+# Throwaway servers for a test or benchmark run: PostgreSQL (TimescaleDB when installed) in $1/pg
+# and RabbitMQ in $1/rabbitmq, on free ports with new passwords, started side by side; exports the
+# connection strings the projects read and sets PG_PORT. $2 names the RabbitMQ node, $3 holds
+# extra server options (durability off: fsync would measure the disk, not the code).
+# The caller stops them with: rabbit_stop "$1/rabbitmq"; pg_stop "$1/pg".
+throwaway_servers_start() {
+  local work=$1 node=$2 options=$3
+  local rabbit_port dist_port epmd_port pg_password rabbit_password pg_job
+  PG_PORT=$(free_port)
+  rabbit_port=$(free_port "$PG_PORT")
+  dist_port=$(free_port "$PG_PORT" "$rabbit_port")
+  epmd_port=$(free_port "$PG_PORT" "$rabbit_port" "$dist_port")
+  pg_password=$(new_secret)
+  rabbit_password=$(new_secret)
+  pg_start "$work/pg" "$PG_PORT" "$pg_password" "$work/logs/postgresql.log" "$options" &
+  pg_job=$!
+  rabbit_start "$work/rabbitmq" "$node@localhost" "$rabbit_port" "$dist_port" "$epmd_port" stockplatform "$rabbit_password"
+  wait "$pg_job" || die "PostgreSQL did not start"
+  export ConnectionStrings__stockplatform="Host=127.0.0.1;Port=$PG_PORT;Database=stockplatform;Username=postgres;Password=$pg_password"
+  export ConnectionStrings__messaging="amqp://stockplatform:$rabbit_password@127.0.0.1:$rabbit_port"
+}
+
 # ---------------------------------------------------------------------------------------------
 # The AppHost (scripts/up.sh starts it; it records its pid and its resources' states in run/)
 # ---------------------------------------------------------------------------------------------

@@ -34,24 +34,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PG_PORT=$(free_port)
-RABBITMQ_PORT=$(free_port "$PG_PORT")
-RABBITMQ_DIST_PORT=$(free_port "$PG_PORT" "$RABBITMQ_PORT")
-EPMD_PORT=$(free_port "$PG_PORT" "$RABBITMQ_PORT" "$RABBITMQ_DIST_PORT")
-PG_PASSWORD=$(new_secret)
-RABBITMQ_PASSWORD=$(new_secret)
-
-# Durability is irrelevant for a throwaway server; speed is not. Test projects run side by side,
-# each with its own pools and agent processes: room for more clients than the default 100.
-pg_start "$PG_DATA" "$PG_PORT" "$PG_PASSWORD" "$WORK/logs/postgresql.log" \
-  "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" &
-pg_job=$!
-rabbit_start "$RABBIT_BASE" "sptest$$@localhost" "$RABBITMQ_PORT" "$RABBITMQ_DIST_PORT" "$EPMD_PORT" \
-  stockplatform "$RABBITMQ_PASSWORD"
-wait "$pg_job" || die "PostgreSQL did not start"
-
-export ConnectionStrings__stockplatform="Host=127.0.0.1;Port=$PG_PORT;Database=stockplatform;Username=postgres;Password=$PG_PASSWORD"
-export ConnectionStrings__messaging="amqp://stockplatform:$RABBITMQ_PASSWORD@127.0.0.1:$RABBITMQ_PORT"
+# Test projects run side by side, each with its own pools and agent processes: room for more
+# clients than the default 100.
+throwaway_servers_start "$WORK" "sptest$$" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
 # Services under test log warnings and errors only, so the runner's output stays readable.
 export Logging__LogLevel__Default=Warning
 # The short chaos run follows one fault plan here, so a red run is repeatable; scripts/chaos.sh
