@@ -207,8 +207,8 @@ public sealed class TickArchiveTests : IAsyncLifetime
         var trades = MakeTrades(Day, 4_000);
         await InsertTradesAsync(trades);
         await Quotes.InsertAsync(Spy, "sip", MakeQuotes(Day, 2_000));
-        await _host.ExecuteAsync("SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('trades') c");
-        await _host.ExecuteAsync("SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('quotes') c");
+        await _host.CompressAllChunksAsync("trades");
+        await _host.CompressAllChunksAsync("quotes");
 
         await _archiver.ArchiveTradesAsync(Spy, Day);
         await _archiver.ArchiveQuotesAsync(Spy, Day);

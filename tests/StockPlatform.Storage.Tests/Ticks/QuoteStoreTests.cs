@@ -81,7 +81,7 @@ public sealed class QuoteStoreTests : IAsyncLifetime
         Assert.Equal(StoragePath.Timescale, (await _db.Schema.GetInfoAsync()).Path);
         var quotes = Make(500);
         await Quotes.InsertAsync(Spy, "sip", quotes);
-        await _db.ExecuteAsync("SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('quotes') c");
+        await _db.CompressAllChunksAsync("quotes");
 
         Assert.Equal(0, await Quotes.InsertAsync(Spy, "sip", quotes));
         Assert.Equal(500L, await _db.ScalarAsync<long>("SELECT count(*) FROM quotes"));

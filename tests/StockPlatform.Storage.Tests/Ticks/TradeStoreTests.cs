@@ -101,7 +101,7 @@ public sealed class TradeStoreTests : IAsyncLifetime
         Assert.Equal(StoragePath.Timescale, (await _db.Schema.GetInfoAsync()).Path);
         var trades = Make(300);
         await Trades.InsertAsync(Spy, "sip", trades);
-        await _db.ExecuteAsync("SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('trades') c");
+        await _db.CompressAllChunksAsync("trades");
         Assert.True(await _db.ScalarAsync<long>("SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'trades' AND is_compressed") > 0);
 
         Assert.Equal(0, await Trades.InsertAsync(Spy, "sip", trades));
