@@ -75,8 +75,13 @@ public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCat
         return await CheckAsync(symbol, partition, day, duck, [], cancellationToken);
     }
 
-    // A bars file's checksum and minutes by day, read once per verification.
-    private sealed record ArchivedFile(string Sha256, Dictionary<DateOnly, List<StoredBar>> ByDay);
+    // A bars file's checksum and minutes by day, read once per verification (a damaged file is never parsed).
+    private sealed class ArchivedFile(string sha256)
+    {
+        public string Sha256 { get; } = sha256;
+
+        public Dictionary<DateOnly, List<StoredBar>>? ByDay { get; set; }
+    }
 
     private async Task<PartitionCheck> CheckAsync(Symbol symbol, ArchivedPartition partition, TradingDay? day, DuckDBConnection duck, Dictionary<string, ArchivedFile> files, CancellationToken cancellationToken)
     {
@@ -84,10 +89,11 @@ public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCat
         if (!files.TryGetValue(path, out var file))
         {
             if (!File.Exists(path)) return new(partition.Session, "file-missing", partition.Rows, 0, $"{partition.Path} is not on disk", partition.Dataset);
-            files[path] = file = new ArchivedFile(await Sha256Async(path, cancellationToken), await ArchivedMinutes.ReadByDayAsync(duck, [path], cancellationToken));
+            files[path] = file = new ArchivedFile(await Sha256Async(path, cancellationToken));
         }
         if (file.Sha256 != partition.Sha256)
             return new(partition.Session, "checksum-mismatch", partition.Rows, 0, $"the file's SHA-256 is {file.Sha256}, the index recorded {partition.Sha256}", partition.Dataset);
+        file.ByDay ??= await ArchivedMinutes.ReadByDayAsync(duck, [path], cancellationToken);
 
         // Only the session's own minutes: a month file holds its other sessions too.
         var archived = file.ByDay.GetValueOrDefault(partition.Session) ?? [];

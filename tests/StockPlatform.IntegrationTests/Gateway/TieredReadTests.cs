@@ -79,6 +79,13 @@ public sealed class TieredReadTests : IAsyncLifetime
         await using (var hot = CreateGateway(retentionDays: 0, partitioning))
         {
             before = await ReadAllPagesAsync(hot.CreateClient());
+            // The listing: a row per session; the totals count each file's bytes once.
+            using var list = JsonDocument.Parse(await hot.CreateClient().GetStringAsync("/archive/partitions"));
+            var partitions = list.RootElement.GetProperty("partitions").EnumerateArray().ToList();
+            Assert.Equal(2 * (Days.Length - 1), list.RootElement.GetProperty("count").GetInt32());
+            Assert.All(partitions, p => Assert.Equal(partitioning, p.GetProperty("granularity").GetString()));
+            Assert.Equal(partitioning == "month" ? 2 : partitions.Count, list.RootElement.GetProperty("files").GetInt32());
+            Assert.Equal(partitions.DistinctBy(p => p.GetProperty("path").GetString()).Sum(p => p.GetProperty("bytes").GetInt64()), list.RootElement.GetProperty("bytes").GetInt64());
         }
         var files = Directory.EnumerateFiles(Path.Combine(_root, "parquet", "bars"), "*.parquet", SearchOption.AllDirectories).ToList();
         Assert.Equal(partitioning == "month" ? 2 : 2 * (Days.Length - 1), files.Count);
