@@ -131,8 +131,10 @@ internal static class ArchiveBenchmark
                 var smaller = csvBytes / (double)parquetBytes;
                 var faster = postgres.Median / duckdb.Median;
 
-                // The nightly cost: one more session of a symbol archived (its day file here, its month file rewritten whole below).
-                var (lastSymbol, lastSession) = (symbols[^1], sessions[^1]);
+                // The nightly cost: one more session of a symbol archived (its day file here, its month file rewritten whole below):
+                // the last session of the last whole month, so the month file holds a full month (the run's final month may hold one session).
+                var lastSymbol = symbols[^1];
+                var lastSession = sessions.Last(session => (session.Year, session.Month) != (sessions[^1].Year, sessions[^1].Month) || session == sessions[0]);
                 var dayAppend = await TimeAsync(runs, async () => (await archiver.ArchiveAsync(lastSymbol, lastSession))!.Rows);
 
                 // The same sessions archived by the platform in month files (Archive:Partitioning = month),
