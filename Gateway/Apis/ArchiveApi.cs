@@ -27,7 +27,7 @@ public static class ArchiveApi
     {
         var archive = app.MapGroup("/archive").WithTags("Archive");
         archive.MapGet("/partitions", ListPartitionsAsync).WithName("ListArchivePartitions")
-            .WithSummary("Archived partitions (a symbol's session each), with rows, time range, size and checksum");
+            .WithSummary("Archived partitions (a symbol's session each, in a day or month file), with rows, time range, checksums and the file's size");
         archive.MapGet("/verify", VerifyAsync).WithName("VerifyArchive")
             .WithSummary("A symbol's archived partitions (bars, trades, quotes; dataset= keeps one) compared with the hot store");
         archive.MapPost("/sql", RunSqlAsync).WithName("QueryArchive")
@@ -37,11 +37,16 @@ public static class ArchiveApi
         return app;
     }
 
-    /// <summary>One archived partition.</summary>
-    public sealed record PartitionResponse(string Dataset, string Symbol, DateOnly Session, string Path, int Rows, DateTime? First, DateTime? Last, long Bytes, string Sha256, DateTime WrittenAt);
+    /// <summary>
+    /// One archived partition: a symbol's session. <c>rows</c>, <c>first</c>, <c>last</c> and
+    /// <c>rows_sha256</c> are the session's; <c>path</c>, <c>bytes</c> and <c>sha256</c> the file's it
+    /// lives in, which for <c>granularity</c> <c>month</c> (bars in month files) holds the month's other sessions too.
+    /// </summary>
+    public sealed record PartitionResponse(string Dataset, string Symbol, DateOnly Session, string Path, int Rows, DateTime? First, DateTime? Last, long Bytes, string Sha256, DateTime WrittenAt,
+        string Granularity, string? RowsSha256);
 
-    /// <summary>The body of <c>GET /archive/partitions</c>, with totals.</summary>
-    public sealed record PartitionList(int Count, long Rows, long Bytes, IReadOnlyList<PartitionResponse> Partitions);
+    /// <summary>The body of <c>GET /archive/partitions</c>, with totals; <c>bytes</c> counts each file once (<c>files</c> of them).</summary>
+    public sealed record PartitionList(int Count, long Rows, long Bytes, IReadOnlyList<PartitionResponse> Partitions, int Files);
 
     /// <summary>The body of <c>POST /archive/sql</c>: the query, the answer's format (<c>json</c> or <c>csv</c>, else the Accept header) and a lower row limit.</summary>
     public sealed record SqlRequest(
@@ -62,8 +67,11 @@ public static class ArchiveApi
         if (problems.Any) return problems.ToResult();
 
         var list = await partitions.ListAsync(name!, ticker?.Value, cancellationToken: cancellationToken);
-        return TypedResults.Ok(new PartitionList(list.Count, list.Sum(p => (long)p.Rows), list.Sum(p => p.Bytes),
-            [.. list.Select(p => new PartitionResponse(p.Dataset, p.Symbol, p.Session, p.Path, p.Rows, p.First?.UtcDateTime, p.Last?.UtcDateTime, p.Bytes, p.Sha256, p.WrittenAt.UtcDateTime))]));
+        // Sessions of one month file share it: its bytes count once.
+        var files = list.DistinctBy(p => p.Path).ToList();
+        return TypedResults.Ok(new PartitionList(list.Count, list.Sum(p => (long)p.Rows), files.Sum(p => p.Bytes),
+            [.. list.Select(p => new PartitionResponse(p.Dataset, p.Symbol, p.Session, p.Path, p.Rows, p.First?.UtcDateTime, p.Last?.UtcDateTime, p.Bytes, p.Sha256, p.WrittenAt.UtcDateTime,
+                BarPartitioningNames.Of(p.InMonthFile ? BarPartitioning.Month : BarPartitioning.Day), p.RowsSha256))], files.Count));
     }
 
     internal static async Task<Results<Ok<ArchiveVerification>, ValidationProblem>> VerifyAsync(

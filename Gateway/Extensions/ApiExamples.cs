@@ -57,6 +57,13 @@ internal static class ApiExamples
             new(1, "SPY", new(2024, 2, 15), new(2024, 3, 28), "pending", 1, 12, 9_360, 0, "Alpaca answered 503 Service Unavailable", Open.AddDays(90).AddMinutes(1), Open.AddDays(90),
                 new Dictionary<string, long> { ["bars"] = 9_360, ["trades"] = 482_294 }),
         ]),
+        [typeof(ArchiveApi.PartitionList)] = () => new ArchiveApi.PartitionList(2, 1_905, 96_512,
+        [
+            new("bars", "SPY", new(2024, 1, 2), "parquet/bars/symbol=SPY/month=2024-01/part-0.parquet", 953, Open.AddHours(-5.5), Open.AddHours(10.48), 96_512,
+                "5f1c0a9e3b7d2c4e8a6f1b0d9c3e7a2f4b8d6c1e0a9f3b7d2c5e8a1f4b6d9c0e", Open.AddDays(1), "month", "0c4e8a2f6b1d9c3e7a5f0b4d8c2e6a1f9b3d7c5e0a4f8b2d6c1e9a3f7b5d0c4e"),
+            new("bars", "SPY", new(2024, 1, 3), "parquet/bars/symbol=SPY/month=2024-01/part-0.parquet", 952, Open.AddDays(1).AddHours(-5.5), Open.AddDays(1).AddHours(10.48), 96_512,
+                "5f1c0a9e3b7d2c4e8a6f1b0d9c3e7a2f4b8d6c1e0a9f3b7d2c5e8a1f4b6d9c0e", Open.AddDays(1), "month", "9a3f7b5d0c4e8a2f6b1d9c3e7a5f0b4d8c2e6a1f0c4e8a2f6b1d9c3e7a5f0b4d"),
+        ], 1),
         [typeof(IngestApi.IngestResponse)] = () => new IngestApi.IngestResponse(JobId, "SPY", new(2024, 1, 2), new(2024, 3, 28), "iex", "queued", ["bars"]),
         [typeof(IngestApi.BackfillRequest)] = () => new IngestApi.BackfillRequest(["SPY", "QQQ"], "2024-01-02", "2024-03-28", "iex", ["bars", "trades"]),
         [typeof(CorporateActionsApi.CorporateActionsRefreshRequest)] = () => new CorporateActionsApi.CorporateActionsRefreshRequest(["SPY", "AAPL"], "2020-01-01", null),

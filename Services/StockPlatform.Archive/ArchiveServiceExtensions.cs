@@ -16,7 +16,11 @@ public static class ArchiveServiceExtensions
     public static IServiceCollection AddArchive(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ArchiveOptions>().Bind(configuration.GetSection(ArchiveOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(provider => new ArchiveLayout(provider.GetRequiredService<IOptions<ArchiveOptions>>().Value.Root));
+        services.TryAddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<ArchiveOptions>>().Value;
+            return new ArchiveLayout(options.Root, options.BarPartitioning);
+        });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ArchivePartitionStore>();
         services.TryAddSingleton<ArchiveCatalog>();

@@ -55,12 +55,12 @@ public sealed class MigrationTests
         var plain = MigrationRunner.Load(StoragePath.Plain);
         var timescale = MigrationRunner.Load(StoragePath.Timescale);
 
-        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 }, plain.Select(m => m.Version));
-        Assert.Equal(new[] { "core", "aggregates", "aggregate_refresh", "task_leases", "multi_symbol_jobs", "tracked_symbols", "archive_partitions", "features", "logs", "agents", "market_data", "market_data_storage", "job_datasets", "tracked_channels", "live_refills" }, plain.Select(m => m.Name));
-        Assert.Equal(new[] { null, "plain", "plain", null, null, null, null, null, "plain", null, null, "plain", null, null, null }, plain.Select(m => m.Variant));
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 }, plain.Select(m => m.Version));
+        Assert.Equal(new[] { "core", "aggregates", "aggregate_refresh", "task_leases", "multi_symbol_jobs", "tracked_symbols", "archive_partitions", "features", "logs", "agents", "market_data", "market_data_storage", "job_datasets", "tracked_channels", "live_refills", "archive_session_checksums" }, plain.Select(m => m.Name));
+        Assert.Equal(new[] { null, "plain", "plain", null, null, null, null, null, "plain", null, null, "plain", null, null, null, null }, plain.Select(m => m.Variant));
         Assert.Contains("CREATE TABLE bars_1m", plain[0].Sql, StringComparison.Ordinal);
-        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 }, timescale.Select(m => m.Version));
-        Assert.Equal(new[] { null, "timescale", "timescale", null, null, null, null, null, "timescale", null, null, "timescale", null, null, null }, timescale.Select(m => m.Variant));
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 }, timescale.Select(m => m.Version));
+        Assert.Equal(new[] { null, "timescale", "timescale", null, null, null, null, null, "timescale", null, null, "timescale", null, null, null, null }, timescale.Select(m => m.Variant));
         Assert.Contains("create_hypertable", timescale[1].Sql, StringComparison.Ordinal);
         Assert.Contains("CREATE TABLE bars_dirty", timescale[2].Sql, StringComparison.Ordinal);
         // The shared migrations are the same text on both paths.

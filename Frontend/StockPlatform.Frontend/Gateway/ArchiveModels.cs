@@ -5,12 +5,17 @@ namespace StockPlatform.Frontend.Gateway;
 
 // The gateway's archive answers (GET /archive/partitions, GET /archive/verify, POST /archive/sql).
 
-/// <summary>One archived partition: a symbol's session of one dataset, as a Parquet file.</summary>
+/// <summary>
+/// One archived partition: a symbol's session of one dataset, in a Parquet file of its own
+/// (<see cref="Granularity"/> <c>day</c>) or in its symbol's month file (<c>month</c>, bars only;
+/// <see cref="Bytes"/> is then the whole month file's).
+/// </summary>
 public sealed record ArchivePartition(
-    string Dataset, string Symbol, DateOnly Session, string Path, int Rows, DateTime? First, DateTime? Last, long Bytes, string Sha256, DateTime WrittenAt);
+    string Dataset, string Symbol, DateOnly Session, string Path, int Rows, DateTime? First, DateTime? Last, long Bytes, string Sha256, DateTime WrittenAt,
+    string? Granularity = null, string? RowsSha256 = null);
 
-/// <summary>The body of <c>GET /archive/partitions</c>, with its totals.</summary>
-public sealed record ArchivePartitionList(int Count, long Rows, long Bytes, IReadOnlyList<ArchivePartition> Partitions);
+/// <summary>The body of <c>GET /archive/partitions</c>, with its totals (<see cref="Bytes"/> counts each of the <see cref="Files"/> once).</summary>
+public sealed record ArchivePartitionList(int Count, long Rows, long Bytes, IReadOnlyList<ArchivePartition> Partitions, int Files = 0);
 
 /// <summary>
 /// One partition checked against the hot store: <c>ok</c>, <c>archive-only</c> (retention removed

@@ -1,12 +1,17 @@
 using System.IO.Compression;
 using Parquet;
 using Parquet.Schema;
+using StockPlatform.MarketData.Calendar;
 using StockPlatform.Storage.Bars;
 
 namespace StockPlatform.Archive.Partitions;
 
-/// <summary>What a written partition holds.</summary>
-public sealed record WrittenPartition(string Path, int Rows, DateTimeOffset? First, DateTimeOffset? Last, long Bytes, string Sha256);
+/// <summary>
+/// What a written partition holds: <see cref="Bytes"/> and <see cref="Sha256"/> are the file's;
+/// <see cref="Rows"/>, <see cref="First"/>, <see cref="Last"/> and <see cref="RowsSha256"/>
+/// (<see cref="SessionChecksum"/>, bars only) the session's, which in a month file is one of several.
+/// </summary>
+public sealed record WrittenPartition(string Path, int Rows, DateTimeOffset? First, DateTimeOffset? Last, long Bytes, string Sha256, string? RowsSha256 = null);
 
 /// <summary>
 /// Writes one symbol's session of 1-minute bars as a Parquet file: ZSTD at
@@ -32,17 +37,33 @@ public static class BarParquetWriter
     private static readonly DataField<long> Volume = new("volume");
     private static readonly DataField<long> TradeCount = new("trade_count");
     private static readonly DecimalDataField Vwap = new("vwap", PricePrecision, PriceScale);
+    private static readonly DataField<DateOnly> SessionDate = new("dt");
     private static readonly ParquetSchema Schema = new(Symbol, Timestamp.Declared, Open, High, Low, Close, Volume, TradeCount, Vwap);
+
+    // A month file names no day in its path, so each row carries its New York session date (DATE;
+    // it compresses to a few bytes and spares readers converting ts to group by day).
+    private static readonly ParquetSchema MonthSchema = new(Symbol, Timestamp.Declared, Open, High, Low, Close, Volume, TradeCount, Vwap, SessionDate);
 
     private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = CompressionLevel.Optimal };
 
     /// <summary>Writes <paramref name="bars"/> (one symbol, in time order) to <paramref name="path"/>, replacing what was there.</summary>
-    public static async Task<WrittenPartition> WriteAsync(string path, string symbol, IReadOnlyList<StoredBar> bars, CancellationToken cancellationToken = default)
+    public static Task<WrittenPartition> WriteAsync(string path, string symbol, IReadOnlyList<StoredBar> bars, CancellationToken cancellationToken = default) =>
+        WriteAsync(path, symbol, bars, month: false, cancellationToken);
+
+    /// <summary>
+    /// Writes a month file: <paramref name="bars"/> (one symbol, several sessions, in time order)
+    /// with each row's New York session date in a <c>dt</c> column, replacing what was there.
+    /// The result's rows and time range are the whole file's.
+    /// </summary>
+    public static Task<WrittenPartition> WriteMonthAsync(string path, string symbol, IReadOnlyList<StoredBar> bars, CancellationToken cancellationToken = default) =>
+        WriteAsync(path, symbol, bars, month: true, cancellationToken);
+
+    private static async Task<WrittenPartition> WriteAsync(string path, string symbol, IReadOnlyList<StoredBar> bars, bool month, CancellationToken cancellationToken)
     {
         foreach (var bar in bars) CheckScale(bar);
         return await ParquetFiles.WriteAtomicallyAsync(path, async file =>
         {
-            await using var writer = await ParquetWriter.CreateAsync(Schema, file, Options, cancellationToken: cancellationToken);
+            await using var writer = await ParquetWriter.CreateAsync(month ? MonthSchema : Schema, file, Options, cancellationToken: cancellationToken);
             using var group = writer.CreateRowGroup();
             await group.WriteAsync(Symbol, [.. bars.Select(_ => symbol)], null);
             await Timestamp.WriteAsync(group, bars.Select(b => MicrosTimestampField.MicrosOf(b.Timestamp)).ToArray(), cancellationToken);
@@ -53,6 +74,7 @@ public static class BarParquetWriter
             await group.WriteAsync<long>(Volume, bars.Select(b => b.Volume).ToArray(), cancellationToken: cancellationToken);
             await group.WriteAsync<long>(TradeCount, bars.Select(b => b.TradeCount).ToArray(), cancellationToken: cancellationToken);
             await group.WriteAsync<decimal>(Vwap, bars.Select(b => b.Vwap).ToArray(), cancellationToken: cancellationToken);
+            if (month) await group.WriteAsync<DateOnly>(SessionDate, bars.Select(b => NewYorkTime.DateOf(b.Timestamp)).ToArray(), cancellationToken: cancellationToken);
         }, bars.Count, bars.Count > 0 ? bars[0].Timestamp : null, bars.Count > 0 ? bars[^1].Timestamp : null, cancellationToken);
     }
 

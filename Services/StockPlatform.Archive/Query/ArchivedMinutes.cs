@@ -7,15 +7,34 @@ namespace StockPlatform.Archive.Query;
 /// <summary>Reads archived 1-minute partitions back as stored bars, through DuckDB.</summary>
 public static class ArchivedMinutes
 {
-    /// <summary>The minutes of <paramref name="files"/> (partition paths inside the archive), by New York date, each day ascending.</summary>
-    public static async Task<Dictionary<DateOnly, List<StoredBar>>> ReadByDayAsync(DuckDBConnection duck, IReadOnlyCollection<string> files, CancellationToken cancellationToken)
+    /// <summary>
+    /// The minutes of <paramref name="files"/> (partition paths inside the archive, day or month
+    /// files, each once), by New York date, each day ascending; only those starting in
+    /// [<paramref name="from"/>, <paramref name="to"/>) when given (a month file holds far more).
+    /// </summary>
+    public static async Task<Dictionary<DateOnly, List<StoredBar>>> ReadByDayAsync(DuckDBConnection duck, IReadOnlyCollection<string> files, CancellationToken cancellationToken,
+        DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         var byDay = new Dictionary<DateOnly, List<StoredBar>>();
         if (files.Count == 0) return byDay;
         await using var command = duck.CreateCommand();
         // Paths are the archive's own (the index's), quoted as SQL literals; the connection can read nothing else.
-        var paths = string.Join(", ", files.Select(file => $"'{file.Replace("'", "''", StringComparison.Ordinal)}'"));
-        command.CommandText = $"SELECT ts, open, high, low, close, volume, trade_count, vwap FROM read_parquet([{paths}]) ORDER BY ts";
+        var paths = string.Join(", ", files.Distinct().Select(file => $"'{file.Replace("'", "''", StringComparison.Ordinal)}'"));
+        // Day and month files differ in their paths' keys and in the month files' dt column: no hive
+        // columns, and columns matched by name, so one read takes both.
+        var where = new List<string>();
+        if (from is { } f)
+        {
+            where.Add("ts >= $from");
+            command.Parameters.Add(new DuckDBParameter("from", f.UtcDateTime));
+        }
+        if (to is { } t)
+        {
+            where.Add("ts < $to");
+            command.Parameters.Add(new DuckDBParameter("to", t.UtcDateTime));
+        }
+        command.CommandText = $"SELECT ts, open, high, low, close, volume, trade_count, vwap FROM read_parquet([{paths}], hive_partitioning = false, union_by_name = true)" +
+            (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY ts";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

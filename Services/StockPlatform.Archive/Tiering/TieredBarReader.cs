@@ -128,13 +128,17 @@ public sealed class TieredBarReader(
             minute = minute with { Start = slice.Bars[^1].Timestamp.AddMicroseconds(1) };
         }
 
-        // A session still whole in the hot store needs no archive read.
-        var files = days.Where(day => archived.TryGetValue(day.Date, out var partition) && hotByDay.GetValueOrDefault(day.Date)?.Count != partition.Rows)
-            .Select(day => Path.Combine(layout.Root, archived[day.Date].Path)).Where(File.Exists).ToList();
+        // A session still whole in the hot store needs no archive read. Sessions of one month file
+        // share it: each file is read once, and only the days asked for (a month holds ~20 more).
+        var cold = days.Where(day => archived.TryGetValue(day.Date, out var partition) && hotByDay.GetValueOrDefault(day.Date)?.Count != partition.Rows).ToList();
+        var files = cold.Select(day => Path.Combine(layout.Root, archived[day.Date].Path)).Where(File.Exists).Distinct().ToList();
         if (files.Count == 0) return hotByDay;
         await using var duck = await catalog.OpenSandboxedAsync(cancellationToken);
-        var archivedByDay = await ArchivedMinutes.ReadByDayAsync(duck, files, cancellationToken);
-        return days.ToDictionary(day => day.Date, day => ArchivedMinutes.Merge(archivedByDay.GetValueOrDefault(day.Date) ?? [], hotByDay.GetValueOrDefault(day.Date) ?? []));
+        var archivedByDay = await ArchivedMinutes.ReadByDayAsync(duck, files, cancellationToken, cold[0].SessionOpenUtc, cold[^1].SessionCloseUtc);
+        var merge = cold.Select(day => day.Date).ToHashSet();
+        return days.ToDictionary(day => day.Date, day => merge.Contains(day.Date)
+            ? ArchivedMinutes.Merge(archivedByDay.GetValueOrDefault(day.Date) ?? [], hotByDay.GetValueOrDefault(day.Date) ?? [])
+            : hotByDay.GetValueOrDefault(day.Date) ?? []);
     }
 
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;

@@ -53,10 +53,12 @@ public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCat
                 ? (await calendar.GetTradingDaysAsync(recorded[0].Session, recorded[^1].Session, cancellationToken)).ToDictionary(day => day.Date)
                 : [];
             await using var duck = await catalog.OpenSandboxedAsync(cancellationToken);
+            // A month file holds ~20 sessions: hashed and read once for all of them.
+            var files = new Dictionary<string, ArchivedFile>();
             foreach (var partition in recorded)
             {
                 checks.Add(dataset == SessionArchiver.BarsDataset
-                    ? await CheckAsync(symbol, partition, days.GetValueOrDefault(partition.Session), duck, cancellationToken)
+                    ? await CheckAsync(symbol, partition, days.GetValueOrDefault(partition.Session), duck, files, cancellationToken)
                     : await CheckTicksAsync(symbol, partition, duck, cancellationToken));
             }
         }
@@ -70,15 +72,31 @@ public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCat
     {
         var day = (await calendar.GetTradingDaysAsync(partition.Session, partition.Session, cancellationToken)).SingleOrDefault();
         await using var duck = await catalog.OpenSandboxedAsync(cancellationToken);
-        return await CheckAsync(symbol, partition, day, duck, cancellationToken);
+        return await CheckAsync(symbol, partition, day, duck, [], cancellationToken);
     }
 
-    private async Task<PartitionCheck> CheckAsync(Symbol symbol, ArchivedPartition partition, TradingDay? day, DuckDBConnection duck, CancellationToken cancellationToken)
+    // A bars file's checksum and minutes by day, read once per verification (a damaged file is never parsed).
+    private sealed class ArchivedFile(string sha256)
+    {
+        public string Sha256 { get; } = sha256;
+
+        public Dictionary<DateOnly, List<StoredBar>>? ByDay { get; set; }
+    }
+
+    private async Task<PartitionCheck> CheckAsync(Symbol symbol, ArchivedPartition partition, TradingDay? day, DuckDBConnection duck, Dictionary<string, ArchivedFile> files, CancellationToken cancellationToken)
     {
         var path = Path.Combine(layout.Root, partition.Path);
-        if (await CheckFileAsync(partition, path, cancellationToken) is { } damaged) return damaged;
+        if (!files.TryGetValue(path, out var file))
+        {
+            if (!File.Exists(path)) return new(partition.Session, "file-missing", partition.Rows, 0, $"{partition.Path} is not on disk", partition.Dataset);
+            files[path] = file = new ArchivedFile(await Sha256Async(path, cancellationToken));
+        }
+        if (file.Sha256 != partition.Sha256)
+            return new(partition.Session, "checksum-mismatch", partition.Rows, 0, $"the file's SHA-256 is {file.Sha256}, the index recorded {partition.Sha256}", partition.Dataset);
+        file.ByDay ??= await ArchivedMinutes.ReadByDayAsync(duck, [path], cancellationToken);
 
-        var archived = (await ArchivedMinutes.ReadByDayAsync(duck, [path], cancellationToken)).Values.SelectMany(day => day).ToList();
+        // Only the session's own minutes: a month file holds its other sessions too.
+        var archived = file.ByDay.GetValueOrDefault(partition.Session) ?? [];
         var hot = day is null ? [] : (await bars.GetBarsAsync(new BarQuery(symbol, BarInterval.OneMinute)
         {
             Start = day.SessionOpenUtc,
@@ -89,6 +107,8 @@ public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCat
         if (hot.Count == 0 && archived.Count > 0) return new(partition.Session, "archive-only", archived.Count, 0, null);
         if (archived.Count != partition.Rows)
             return new(partition.Session, "differs", archived.Count, hot.Count, $"the file holds {archived.Count} rows, the index recorded {partition.Rows}");
+        if (partition.RowsSha256 is { } recorded && SessionChecksum.Of(archived) is var checksum && checksum != recorded)
+            return new(partition.Session, "differs", archived.Count, hot.Count, $"the session's rows in the file hash to {checksum}, the index recorded {recorded}");
 
         var difference = FirstDifference(archived, hot);
         return difference is null
@@ -100,10 +120,15 @@ public sealed class ArchiveVerifier(ArchivePartitionStore partitions, ArchiveCat
     private static async Task<PartitionCheck?> CheckFileAsync(ArchivedPartition partition, string path, CancellationToken cancellationToken)
     {
         if (!File.Exists(path)) return new(partition.Session, "file-missing", partition.Rows, 0, $"{partition.Path} is not on disk", partition.Dataset);
-        await using var file = File.OpenRead(path);
-        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+        var sha = await Sha256Async(path, cancellationToken);
         return sha == partition.Sha256 ? null
             : new(partition.Session, "checksum-mismatch", partition.Rows, 0, $"the file's SHA-256 is {sha}, the index recorded {partition.Sha256}", partition.Dataset);
+    }
+
+    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
     }
 
     private async Task<PartitionCheck> CheckTicksAsync(Symbol symbol, ArchivedPartition partition, DuckDBConnection duck, CancellationToken cancellationToken)

@@ -111,13 +111,28 @@ public sealed partial class SymbolRefresher(
         }
 
         var barPartitions = 0;
+        var completed = new List<DateOnly>();
         foreach (var session in barSessions.Order())
         {
-            if (!await IsCompletedAsync(session, now, cancellationToken)) continue;
-            if (await ArchiveTracedAsync(symbol, session, SessionArchiver.BarsDataset, () => archiver.ArchiveAsync(symbol, session, cancellationToken)) is { } written)
+            if (await IsCompletedAsync(session, now, cancellationToken)) completed.Add(session);
+        }
+        // Month files are rewritten whole: once per month for all its sessions here, not once per session.
+        var batches = archiver.BarPartitioning == BarPartitioning.Month
+            ? completed.GroupBy(session => (session.Year, session.Month)).Select(month => month.ToList()).ToList()
+            : [.. completed.Select(session => new List<DateOnly> { session })];
+        foreach (var batch in batches)
+        {
+            IReadOnlyList<WrittenPartition> written = [];
+            await ArchiveTracedAsync(symbol, batch[0], SessionArchiver.BarsDataset, async () =>
+            {
+                written = await archiver.ArchiveAsync(symbol, batch, cancellationToken);
+                return written.LastOrDefault();
+            });
+            // One result per completed session (each a trading day), in date order.
+            foreach (var (session, partition) in batch.Zip(written))
             {
                 barPartitions++;
-                await bus.Publish(new ArchiveWritten(SessionArchiver.BarsDataset, symbol.Value, session, written.Path, written.Rows, written.Bytes), cancellationToken);
+                await bus.Publish(new ArchiveWritten(SessionArchiver.BarsDataset, symbol.Value, session, partition.Path, partition.Rows, partition.Bytes), cancellationToken);
             }
         }
 

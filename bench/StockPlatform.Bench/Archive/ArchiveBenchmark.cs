@@ -25,9 +25,11 @@ namespace StockPlatform.Bench.Archive;
 /// and day over all of it, DuckDB over the archive against the same query on PostgreSQL, in the
 /// same run (medians of several runs after a warm-up). Goals: the archive at least 20x smaller
 /// than CSV; DuckDB at least 5x faster.
-/// The same rows are also written as month partitions (<c>symbol=S00/month=2024-01/part-0.parquet</c>:
-/// as the archive writes them, without the redundant symbol column, and with DOUBLE prices) and as
-/// one file per symbol, and the same grouping (the New York day taken from <c>ts</c>) is timed over
+/// The same sessions are also archived by the platform in month files (<c>Archive:Partitioning = month</c>,
+/// <c>symbol=S00/month=2024-01/part-0.parquet</c> with a <c>dt</c> column), queried through their
+/// <c>bars</c> view like the day files, with the cost of archiving one more session in each. The same
+/// rows are also written as simulated month partitions (without the dt column, without the redundant
+/// symbol column, with DOUBLE prices) and as one file per symbol, and the same grouping (the New York day taken from <c>ts</c>) is timed over
 /// each, with the day partitions too, against the same PostgreSQL median; <c>count(*)</c> over each
 /// layout (Parquet footers only) shows what opening the files costs.
 /// The day partitions are also queried with the New York day from the path (<c>dt</c>), with and
@@ -129,10 +131,42 @@ internal static class ArchiveBenchmark
                 var smaller = csvBytes / (double)parquetBytes;
                 var faster = postgres.Median / duckdb.Median;
 
+                // The nightly cost: one more session of a symbol archived (its day file here, its month file rewritten whole below):
+                // the last session of the last whole month, so the month file holds a full month (the run's final month may hold one session).
+                var lastSymbol = symbols[^1];
+                var lastSession = sessions.Last(session => (session.Year, session.Month) != (sessions[^1].Year, sessions[^1].Month) || session == sessions[0]);
+                var dayAppend = await TimeAsync(runs, async () => (await archiver.ArchiveAsync(lastSymbol, lastSession))!.Rows);
+
+                // The same sessions archived by the platform in month files (Archive:Partitioning = month),
+                // a backfill: each symbol's sessions in one call, so each month file is written once.
+                var monthLayout = new ArchiveLayout(Path.Combine(root, "month-archive"), BarPartitioning.Month);
+                var monthCatalog = new ArchiveCatalog(monthLayout);
+                var monthArchiver = new SessionArchiver(db.Bars, db.Features, db.Calendar, new ArchivePartitionStore(db.DataSource, db.Schema, db.Retry), monthCatalog, monthLayout,
+                    TimeProvider.System);
+                watch.Restart();
+                foreach (var symbol in symbols) await monthArchiver.ArchiveAsync(symbol, sessions);
+                var monthSeconds = watch.Elapsed.TotalSeconds;
+                var monthFiles = Directory.EnumerateFiles(monthLayout.BarsRoot, "*.parquet", SearchOption.AllDirectories).ToList();
+                var monthBytes = monthFiles.Sum(f => new FileInfo(f).Length);
+                Console.WriteLine($"[{name}] month archive: {monthFiles.Count:N0} files, {monthBytes / 1e6:0.0} MB, written in {monthSeconds:0.0} s");
+                await using var monthDuck = await monthCatalog.OpenSandboxedAsync();
+                var monthView = await TimeAsync(runs, () => CountAsync(monthDuck, DuckDbSql));
+                if (monthView.Rows != symbols.Count * sessions.Count)
+                {
+                    Console.Error.WriteLine($"[{name}] the month view disagrees: {monthView.Rows} groups, expected {symbols.Count * sessions.Count}");
+                    return 1;
+                }
+                var monthAppend = await TimeAsync(runs, async () => (await monthArchiver.ArchiveAsync(lastSymbol, lastSession))!.Rows);
+                Console.WriteLine($"[{name}] one session archived again: day file p50 {dayAppend.Median:0} ms, month file p50 {monthAppend.Median:0} ms");
+
                 // The same rows in other granularities and encodings, each queried by DuckDB (same run, same PostgreSQL median).
-                var layouts = await MeasureLayoutsAsync(name, root, layout, bars, symbols.Count * sessions.Count, runs, postgres.Median, csvBytes);
+                var layouts = await MeasureLayoutsAsync(name, root, layout, bars, symbols.Count * sessions.Count, runs, postgres.Median, csvBytes, (monthLayout.BarsRoot, monthSeconds));
                 layouts.Insert(0, new LayoutFigures("day_view", "day partitions (archive view, dt from path)", files, parquetBytes, archiveSeconds, double.NaN, duckdb.Median));
+                layouts.Insert(1, new LayoutFigures("month_view", "month partitions (archive view, Archive:Partitioning = month)", monthFiles.Count, monthBytes, monthSeconds, double.NaN, monthView.Median));
                 figures.AddRange(Figures(name, perMillion, parquetBytes, csvBytes, tableBytes, zstdBytes.Length, zstdLevel, postgres.Median, layouts));
+                figures.Add(BenchFigure.Shown($"archive files, month partitions ({monthFiles.Count:N0}) vs day partitions ({files:N0})", name, monthFiles.Count, "files", "day partitions", files));
+                figures.Add(BenchFigure.Shown("archiving one more session: month file rewritten vs day file written", name, monthAppend.Median, "ms", "the session's day file", dayAppend.Median));
+                figures.Add(BenchFigure.Shown("archiving a year of sessions (backfill): month files vs day files", name, monthSeconds, "s", "day files, session by session", archiveSeconds));
                 Console.WriteLine($"[{name}] archive: {files:N0} files, {parquetBytes * perMillion / 1e6:0.00} MB per million bars (written in {archiveSeconds:0.0} s); " +
                     $"CSV {csvBytes * perMillion / 1e6:0.00} MB ({smaller:0.0}x larger); PostgreSQL table with indexes {tableBytes * perMillion / 1e6:0.00} MB ({tableBytes / (double)parquetBytes:0.0}x larger); " +
                     $"CSV as zstd {zstdLevel} {zstdBytes.Length * perMillion / 1e6:0.00} MB ({zstdBytes.Length / (double)parquetBytes:0.00}x the archive)");
@@ -152,6 +186,9 @@ internal static class ArchiveBenchmark
                     zstd_csv_bytes = zstdBytes.Length, zstd_level = zstdLevel, zstd_csv_ratio = Math.Round(csvBytes / (double)zstdBytes.Length, 1),
                     table_ratio = Math.Round(tableBytes / (double)parquetBytes, 1), archive_seconds = Math.Round(archiveSeconds, 1),
                     postgres_p50_ms = Math.Round(postgres.Median, 1), duckdb_p50_ms = Math.Round(duckdb.Median, 1), duckdb_speedup = Math.Round(faster, 2),
+                    month_files = monthFiles.Count, month_bytes = monthBytes, month_archive_seconds = Math.Round(monthSeconds, 1), month_view_p50_ms = Math.Round(monthView.Median, 1),
+                    month_view_speedup = Math.Round(postgres.Median / monthView.Median, 2),
+                    day_session_archive_p50_ms = Math.Round(dayAppend.Median, 1), month_session_archive_p50_ms = Math.Round(monthAppend.Median, 1),
                     layouts = layouts.Select(l => new
                     {
                         layout = l.Key, files = l.Files, bytes = l.Bytes, mb_per_million = Math.Round(l.Bytes * perMillion / 1e6, 2),
@@ -175,7 +212,8 @@ internal static class ArchiveBenchmark
     // What a variant writes: with or without the symbol column (the path names it), prices as DECIMAL(18, 8) or DOUBLE.
     private sealed record Variant(string Key, string Name, Func<DateOnly, string> Partition, bool SymbolColumn, bool DoublePrices, bool ArchiveWriter, bool DateColumn = false, string Level = "month=*");
 
-    private static async Task<List<LayoutFigures>> MeasureLayoutsAsync(string name, string root, ArchiveLayout layout, SymbolBar[] bars, int groups, int runs, double postgresMs, long csvBytes)
+    private static async Task<List<LayoutFigures>> MeasureLayoutsAsync(string name, string root, ArchiveLayout layout, SymbolBar[] bars, int groups, int runs, double postgresMs, long csvBytes,
+        (string Folder, double Seconds) archivedMonths)
     {
         static string Month(DateOnly day) => string.Create(CultureInfo.InvariantCulture, $"month={day:yyyy-MM}");
         Variant[] variants =
@@ -184,7 +222,8 @@ internal static class ArchiveBenchmark
             new("month_no_symbol", "month, no symbol column", Month, SymbolColumn: false, DoublePrices: false, ArchiveWriter: false),
             new("month_no_symbol_double", "month, no symbol column, DOUBLE prices", Month, SymbolColumn: false, DoublePrices: true, ArchiveWriter: false),
             // The New York session date as a column (it compresses to almost nothing): the grouping reads it instead of converting ts.
-            new("month_dt", "month, + dt column (query groups by dt)", Month, SymbolColumn: true, DoublePrices: false, ArchiveWriter: false, DateColumn: true),
+            // Written by the platform's month archiver (above), not simulated here.
+            new("month_dt", "month, + dt column (the archive's month files)", Month, SymbolColumn: true, DoublePrices: false, ArchiveWriter: true, DateColumn: true),
             new("symbol_file", "one file per symbol", _ => "", SymbolColumn: true, DoublePrices: false, ArchiveWriter: true, Level: ""),
         ];
 
@@ -225,6 +264,11 @@ internal static class ArchiveBenchmark
         await MeasureAsync("day_dt_cache", "day, dt from path, footer cache", layout.BarsRoot, layout.BarsGlob, double.NaN, dateColumn: true, footerCache: true);
         foreach (var variant in variants)
         {
+            if (variant.Key == "month_dt")
+            {
+                await MeasureAsync(variant.Key, variant.Name, archivedMonths.Folder, Path.Combine(archivedMonths.Folder, "symbol=*", variant.Level, "*.parquet"), archivedMonths.Seconds, dateColumn: true);
+                continue;
+            }
             var folder = Path.Combine(root, "layouts", variant.Key);
             var watch = Stopwatch.StartNew();
             foreach (var chunk in bars.GroupBy(b => (b.Symbol.Value, variant.Partition(NewYorkTime.DateOf(b.Bar.Timestamp)))))

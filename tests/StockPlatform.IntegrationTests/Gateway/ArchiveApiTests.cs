@@ -71,6 +71,10 @@ public sealed class ArchiveApiTests : IAsyncLifetime
         Assert.All(partitions, p => Assert.Matches("^parquet/bars/symbol=SPY/dt=2024-03-0[457]/part-0.parquet$", p.GetProperty("path").GetString()));
         Assert.Equal(3 * 390, list.RootElement.GetProperty("rows").GetInt64());
         Assert.Equal(partitions.Sum(p => p.GetProperty("bytes").GetInt64()), list.RootElement.GetProperty("bytes").GetInt64());
+        // Day files: one per session, each with its session's checksum.
+        Assert.Equal(partitions.Count, list.RootElement.GetProperty("files").GetInt32());
+        Assert.All(partitions, p => Assert.Equal("day", p.GetProperty("granularity").GetString()));
+        Assert.All(partitions, p => Assert.Matches("^[0-9a-f]{64}$", p.GetProperty("rows_sha256").GetString()));
 
         using var all = JsonDocument.Parse(await _client.GetStringAsync("/archive/partitions"));
         Assert.Equal(6, all.RootElement.GetProperty("count").GetInt32());

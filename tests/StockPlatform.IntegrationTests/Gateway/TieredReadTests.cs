@@ -59,27 +59,40 @@ public sealed class TieredReadTests : IAsyncLifetime
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private WebApplicationFactory<Program> CreateGateway(int retentionDays) =>
+    private WebApplicationFactory<Program> CreateGateway(int retentionDays, string partitioning) =>
         InProcessGateway.Create(_database.ConnectionString, "tiered", Key, ("Gateway:PageTokenKey", TokenKey), ("Archive:Root", _root),
-            ("Archive:HotRetentionDays", retentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            ("Archive:HotRetentionDays", retentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Archive:Partitioning", partitioning));
 
-    [Fact]
-    public async Task Sessions_past_retention_read_from_the_archive_exactly_as_they_read_from_the_hot_store()
+    // In month mode every archived session of March shares one file per symbol: the reads, the
+    // retention's checks and the late correction's rewrite each take their session's rows from it.
+    [Theory]
+    [InlineData("day")]
+    [InlineData("month")]
+    public async Task Sessions_past_retention_read_from_the_archive_exactly_as_they_read_from_the_hot_store(string partitioning)
     {
         // Every read, every page, while everything is hot.
-        await using (var hot = CreateGateway(retentionDays: 0))
+        await using (var hot = CreateGateway(retentionDays: 0, partitioning))
         {
             await SeedAsync(hot.Services);
         }
         Dictionary<string, List<JsonElement>> before;
-        await using (var hot = CreateGateway(retentionDays: 0))
+        await using (var hot = CreateGateway(retentionDays: 0, partitioning))
         {
             before = await ReadAllPagesAsync(hot.CreateClient());
+            // The listing: a row per session; the totals count each file's bytes once.
+            using var list = JsonDocument.Parse(await hot.CreateClient().GetStringAsync("/archive/partitions"));
+            var partitions = list.RootElement.GetProperty("partitions").EnumerateArray().ToList();
+            Assert.Equal(2 * (Days.Length - 1), list.RootElement.GetProperty("count").GetInt32());
+            Assert.All(partitions, p => Assert.Equal(partitioning, p.GetProperty("granularity").GetString()));
+            Assert.Equal(partitioning == "month" ? 2 : partitions.Count, list.RootElement.GetProperty("files").GetInt32());
+            Assert.Equal(partitions.DistinctBy(p => p.GetProperty("path").GetString()).Sum(p => p.GetProperty("bytes").GetInt64()), list.RootElement.GetProperty("bytes").GetInt64());
         }
+        var files = Directory.EnumerateFiles(Path.Combine(_root, "parquet", "bars"), "*.parquet", SearchOption.AllDirectories).ToList();
+        Assert.Equal(partitioning == "month" ? 2 : 2 * (Days.Length - 1), files.Count);
 
         // Retention up to 2024-03-13: the archived sessions leave PostgreSQL, 2024-03-12 (never archived) stays.
         var retentionDays = NewYorkTime.DateOf(DateTimeOffset.UtcNow).DayNumber - Cutoff.DayNumber;
-        await using var tiered = CreateGateway(retentionDays);
+        await using var tiered = CreateGateway(retentionDays, partitioning);
         var result = await tiered.Services.GetRequiredService<HotStoreRetention>().ApplyAsync();
         Assert.Equal(2 * (Days.Length - 1), result.SessionsDeleted);
         Assert.Equal(2, result.SessionsKept); // 2024-03-12 of both symbols, never archived; every archived session agreed
