@@ -97,9 +97,9 @@ public static class BarsApi
             return TypedResults.Stream(body => WriteCsvAsync(body, read, sources, cancellationToken), $"{CsvType}; charset=utf-8",
                 fileDownloadName: $"{string.Join('_', read.Symbols.Select(s => s.Value))}_{read.Shape.Interval}.csv");
         }
-        // The documents BarsResponse and MultiBarsResponse describe, written as the store hands the bars over.
-        return new BarsJson(single ? read.Symbols[0].Value : null, read.Shape.Interval.ToString(), ModeName(read.Adjustment),
-            (page, token) => ReadPageAsync(read, sources, page, token));
+        var (parts, next) = await ReadPageAsync(read, sources, cancellationToken);
+        // The documents BarsResponse and MultiBarsResponse describe, written without building them.
+        return new BarsJson(single ? read.Symbols[0].Value : null, read.Shape.Interval.ToString(), ModeName(read.Adjustment), parts, next);
     }
 
     private static Read? Validate(
@@ -150,14 +150,14 @@ public static class BarsApi
     }
 
     /// <summary>
-    /// One JSON page onto <paramref name="page"/>: symbol after symbol from the token's position,
-    /// the limit over all of them; returns the next page's token. Paging continues just after the
-    /// last bar returned (one microsecond on, not one tick: PostgreSQL keeps microseconds, so a
-    /// tick would round back onto the last bar).
+    /// One JSON page: symbol after symbol from the token's position, the limit over all of them.
+    /// Paging continues just after the last bar returned (one microsecond on, not one tick:
+    /// PostgreSQL keeps microseconds, so a tick would round back onto the last bar).
     /// </summary>
-    private static async Task<string?> ReadPageAsync(Read read, Sources sources, BarsJson.Page page, CancellationToken cancellationToken)
+    private static async Task<(List<(string Symbol, IReadOnlyList<StoredBar> Bars)> Bars, string? Next)> ReadPageAsync(Read read, Sources sources, CancellationToken cancellationToken)
     {
         var tokens = sources.Tokens;
+        var result = new List<(string Symbol, IReadOnlyList<StoredBar> Bars)>();
         var left = read.Shape.Limit;
         for (var part = read.Part; part < read.Symbols.Count; part++)
         {
@@ -168,19 +168,22 @@ public static class BarsApi
                 Limit = read.Shape.Latest ? read.Shape.Limit : left,
                 Start = part == read.Part ? read.Shape.Start : read.RangeStart,
             };
-            var adjuster = await AdjusterAsync(query.Symbol, read.Adjustment, sources, cancellationToken);
-            var name = query.Symbol.Value;
-            var streamed = await sources.Bars.StreamBarsAsync(query, bar => page.WriteAsync(name, Adjust(adjuster, bar), cancellationToken), cancellationToken);
+            var slice = await sources.Bars.GetBarsAsync(query, cancellationToken);
+            if (slice.Bars.Count > 0)
+            {
+                var adjuster = await AdjusterAsync(query.Symbol, read.Adjustment, sources, cancellationToken);
+                result.Add((query.Symbol.Value, adjuster is null ? slice.Bars : [.. slice.Bars.Select(bar => Adjust(adjuster, bar))]));
+            }
             if (query.Latest) continue;
-            left -= streamed.Count;
-            if (streamed.HasMore) return tokens.Issue(read.Scope, part, streamed.Last!.Value.AddMicroseconds(1));
+            left -= slice.Bars.Count;
+            if (slice.HasMore) return (result, tokens.Issue(read.Scope, part, slice.Bars[^1].Timestamp.AddMicroseconds(1)));
             if (left == 0)
             {
                 // The page is full at a symbol's end: the next page starts with the next symbol, at the range's start.
-                return part + 1 < read.Symbols.Count ? tokens.Issue(read.Scope, part + 1, read.RangeStart ?? DateTimeOffset.MinValue) : null;
+                return (result, part + 1 < read.Symbols.Count ? tokens.Issue(read.Scope, part + 1, read.RangeStart ?? DateTimeOffset.MinValue) : null);
             }
         }
-        return null;
+        return (result, null);
     }
 
     /// <summary>Streams CSV: a header, then every bar of each symbol in the range, a page of the store at a time.</summary>
@@ -197,12 +200,13 @@ public static class BarsApi
             var name = Encoding.UTF8.GetBytes(symbol.Value);
             while (left > 0)
             {
-                var streamed = await sources.Bars.StreamBarsAsync(query, bar => csv.WriteAsync(name, Adjust(adjuster, bar), cancellationToken), cancellationToken);
-                left -= streamed.Count;
+                var slice = await sources.Bars.GetBarsAsync(query, cancellationToken);
+                foreach (var stored in slice.Bars) await csv.WriteAsync(name, Adjust(adjuster, stored), cancellationToken);
+                left -= slice.Bars.Count;
                 // Each page leaves before the next is read: the client sees rows while the store works.
                 await csv.FlushAsync(cancellationToken);
-                if (query.Latest || !streamed.HasMore || streamed.Count == 0) break;
-                query = query with { Start = streamed.Last!.Value.AddMicroseconds(1), Limit = Math.Min(left, BarStore.MaxLimit) };
+                if (query.Latest || !slice.HasMore || slice.Bars.Count == 0) break;
+                query = query with { Start = slice.Bars[^1].Timestamp.AddMicroseconds(1), Limit = Math.Min(left, BarStore.MaxLimit) };
             }
             if (left <= 0) break;
         }

@@ -57,19 +57,6 @@ public sealed class TieredBarReader(
     }
 
     /// <summary>
-    /// The same bars <see cref="GetBarsAsync"/> returns, handed to <paramref name="write"/> one by
-    /// one: as PostgreSQL sends them when the hot store alone serves the read (see
-    /// <see cref="BarStore.StreamBarsAsync"/>), else once the tiers' page is composed.
-    /// </summary>
-    public async Task<StreamedBars> StreamBarsAsync(BarQuery query, Func<StoredBar, ValueTask> write, CancellationToken cancellationToken = default)
-    {
-        if (Cutoff is not { } cutoff || query.Start >= cutoff) return await hot.StreamBarsAsync(query, write, cancellationToken);
-        var slice = await GetBarsAsync(query, cancellationToken);
-        foreach (var bar in slice.Bars) await write(bar);
-        return new StreamedBars(slice.Bars.Count, slice.Bars.Count > 0 ? slice.Bars[^1].Timestamp : null, slice.HasMore);
-    }
-
-    /// <summary>
     /// Up to <paramref name="limit"/> bars with start in [from, to) before the cutoff, nearest the
     /// read's starting side first (oldest, or newest for Latest), returned in ascending order.
     /// </summary>

@@ -38,45 +38,6 @@ public sealed partial class BarStore
     /// <summary>Bars of one symbol at any interval; see <see cref="BarQuery"/>.</summary>
     public async Task<BarSlice> GetBarsAsync(BarQuery query, CancellationToken cancellationToken = default)
     {
-        var plan = await PlanAsync(query, cancellationToken).ConfigureAwait(false);
-        if (plan is null) return new BarSlice([], false);
-        if (plan.Direct)
-        {
-            var rows = await ReadAsync(plan.Info, query, plan.From, plan.To, plan.Dirty, descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
-            return Slice(query, rows);
-        }
-        return await ReadWindowedAsync(plan, query, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The bars <see cref="GetBarsAsync"/> returns, handed to <paramref name="write"/> one by one.
-    /// A read that is one ordered index range (minutes, or an aggregate's own buckets while none is
-    /// stale, oldest first) hands each bar over as PostgreSQL sends it: the caller writes it out
-    /// while the rest are still on the wire, and no page is held in memory. Other reads (newest
-    /// first, or composed over a window) are composed first, then handed over. A read that fails
-    /// after bars were handed over is not retried, since they would be handed over twice.
-    /// </summary>
-    public async Task<StreamedBars> StreamBarsAsync(BarQuery query, Func<StoredBar, ValueTask> write, CancellationToken cancellationToken = default)
-    {
-        var plan = await PlanAsync(query, cancellationToken).ConfigureAwait(false);
-        if (plan is null) return new StreamedBars(0, null, false);
-        if (plan.Direct && !query.Latest)
-            return await StreamAsync(plan, query, write, cancellationToken).ConfigureAwait(false);
-
-        var slice = plan.Direct
-            ? Slice(query, await ReadAsync(plan.Info, query, plan.From, plan.To, plan.Dirty, descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false))
-            : await ReadWindowedAsync(plan, query, cancellationToken).ConfigureAwait(false);
-        foreach (var bar in slice.Bars) await write(bar).ConfigureAwait(false);
-        return new StreamedBars(slice.Bars.Count, slice.Bars.Count > 0 ? slice.Bars[^1].Timestamp : null, slice.HasMore);
-    }
-
-    /// <summary>
-    /// How a read is served: the range clamped to what is stored, the stale hours (TimescaleDB),
-    /// and whether one ordered read serves it (<see cref="ReadPlan.Direct"/>) or buckets are
-    /// composed over a window. Null when nothing is stored in the range.
-    /// </summary>
-    private async Task<ReadPlan?> PlanAsync(BarQuery query, CancellationToken cancellationToken)
-    {
         if (query.Limit is < 1 or > MaxLimit)
             throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"limit must be between 1 and {MaxLimit}");
         if (query.Start is { } s && query.End is { } e && e <= s)
@@ -86,29 +47,30 @@ public sealed partial class BarStore
         if (query.Interval == BarInterval.OneMinute && query.EffectiveSession == SessionFilter.Extended)
         {
             // Minutes as stored: one index range read that LIMIT stops early, whatever the range.
-            return new ReadPlan(info, query.Start ?? DateTimeOffset.MinValue, query.End ?? DateTimeOffset.MaxValue, [], Direct: true);
+            var minutes = await ReadAsync(info, query, query.Start ?? DateTimeOffset.MinValue, query.End ?? DateTimeOffset.MaxValue, [],
+                descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
+            return Slice(query, minutes);
         }
         // TimescaleDB: the hours whose aggregate buckets may be stale, read from the minutes instead;
         // looked up with the symbol's extent, in the same round trip.
         var withDirty = info.Path == StoragePath.Timescale && !(query.Interval.Minutes == 1 && !query.Interval.IsDaily);
         if (await GetExtentAsync(query, withDirty, cancellationToken).ConfigureAwait(false) is not { } extent)
-            return null;
+            return new BarSlice([], false);
 
         // Clamp the range to what is stored: unbounded reads stay cheap and daily sessions finite.
         var from = Max(query.Start ?? DateTimeOffset.MinValue, Floor(extent.First, query.Interval));
         var to = Min(query.End ?? DateTimeOffset.MaxValue, extent.Last.AddMinutes(1));
-        if (to <= from) return null;
+        if (to <= from) return new BarSlice([], false);
         var dirty = extent.Dirty;
 
         // Minutes, and an aggregate's own buckets when none is stale, stream straight from the
         // index in order, so LIMIT stops the scan early.
-        var direct = query.Interval.Minutes == 1 || (info.Path == StoragePath.Timescale && dirty.Count == 0 && ServedAsStored(query));
-        return new ReadPlan(info, from, to, dirty, direct);
-    }
+        if (query.Interval.Minutes == 1 || (info.Path == StoragePath.Timescale && dirty.Count == 0 && ServedAsStored(query)))
+        {
+            var rows = await ReadAsync(info, query, from, to, dirty, descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
+            return Slice(query, rows);
+        }
 
-    private async Task<BarSlice> ReadWindowedAsync(ReadPlan plan, BarQuery query, CancellationToken cancellationToken)
-    {
-        var (from, to) = (plan.From, plan.To);
         // Coarser bars are aggregated over a window, never over the rest of the history: paging
         // through a year then costs about one pass over it, not one per page. The window first
         // reaches the minute that guarantees limit + 1 whole buckets (a bucket holds at most
@@ -118,13 +80,11 @@ public sealed partial class BarStore
         {
             var windowStart = query.Latest ? Max(from, to - window) : from;
             var windowEnd = query.Latest ? to : Min(to, from + window);
-            var bars = await ReadAsync(plan.Info, query, windowStart, windowEnd, plan.Dirty, descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
+            var bars = await ReadAsync(info, query, windowStart, windowEnd, dirty, descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
             if (bars.Count > query.Limit || (windowStart <= from && windowEnd >= to)) return Slice(query, bars);
             window *= 4;
         }
     }
-
-    private sealed record ReadPlan(StorageInfo Info, DateTimeOffset From, DateTimeOffset To, List<(DateTime From, DateTime To)> Dirty, bool Direct);
 
     // Bars come in reading order (newest first for Latest) with one extra that says whether more remain.
     private static BarSlice Slice(BarQuery query, List<StoredBar> bars)
@@ -166,60 +126,6 @@ public sealed partial class BarStore
 
     private async Task<List<StoredBar>> ReadAsync(StorageInfo info, BarQuery query, DateTimeOffset from, DateTimeOffset to, List<(DateTime From, DateTime To)> dirty, bool descending, int limit, CancellationToken cancellationToken)
     {
-        await using var command = await ReadCommandAsync(info, query, from, to, dirty, descending, limit, cancellationToken).ConfigureAwait(false);
-        return await retry.ExecuteAsync(async token =>
-        {
-            var now = time.GetUtcNow();
-            var bars = new List<StoredBar>(Math.Min(limit, 1024));
-            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
-            while (await reader.ReadAsync(token).ConfigureAwait(false)) bars.Add(ReadBar(reader, now));
-            return bars;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    // The first 'limit' bars go to 'write' as they arrive; one more says more follow.
-    private async Task<StreamedBars> StreamAsync(ReadPlan plan, BarQuery query, Func<StoredBar, ValueTask> write, CancellationToken cancellationToken)
-    {
-        await using var command = await ReadCommandAsync(plan.Info, query, plan.From, plan.To, plan.Dirty, descending: false, query.Limit + 1, cancellationToken).ConfigureAwait(false);
-        var handed = 0;
-        DateTimeOffset? last = null;
-        var more = await retry.ExecuteAsync(async token =>
-        {
-            try
-            {
-                var now = time.GetUtcNow();
-                await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
-                while (await reader.ReadAsync(token).ConfigureAwait(false))
-                {
-                    if (handed == query.Limit) return true;
-                    var bar = ReadBar(reader, now);
-                    await write(bar).ConfigureAwait(false);
-                    handed++;
-                    last = bar.Timestamp;
-                }
-                return false;
-            }
-            catch (Exception e) when (handed > 0 && e is not OperationCanceledException)
-            {
-                // Not a transient fault any more: a retry would hand the same bars over again.
-                throw new BarReadInterruptedException(handed, e);
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        return new StreamedBars(handed, last, more);
-    }
-
-    private static StoredBar ReadBar(NpgsqlDataReader reader, DateTimeOffset now)
-    {
-        var end = new DateTimeOffset(reader.GetFieldValue<DateTime>(8), TimeSpan.Zero);
-        return new StoredBar(
-            new DateTimeOffset(reader.GetFieldValue<DateTime>(0), TimeSpan.Zero),
-            reader.GetDecimal(1), reader.GetDecimal(2), reader.GetDecimal(3), reader.GetDecimal(4),
-            reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7),
-            IsComplete: end <= now);
-    }
-
-    private async Task<NpgsqlCommand> ReadCommandAsync(StorageInfo info, BarQuery query, DateTimeOffset from, DateTimeOffset to, List<(DateTime From, DateTime To)> dirty, bool descending, int limit, CancellationToken cancellationToken)
-    {
         var interval = query.Interval;
         // A bar starting before 'to' takes its minutes up to one interval later (a 09:00 hour read
         // up to 09:15 holds 09:30-09:59), so the sessions of that stretch count too.
@@ -249,7 +155,25 @@ public sealed partial class BarStore
         command.CommandText = ReadSql(query, aggregate, sessions is not null, descending, withDirty);
         if (!interval.IsDaily && interval.Minutes > 1) command.Parameters.AddWithValue("step", interval.Length);
 
-        return command;
+        await using (command)
+        {
+            return await retry.ExecuteAsync(async token =>
+            {
+                var now = time.GetUtcNow();
+                var bars = new List<StoredBar>(Math.Min(limit, 1024));
+                await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                while (await reader.ReadAsync(token).ConfigureAwait(false))
+                {
+                    var end = new DateTimeOffset(reader.GetFieldValue<DateTime>(8), TimeSpan.Zero);
+                    bars.Add(new StoredBar(
+                        new DateTimeOffset(reader.GetFieldValue<DateTime>(0), TimeSpan.Zero),
+                        reader.GetDecimal(1), reader.GetDecimal(2), reader.GetDecimal(3), reader.GetDecimal(4),
+                        reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7),
+                        IsComplete: end <= now));
+                }
+                return bars;
+            }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
