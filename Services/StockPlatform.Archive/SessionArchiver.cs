@@ -73,7 +73,7 @@ public sealed class SessionArchiver(BarStore bars, FeatureStore features, Calend
     private async Task<WrittenPartition> ArchiveDayAsync(Symbol symbol, TradingDay day, CancellationToken cancellationToken)
     {
         var session = day.Date;
-        var minutes = await ReadHotAsync(symbol, day.SessionOpenUtc, day.SessionCloseUtc, cancellationToken);
+        var minutes = await HotMinutes.ReadByDayAsync(bars, symbol, day.SessionOpenUtc, day.SessionCloseUtc, cancellationToken);
         var sessionMinutes = minutes.GetValueOrDefault(session) ?? [];
 
         // Past the hot store's retention the session may live on in its partition only, with a
@@ -115,7 +115,7 @@ public sealed class SessionArchiver(BarStore bars, FeatureStore features, Calend
         var fresh = days.Select(day => day.Date).ToHashSet();
         var calendarDays = (await calendar.GetTradingDaysAsync(monthStart, monthEnd, cancellationToken)).ToDictionary(day => day.Date);
         var sessions = recorded.Keys.Union(fresh).Where(calendarDays.ContainsKey).Order().ToList();
-        var hot = await ReadHotAsync(symbol, calendarDays[sessions[0]].SessionOpenUtc, calendarDays[sessions[^1]].SessionCloseUtc, cancellationToken);
+        var hot = await HotMinutes.ReadByDayAsync(bars, symbol, calendarDays[sessions[0]].SessionOpenUtc, calendarDays[sessions[^1]].SessionCloseUtc, cancellationToken);
 
         // Archived minutes are read only for sessions the hot store no longer holds whole (retention).
         var fromFiles = recorded.Values.Where(p => p.Rows > (hot.GetValueOrDefault(p.Session)?.Count ?? 0)).ToList();
@@ -180,25 +180,6 @@ public sealed class SessionArchiver(BarStore bars, FeatureStore features, Calend
         await partitions.RecordFileAsync(BarsDataset, symbol.Value, relative, file,
             [.. kept.Select(k => new RecordedSession(k.Session, k.Minutes.Count, k.Minutes.Count > 0 ? k.Minutes[0].Timestamp : null, k.Minutes.Count > 0 ? k.Minutes[^1].Timestamp : null, SessionChecksum.Of(k.Minutes)))],
             cancellationToken);
-    }
-
-    /// <summary>The hot store's extended-session minutes in [start, end), by New York date (paged: a month holds more than one read).</summary>
-    private async Task<Dictionary<DateOnly, List<StoredBar>>> ReadHotAsync(Symbol symbol, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
-    {
-        var byDay = new Dictionary<DateOnly, List<StoredBar>>();
-        var query = new BarQuery(symbol, BarInterval.OneMinute) { Start = start, End = end, Limit = BarStore.MaxLimit, Session = SessionFilter.Extended };
-        while (true)
-        {
-            var slice = await bars.GetBarsAsync(query, cancellationToken);
-            foreach (var bar in slice.Bars)
-            {
-                var date = NewYorkTime.DateOf(bar.Timestamp);
-                if (!byDay.TryGetValue(date, out var list)) byDay[date] = list = [];
-                list.Add(bar);
-            }
-            if (!slice.HasMore || slice.Bars.Count == 0) return byDay;
-            query = query with { Start = slice.Bars[^1].Timestamp.AddMicroseconds(1) };
-        }
     }
 
     private static void DeleteWithEmptyFolder(string file)

@@ -113,20 +113,7 @@ public sealed class TieredBarReader(
     /// </summary>
     private async Task<Dictionary<DateOnly, List<StoredBar>>> ReadMinutesAsync(Symbol symbol, List<TradingDay> days, Dictionary<DateOnly, ArchivedPartition> archived, CancellationToken cancellationToken)
     {
-        var hotByDay = new Dictionary<DateOnly, List<StoredBar>>();
-        var minute = new BarQuery(symbol, BarInterval.OneMinute) { Start = days[0].SessionOpenUtc, End = days[^1].SessionCloseUtc, Limit = BarStore.MaxLimit, Session = SessionFilter.Extended };
-        while (true)
-        {
-            var slice = await hot.GetBarsAsync(minute, cancellationToken);
-            foreach (var bar in slice.Bars)
-            {
-                var date = NewYorkTime.DateOf(bar.Timestamp);
-                if (!hotByDay.TryGetValue(date, out var list)) hotByDay[date] = list = [];
-                list.Add(bar);
-            }
-            if (!slice.HasMore || slice.Bars.Count == 0) break;
-            minute = minute with { Start = slice.Bars[^1].Timestamp.AddMicroseconds(1) };
-        }
+        var hotByDay = await HotMinutes.ReadByDayAsync(hot, symbol, days[0].SessionOpenUtc, days[^1].SessionCloseUtc, cancellationToken);
 
         // A session still whole in the hot store needs no archive read. Sessions of one month file
         // share it: each file is read once, and only the days asked for (a month holds ~20 more).

@@ -149,17 +149,7 @@ public sealed class ArchiveTests : IAsyncLifetime
     private async Task<List<object[]>> ReadArchiveAsync(string sql)
     {
         await using var connection = await _catalog.OpenSandboxedAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var rows = new List<object[]>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            rows.Add(row);
-        }
-        return rows;
+        return await DuckRows.ReadAsync(connection, sql);
     }
 
     private static async Task<object?> ScalarAsync(DuckDBConnection connection, string sql)

@@ -279,16 +279,6 @@ public sealed class MonthArchiveTests : IAsyncLifetime
     private static async Task<List<object[]>> QueryAsync(ArchiveCatalog catalog, string sql)
     {
         await using var connection = await catalog.OpenSandboxedAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var rows = new List<object[]>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            rows.Add(row);
-        }
-        return rows;
+        return await DuckRows.ReadAsync(connection, sql);
     }
 }

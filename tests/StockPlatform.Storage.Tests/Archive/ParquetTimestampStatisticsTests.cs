@@ -5,6 +5,7 @@ using StockPlatform.MarketData.Calendar;
 using StockPlatform.MarketData.Domain;
 using StockPlatform.Storage.Bars;
 using StockPlatform.Storage.Features;
+using StockPlatform.Storage.Tests.Support;
 using StockPlatform.Storage.Ticks;
 
 namespace StockPlatform.Storage.Tests.Archive;
@@ -138,18 +139,5 @@ public sealed class ParquetTimestampStatisticsTests : IDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<List<object[]>> RowsAsync(DuckDBConnection duck, string sql)
-    {
-        await using var command = duck.CreateCommand();
-        command.CommandText = sql;
-        var rows = new List<object[]>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            rows.Add(row);
-        }
-        return rows;
-    }
+    private static Task<List<object[]>> RowsAsync(DuckDBConnection duck, string sql) => DuckRows.ReadAsync(duck, sql);
 }
