@@ -6,7 +6,7 @@
 #
 #   scripts/bench.sh [--quick] [--only a,b] [--keep-servers] [--no-build] [--out FILE] [--verbose]
 #
-#   --quick         smaller sizes: about 10 minutes on 2 cores (the full run takes about 2 hours:
+#   --quick         smaller sizes: about 25 minutes on 2 cores (the full run takes about 2 hours:
 #                   ingest's throttled year alone is most of an hour)
 #   --only a,b      just these benchmarks (names as in bench/README.md)
 #   --keep-servers  leave the servers running afterwards and say how to reach them
