@@ -94,13 +94,16 @@ public sealed class TraceAcrossBusTests
             Assert.Equal(HttpStatusCode.OK, track.StatusCode);
 
         // A batch of MSFT's minutes written, announced, and refreshed by the feature agent, all in the batch's trace.
+        // Each span is exported when it ends, and the feature agent's consumer span ends after the
+        // refresh inside it: the trace is complete once both have arrived.
         var trace = await receiver.WaitForAsync(r =>
         {
             var spans = r.Spans;
             var batches = spans.Where(span => span.Service == "livestream" && span.Name == "write batch"
                 && span["stockplatform.symbols"] is object[] symbols && symbols.Contains("MSFT") && (long?)span["stockplatform.rows.inserted"] > 0);
             return batches.Select(batch => spans.Where(span => span.TraceId == batch.TraceId).ToList())
-                .FirstOrDefault(trace => trace.Any(span => span.Service == "features" && span.Name == "refresh features" && (string?)span["stockplatform.symbol"] == "MSFT"));
+                .FirstOrDefault(trace => trace.Any(span => span.Service == "features" && span.Name == "refresh features" && (string?)span["stockplatform.symbol"] == "MSFT")
+                    && CrossesBus(trace, from: "livestream", to: "features"));
         }, ExportTimeout, r => "Spans so far:\n" + string.Join('\n', r.Spans.Where(span => span.Service != "gateway").Select(span => span.ToString())));
 
         Assert.True(CrossesBus(trace, from: "livestream", to: "features"), "no features consumer span under a livestream producer span:\n" + string.Join('\n', trace));
