@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using StockPlatform.Archive.Query;
 using StockPlatform.Storage.Bars;
 
 namespace StockPlatform.Archive.Partitions;
@@ -27,6 +28,5 @@ public static class SessionChecksum
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    // Dividing by 1.000... drops a decimal's trailing zeros without changing its value.
-    private static string Text(decimal value) => (value / 1.0000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
+    private static string Text(decimal value) => ArchivedMinutes.Trim(value).ToString(CultureInfo.InvariantCulture);
 }

@@ -61,6 +61,9 @@ public static class ArchivedMinutes
         return [.. merged.Values.OrderBy(bar => bar.Timestamp)];
     }
 
-    // The archive stores DECIMAL(18, 8): drop the padding zeros it adds (500.12000000 is 500.12).
-    private static decimal Trim(decimal value) => value / 1.0000000000000000000000000000m;
+    /// <summary>
+    /// <paramref name="value"/> without padding zeros (the archive stores DECIMAL(18, 8), and the hot
+    /// store's numeric keeps its own scale: 500.12000000 is 500.12 either way).
+    /// </summary>
+    internal static decimal Trim(decimal value) => value / 1.0000000000000000000000000000m;
 }
