@@ -32,6 +32,8 @@ public sealed partial class AgentMonitor(
     // Guarded by its own lock: a test (or a second caller) may check while the loop does.
     private readonly Dictionary<(string Agent, string Instance), string> _statuses = [];
 
+    private readonly SemaphoreSlim _checking = new(1, 1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.CheckInterval, time);
@@ -54,6 +56,21 @@ public sealed partial class AgentMonitor(
     public static string AgentOf(string jobKind) => jobKind == JobKinds.FeatureRebuild ? "features" : "ingestion";
 
     internal async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        // One check at a time: a check that read the beats before a newer one was recorded would
+        // otherwise clear the alert another check had just raised for it.
+        await _checking.WaitAsync(cancellationToken);
+        try
+        {
+            await CheckOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            _checking.Release();
+        }
+    }
+
+    private async Task CheckOnceAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
