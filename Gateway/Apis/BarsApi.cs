@@ -17,7 +17,7 @@ namespace StockPlatform.Gateway.Apis;
 /// limit over all of them). With only <c>limit</c>, the latest bars; with <c>start</c>/<c>end</c>,
 /// the bars in that range and a <c>next_page_token</c> when more remain. Bars ascend by timestamp.
 /// As JSON (paged), or as CSV (<c>Accept: text/csv</c> or <c>format=csv</c>): the whole range in
-/// one response, streamed a page at a time, so a year of minutes never sits in memory.
+/// one response, streamed row by row from one statement, so a year of minutes never sits in memory.
 /// <c>adjustment=split|dividend|all</c> adjusts the bars for the symbol's corporate actions at read
 /// time, after they are aggregated to the interval (stored bars stay raw).
 /// </summary>
@@ -186,7 +186,7 @@ public static class BarsApi
         return (result, null);
     }
 
-    /// <summary>Streams CSV: a header, then every bar of each symbol in the range, a page of the store at a time.</summary>
+    /// <summary>Streams CSV: a header, then every bar of each symbol in the range, written as the store reads them.</summary>
     private static async Task WriteCsvAsync(Stream body, Read read, Sources sources, CancellationToken cancellationToken)
     {
         await using var csv = new BarsCsv(body);
@@ -198,15 +198,18 @@ public static class BarsApi
             var query = read.Shape with { Symbol = symbol, Limit = Math.Min(left, BarStore.MaxLimit) };
             var adjuster = await AdjusterAsync(symbol, read.Adjustment, sources, cancellationToken);
             var name = Encoding.UTF8.GetBytes(symbol.Value);
-            while (left > 0)
+            if (read.Shape.Latest)
             {
-                var slice = await sources.Bars.GetBarsAsync(query, cancellationToken);
-                foreach (var stored in slice.Bars) await csv.WriteAsync(name, Adjust(adjuster, stored), cancellationToken);
-                left -= slice.Bars.Count;
-                // Each page leaves before the next is read: the client sees rows while the store works.
-                await csv.FlushAsync(cancellationToken);
-                if (query.Latest || !slice.HasMore || slice.Bars.Count == 0) break;
-                query = query with { Start = slice.Bars[^1].Timestamp.AddMicroseconds(1), Limit = Math.Min(left, BarStore.MaxLimit) };
+                var latest = await sources.Bars.GetBarsAsync(query, cancellationToken);
+                foreach (var stored in latest.Bars) await csv.WriteAsync(name, Adjust(adjuster, stored), cancellationToken);
+                continue;
+            }
+            // A range is one statement whose rows are written as they arrive (the buffer leaves
+            // whenever it fills): the client sees rows while the store still reads.
+            await foreach (var stored in sources.Bars.StreamBarsAsync(query with { Limit = left }, cancellationToken))
+            {
+                await csv.WriteAsync(name, Adjust(adjuster, stored), cancellationToken);
+                left--;
             }
             if (left <= 0) break;
         }

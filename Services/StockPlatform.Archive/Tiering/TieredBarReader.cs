@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using StockPlatform.Archive.Catalog;
 using StockPlatform.Archive.Partitions;
@@ -54,6 +55,30 @@ public sealed class TieredBarReader(
         var older = await ReadColdAsync(query, query.Start, coldEnd, query.Limit - newest.Bars.Count + 1, cancellationToken);
         var fill = older.Count > query.Limit - newest.Bars.Count;
         return new BarSlice([.. older.TakeLast(query.Limit - newest.Bars.Count), .. newest.Bars], fill);
+    }
+
+    /// <summary>
+    /// Every bar of a forward range (up to the query's limit, which may exceed a page), oldest
+    /// first, as <see cref="BarStore.StreamBarsAsync"/> hands them on: one statement when the hot
+    /// store holds the whole range, else page after page over both tiers.
+    /// </summary>
+    public async IAsyncEnumerable<StoredBar> StreamBarsAsync(BarQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (Cutoff is not { } cutoff || query.Start >= cutoff)
+        {
+            await foreach (var bar in hot.StreamBarsAsync(query, cancellationToken).ConfigureAwait(false)) yield return bar;
+            yield break;
+        }
+        var left = query.Limit;
+        var page = query with { Limit = Math.Min(left, BarStore.MaxLimit) };
+        while (left > 0)
+        {
+            var slice = await GetBarsAsync(page, cancellationToken).ConfigureAwait(false);
+            foreach (var bar in slice.Bars) yield return bar;
+            left -= slice.Bars.Count;
+            if (!slice.HasMore || slice.Bars.Count == 0) yield break;
+            page = page with { Start = slice.Bars[^1].Timestamp.AddMicroseconds(1), Limit = Math.Min(left, BarStore.MaxLimit) };
+        }
     }
 
     /// <summary>

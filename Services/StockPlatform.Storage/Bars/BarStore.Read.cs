@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using StockPlatform.MarketData.Calendar;
@@ -40,32 +42,12 @@ public sealed partial class BarStore
     {
         if (query.Limit is < 1 or > MaxLimit)
             throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"limit must be between 1 and {MaxLimit}");
-        if (query.Start is { } s && query.End is { } e && e <= s)
-            throw new ArgumentException($"end {e:O} must be after start {s:O}", nameof(query));
-
-        var info = await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        if (query.Interval == BarInterval.OneMinute && query.EffectiveSession == SessionFilter.Extended)
-        {
-            // Minutes as stored: one index range read that LIMIT stops early, whatever the range.
-            var minutes = await ReadAsync(info, query, query.Start ?? DateTimeOffset.MinValue, query.End ?? DateTimeOffset.MaxValue, [],
-                descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
-            return Slice(query, minutes);
-        }
-        // TimescaleDB: the hours whose aggregate buckets may be stale, read from the minutes instead;
-        // looked up with the symbol's extent, in the same round trip.
-        var withDirty = info.Path == StoragePath.Timescale && !(query.Interval.Minutes == 1 && !query.Interval.IsDaily);
-        if (await GetExtentAsync(query, withDirty, cancellationToken).ConfigureAwait(false) is not { } extent)
-            return new BarSlice([], false);
-
-        // Clamp the range to what is stored: unbounded reads stay cheap and daily sessions finite.
-        var from = Max(query.Start ?? DateTimeOffset.MinValue, Floor(extent.First, query.Interval));
-        var to = Min(query.End ?? DateTimeOffset.MaxValue, extent.Last.AddMinutes(1));
-        if (to <= from) return new BarSlice([], false);
-        var dirty = extent.Dirty;
+        if (await PlanAsync(query, cancellationToken).ConfigureAwait(false) is not { } plan) return new BarSlice([], false);
+        var (info, from, to, dirty) = (plan.Info, plan.From, plan.To, plan.Dirty);
 
         // Minutes, and an aggregate's own buckets when none is stale, stream straight from the
         // index in order, so LIMIT stops the scan early.
-        if (query.Interval.Minutes == 1 || (info.Path == StoragePath.Timescale && dirty.Count == 0 && ServedAsStored(query)))
+        if (plan.InIndexOrder)
         {
             var rows = await ReadAsync(info, query, from, to, dirty, descending: query.Latest, query.Limit + 1, cancellationToken).ConfigureAwait(false);
             return Slice(query, rows);
@@ -84,6 +66,95 @@ public sealed partial class BarStore
             if (bars.Count > query.Limit || (windowStart <= from && windowEnd >= to)) return Slice(query, bars);
             window *= 4;
         }
+    }
+
+    /// <summary>
+    /// Every bar of the query's range (up to its limit, which may exceed <see cref="MaxLimit"/>),
+    /// oldest first, as one statement whose rows are handed on as they arrive: an export of years
+    /// costs one pass and holds one row, not a page. The same bars, page after page, as
+    /// <see cref="GetBarsAsync"/> gives. A transient failure (a restarted server, a dropped
+    /// connection) resumes just after the last bar handed on, at most <see cref="StreamResumes"/> times.
+    /// </summary>
+    public async IAsyncEnumerable<StoredBar> StreamBarsAsync(BarQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (query.Latest) throw new ArgumentException("a stream reads a range forward, not the latest bars", nameof(query));
+        if (query.Limit < 1) throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "limit must be at least 1");
+        var resumes = 0;
+        while (true)
+        {
+            StoredBar? last = null;
+            var handed = 0;
+            var failed = false;
+            await using (var rows = StreamOnceAsync(query, cancellationToken).GetAsyncEnumerator(cancellationToken))
+            {
+                while (true)
+                {
+                    // C# keeps yield out of a try with a catch: the move is caught, the bar handed on after.
+                    try
+                    {
+                        if (!await rows.MoveNextAsync().ConfigureAwait(false)) break;
+                    }
+                    catch (NpgsqlException exception) when (exception.IsTransient && resumes < StreamResumes && !cancellationToken.IsCancellationRequested)
+                    {
+                        LogStreamResumed(query.Symbol.Value, ++resumes, exception.GetType().Name);
+                        failed = true;
+                        break;
+                    }
+                    last = rows.Current;
+                    handed++;
+                    yield return rows.Current;
+                }
+            }
+            if (!failed) yield break;
+            if (last is not null)
+            {
+                // Paging's own step: one microsecond on (PostgreSQL keeps microseconds).
+                query = query with { Start = last.Timestamp.AddMicroseconds(1), Limit = query.Limit - handed };
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * resumes), time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How often one stream resumes after a transient failure before the failure is the caller's.</summary>
+    public const int StreamResumes = 3;
+
+    private async IAsyncEnumerable<StoredBar> StreamOnceAsync(BarQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (await PlanAsync(query, cancellationToken).ConfigureAwait(false) is not { } plan) yield break;
+        await using var command = await CreateReadCommandAsync(plan.Info, query, plan.From, plan.To, plan.Dirty, descending: false, query.Limit, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) yield return ReadBar(reader, now);
+    }
+
+    /// <summary>
+    /// Where a read looks: the storage path, its range clamped to what the symbol holds, the stale
+    /// hours on TimescaleDB, and whether its rows come straight from an index in order (minutes, or
+    /// an aggregate's own buckets while none is stale). Null when nothing is stored in the range.
+    /// </summary>
+    private sealed record ReadPlan(StorageInfo Info, DateTimeOffset From, DateTimeOffset To, List<(DateTime From, DateTime To)> Dirty, bool InIndexOrder);
+
+    private async Task<ReadPlan?> PlanAsync(BarQuery query, CancellationToken cancellationToken)
+    {
+        if (query.Start is { } s && query.End is { } e && e <= s)
+            throw new ArgumentException($"end {e:O} must be after start {s:O}", nameof(query));
+
+        var info = await schema.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        // Minutes as stored: one index range read that LIMIT stops early, whatever the range.
+        if (query.Interval == BarInterval.OneMinute && query.EffectiveSession == SessionFilter.Extended)
+            return new ReadPlan(info, query.Start ?? DateTimeOffset.MinValue, query.End ?? DateTimeOffset.MaxValue, [], InIndexOrder: true);
+
+        // TimescaleDB: the hours whose aggregate buckets may be stale, read from the minutes instead;
+        // looked up with the symbol's extent, in the same round trip.
+        var withDirty = info.Path == StoragePath.Timescale && !(query.Interval.Minutes == 1 && !query.Interval.IsDaily);
+        if (await GetExtentAsync(query, withDirty, cancellationToken).ConfigureAwait(false) is not { } extent) return null;
+
+        // Clamp the range to what is stored: unbounded reads stay cheap and daily sessions finite.
+        var from = Max(query.Start ?? DateTimeOffset.MinValue, Floor(extent.First, query.Interval));
+        var to = Min(query.End ?? DateTimeOffset.MaxValue, extent.Last.AddMinutes(1));
+        if (to <= from) return null;
+        var inIndexOrder = query.Interval.Minutes == 1 || (info.Path == StoragePath.Timescale && extent.Dirty.Count == 0 && ServedAsStored(query));
+        return new ReadPlan(info, from, to, extent.Dirty, inIndexOrder);
     }
 
     // Bars come in reading order (newest first for Latest) with one extra that says whether more remain.
@@ -126,6 +197,30 @@ public sealed partial class BarStore
 
     private async Task<List<StoredBar>> ReadAsync(StorageInfo info, BarQuery query, DateTimeOffset from, DateTimeOffset to, List<(DateTime From, DateTime To)> dirty, bool descending, int limit, CancellationToken cancellationToken)
     {
+        await using var command = await CreateReadCommandAsync(info, query, from, to, dirty, descending, limit, cancellationToken).ConfigureAwait(false);
+        return await retry.ExecuteAsync(async token =>
+        {
+            var now = time.GetUtcNow();
+            var bars = new List<StoredBar>(Math.Min(limit, 1024));
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) bars.Add(ReadBar(reader, now));
+            return bars;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A row of ReadSql's columns; complete once its bucket has ended.
+    private static StoredBar ReadBar(NpgsqlDataReader reader, DateTimeOffset now)
+    {
+        var end = new DateTimeOffset(reader.GetFieldValue<DateTime>(8), TimeSpan.Zero);
+        return new StoredBar(
+            new DateTimeOffset(reader.GetFieldValue<DateTime>(0), TimeSpan.Zero),
+            reader.GetDecimal(1), reader.GetDecimal(2), reader.GetDecimal(3), reader.GetDecimal(4),
+            reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7),
+            IsComplete: end <= now);
+    }
+
+    private async Task<NpgsqlCommand> CreateReadCommandAsync(StorageInfo info, BarQuery query, DateTimeOffset from, DateTimeOffset to, List<(DateTime From, DateTime To)> dirty, bool descending, int limit, CancellationToken cancellationToken)
+    {
         var interval = query.Interval;
         // A bar starting before 'to' takes its minutes up to one interval later (a 09:00 hour read
         // up to 09:15 holds 09:30-09:59), so the sessions of that stretch count too.
@@ -154,26 +249,7 @@ public sealed partial class BarStore
         }
         command.CommandText = ReadSql(query, aggregate, sessions is not null, descending, withDirty);
         if (!interval.IsDaily && interval.Minutes > 1) command.Parameters.AddWithValue("step", interval.Length);
-
-        await using (command)
-        {
-            return await retry.ExecuteAsync(async token =>
-            {
-                var now = time.GetUtcNow();
-                var bars = new List<StoredBar>(Math.Min(limit, 1024));
-                await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
-                while (await reader.ReadAsync(token).ConfigureAwait(false))
-                {
-                    var end = new DateTimeOffset(reader.GetFieldValue<DateTime>(8), TimeSpan.Zero);
-                    bars.Add(new StoredBar(
-                        new DateTimeOffset(reader.GetFieldValue<DateTime>(0), TimeSpan.Zero),
-                        reader.GetDecimal(1), reader.GetDecimal(2), reader.GetDecimal(3), reader.GetDecimal(4),
-                        reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7),
-                        IsComplete: end <= now));
-                }
-                return bars;
-            }, cancellationToken).ConfigureAwait(false);
-        }
+        return command;
     }
 
     /// <summary>
@@ -442,6 +518,9 @@ public sealed partial class BarStore
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A stream of {Symbol} bars failed ({Error}); resuming after the last bar sent (resume {Resume})")]
+    private partial void LogStreamResumed(string symbol, int resume, string error);
 
     private sealed record SessionWindow(DateTimeOffset Label, DateTimeOffset Start, DateTimeOffset End);
 }

@@ -101,6 +101,12 @@ public sealed class TieredReadTests : IAsyncLifetime
 
         var after = await ReadAllPagesAsync(tiered.CreateClient());
         foreach (var read in Reads) AssertSameBars(before[read], after[read], read);
+        // CSV streams a range over both tiers in one answer: the same bars as all the JSON pages.
+        using (var csvClient = tiered.CreateClient())
+        {
+            foreach (var read in Reads.Where(r => r.Contains("start=", StringComparison.Ordinal)))
+                await AssertCsvHoldsAsync(csvClient, read, after[read]);
+        }
         // (The adjusted daily bars are not the raw ones: a split and a dividend follow the first sessions.)
         Assert.NotEqual(after[Reads[6]][0].GetProperty("close").GetDecimal(), after[Reads[^2]][0].GetProperty("close").GetDecimal());
 
@@ -175,6 +181,23 @@ public sealed class TieredReadTests : IAsyncLifetime
         }
         while (token is not null);
         return bars;
+    }
+
+    // The range as CSV (no limit: the whole range in one answer) holds the JSON pages' bars, field by field.
+    private static async Task AssertCsvHoldsAsync(HttpClient client, string read, List<JsonElement> expected)
+    {
+        var url = System.Text.RegularExpressions.Regex.Replace(read, "&limit=[0-9]+", "") + "&format=csv";
+        var lines = (await client.GetStringAsync(url)).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1..];
+        Assert.True(expected.Count == lines.Length, $"{url}: {lines.Length} CSV rows, expected {expected.Count}");
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var cells = lines[i].Split(',');
+            Assert.True(expected[i].GetProperty("timestamp").GetDateTimeOffset() == DateTimeOffset.Parse(cells[1], System.Globalization.CultureInfo.InvariantCulture), $"{url} #{i}: {lines[i]} expected {expected[i]}");
+            var prices = new[] { "open", "high", "low", "close" }.Select((field, k) => (field, cell: cells[2 + k])).Append(("vwap", cells[8]));
+            foreach (var (field, cell) in prices)
+                Assert.True(expected[i].GetProperty(field).GetDecimal() == decimal.Parse(cell, System.Globalization.CultureInfo.InvariantCulture), $"{url} #{i} {field}: {lines[i]} expected {expected[i]}");
+            Assert.True(expected[i].GetProperty("volume").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture) == cells[6], $"{url} #{i} volume: {lines[i]}");
+        }
     }
 
     // Equal values field by field (prices compared as numbers: the archive keeps 8 decimals, not the text's trailing zeros).
