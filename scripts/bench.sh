@@ -32,7 +32,7 @@ BENCHMARKS=(
   "logs|self|--records 50000"
   "features|self|--symbols 3 --days 60 --runs 2"
   "archive|self|--runs 3"
-  "gateway-read|self|--reads 16"
+  "gateway-read|self|--reads 48"
   "ingest|self|--shape weeks --limit 30 --window-seconds 5"
   "live|self|--bars 1000 --sweep 240,960 --sweep-minutes 10"
   "load|each|--seconds 20"

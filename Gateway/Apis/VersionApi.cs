@@ -17,7 +17,7 @@ public static class VersionApi
         return app;
     }
 
-    internal static async Task<VersionInfo> GetVersionAsync(IHostEnvironment environment, IConfiguration configuration, StorageSchema schema, CancellationToken cancellationToken)
+    internal static async Task<VersionInfo> GetVersionAsync(IHostEnvironment environment, IConfiguration configuration, StorageSchema schema, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var assembly = typeof(VersionApi).Assembly;
         var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
@@ -33,7 +33,9 @@ public static class VersionApi
         }
         catch (NpgsqlException ex)
         {
-            storage = new StorageDescription("unavailable", ex.Message, 0);
+            // The reason goes to the log, not to whoever asked: it names the server's address.
+            loggerFactory.CreateLogger(typeof(VersionApi)).LogWarning(ex, "The version answer could not read the storage path");
+            storage = new StorageDescription("unavailable", "the database did not answer; the gateway's log says why", 0);
         }
 
         return new VersionInfo(
