@@ -23,7 +23,8 @@ namespace StockPlatform.Bench.Gateway;
 /// gateway's peak working set while it streams a year of 1-minute bars as CSV. Goal: p50 within
 /// 1.3x of the raw query. Beside them, <c>GET /version</c> (no database read) times what any
 /// request through the gateway costs over loopback: the floor under every small read's ratio.
-/// <c>--cases 1m,5m</c> runs only those intervals.
+/// And the same rows as CSV lines written by PostgreSQL itself: the peer of a CSV answer, which
+/// turns every value into text as the gateway must. <c>--cases 1m,5m</c> runs only those intervals.
 /// </summary>
 internal static class GatewayReadBenchmark
 {
@@ -41,7 +42,7 @@ internal static class GatewayReadBenchmark
         new("1 year of 1d", BarInterval.OneDay, new(2024, 1, 1), new(2024, 12, 31)),
     ];
 
-    private sealed record Result(string Path, string Case, string Format, int Clients, int Bars, double P50, double P99, double BaseP50, double BaseP99, double StoreP50, double FloorP50, double BarsPerSecond)
+    private sealed record Result(string Path, string Case, string Format, int Clients, int Bars, double P50, double P99, double BaseP50, double BaseP99, double StoreP50, double FloorP50, double? TextP50, double BarsPerSecond)
     {
         public double Ratio50 => P50 / BaseP50;
 
@@ -112,6 +113,12 @@ internal static class GatewayReadBenchmark
                 Func<Task<int>> raw = path == StoragePath.Timescale && readCase.Interval.IsDaily
                     ? async () => (await db.Bars.GetBarsAsync(query)).Bars.Count
                     : async () => (await ReadBenchmark.SqlPageAsync(direct, sql, query.Start!.Value, query.End!.Value, int.MaxValue)).Count;
+                // PostgreSQL writing the same rows as CSV lines: the peer of a CSV answer (not for
+                // TimescaleDB's daily bars, whose peer is the store itself).
+                Func<Task<int>> text = path == StoragePath.Timescale && readCase.Interval.IsDaily
+                    ? () => Task.FromResult(0)
+                    : () => ReadBenchmark.SqlAsCsvAsync(direct, sql, query.Start!.Value, query.End!.Value, int.MaxValue);
+                var withText = !(path == StoragePath.Timescale && readCase.Interval.IsDaily);
                 foreach (var clients in Concurrency)
                 {
                     // Interleaved: every client reads raw, through the store, as JSON and as CSV in
@@ -123,14 +130,15 @@ internal static class GatewayReadBenchmark
                         async () => (await ReadJsonAsync(http, url, parse: false)).Bars,
                         () => CountCsvAsync(http, csvUrl),
                         () => FloorAsync(http),
+                        text,
                     ]);
                     var (baseline, store, floor) = (timed[0], timed[1], timed[4]);
                     foreach (var (format, measured) in new[] { ("json", timed[2]), ("csv", timed[3]) })
                     {
                         results.Add(new Result(name, readCase.Name, format, clients, expected.Count,
-                            measured.P50, measured.P99, baseline.P50, baseline.P99, store.P50, floor.P50, expected.Count * reads * clients / measured.Busy.TotalSeconds));
+                            measured.P50, measured.P99, baseline.P50, baseline.P99, store.P50, floor.P50, withText ? timed[5].P50 : null, expected.Count * reads * clients / measured.Busy.TotalSeconds));
                         var r = results[^1];
-                        Console.WriteLine($"[{name}] {readCase.Name,-13} {format,-4} x{clients,-2}  p50 {r.P50,7:0.0} ms ({r.Ratio50:0.00}x)  p99 {r.P99,7:0.0} ms ({r.Ratio99:0.00}x)  store p50 {r.StoreP50,7:0.0} ms  HTTP floor p50 {r.FloorP50,5:0.00} ms  {r.BarsPerSecond,12:N0} bars/s");
+                        Console.WriteLine($"[{name}] {readCase.Name,-13} {format,-4} x{clients,-2}  p50 {r.P50,7:0.0} ms ({r.Ratio50:0.00}x)  p99 {r.P99,7:0.0} ms ({r.Ratio99:0.00}x)  store p50 {r.StoreP50,7:0.0} ms  HTTP floor p50 {r.FloorP50,5:0.00} ms  PostgreSQL CSV p50 {r.TextP50,7:0.0} ms  {r.BarsPerSecond,12:N0} bars/s");
                     }
                 }
             }
@@ -153,12 +161,15 @@ internal static class GatewayReadBenchmark
             results = results.Select(r => new
             {
                 path = r.Path, read = r.Case, format = r.Format, clients = r.Clients, bars = r.Bars,
-                p50_ms = Math.Round(r.P50, 2), p99_ms = Math.Round(r.P99, 2), raw_p50_ms = Math.Round(r.BaseP50, 2), raw_p99_ms = Math.Round(r.BaseP99, 2), store_p50_ms = Math.Round(r.StoreP50, 2), http_floor_p50_ms = Math.Round(r.FloorP50, 3),
+                p50_ms = Math.Round(r.P50, 2), p99_ms = Math.Round(r.P99, 2), raw_p50_ms = Math.Round(r.BaseP50, 2), raw_p99_ms = Math.Round(r.BaseP99, 2), store_p50_ms = Math.Round(r.StoreP50, 2), postgres_csv_p50_ms = r.TextP50 is { } t ? Math.Round(t, 2) : (double?)null, http_floor_p50_ms = Math.Round(r.FloorP50, 3),
                 p50_ratio = Math.Round(r.Ratio50, 3), p99_ratio = Math.Round(r.Ratio99, 3), bars_per_second = Math.Round(r.BarsPerSecond),
             }),
             figures = results.Select(r => BenchFigure.AtMost(
                 $"GET /bars {r.Case} as {r.Format}, {r.Clients} client{(r.Clients == 1 ? "" : "s")}: p50", r.Path, Math.Round(r.P50, 2), "ms",
                 "the store's SQL read through Npgsql in the bench process, same run, interleaved (p50)", Math.Round(r.BaseP50, 2), Goal))
+                .Concat(results.Where(r => r.Format == "csv" && r.TextP50 is not null).Select(r => BenchFigure.Shown(
+                    $"GET /bars {r.Case} as csv, {r.Clients} client{(r.Clients == 1 ? "" : "s")}: p50 beside PostgreSQL writing the CSV", r.Path, Math.Round(r.P50, 2), "ms",
+                    "the same rows as CSV lines from PostgreSQL (its own text output), read through Npgsql, same run (p50)", Math.Round(r.TextP50!.Value, 2))))
                 .Concat(results.Where(r => r.Format == "json").Select(r => BenchFigure.Shown(
                     $"GET /version (no database: the HTTP floor) beside {r.Case}, {r.Clients} client{(r.Clients == 1 ? "" : "s")}: p50", r.Path, Math.Round(r.FloorP50, 3), "ms",
                     "the store's SQL read through Npgsql, same run (p50)", Math.Round(r.BaseP50, 2)))),

@@ -247,8 +247,49 @@ internal static class ReadBenchmark
     // stored data spans more than the year).
     internal static async Task<List<StoredBar>> SqlPageAsync(NpgsqlDataSource direct, ReadCase readCase, DateTimeOffset from, DateTimeOffset to, int limit)
     {
-        var query = readCase.Query;
-        await using var command = direct.CreateCommand(readCase.Sql);
+        await using var command = Command(direct, readCase.Sql, readCase.Query, from, to, limit);
+        var now = DateTimeOffset.UtcNow;
+        var bars = new List<StoredBar>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var end = new DateTimeOffset(reader.GetFieldValue<DateTime>(8), TimeSpan.Zero);
+            bars.Add(new StoredBar(
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(0), TimeSpan.Zero),
+                reader.GetDecimal(1), reader.GetDecimal(2), reader.GetDecimal(3), reader.GetDecimal(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7),
+                IsComplete: end <= now));
+        }
+        return bars;
+    }
+
+    /// <summary>
+    /// The same rows as CSV lines written by PostgreSQL itself (its own numeric and timestamp
+    /// output, in C), each line read as a string: the peer for a CSV answer, which must turn every
+    /// value into text too. Returns the number of lines.
+    /// </summary>
+    internal static async Task<int> SqlAsCsvAsync(NpgsqlDataSource direct, ReadCase readCase, DateTimeOffset from, DateTimeOffset to, int limit)
+    {
+        var sql = $"""
+            SELECT concat_ws(',', @symbol, to_char(q.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                             q.open, q.high, q.low, q.close, q.volume, q.trade_count, q.vwap, q.bucket_end <= now())
+            FROM ({readCase.Sql}) AS q(bucket, open, high, low, close, volume, trade_count, vwap, bucket_end)
+            """;
+        await using var command = Command(direct, sql, readCase.Query, from, to, limit);
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = 0;
+        var characters = 0L;
+        while (await reader.ReadAsync())
+        {
+            characters += reader.GetString(0).Length;
+            lines++;
+        }
+        return characters > 0 ? lines : 0;
+    }
+
+    private static NpgsqlCommand Command(NpgsqlDataSource direct, string sql, BarQuery query, DateTimeOffset from, DateTimeOffset to, int limit)
+    {
+        var command = direct.CreateCommand(sql);
         command.Parameters.AddWithValue("symbol", query.Symbol.Value);
         command.Parameters.AddWithValue("from", from.UtcDateTime);
         command.Parameters.AddWithValue("to", to.UtcDateTime);
@@ -265,20 +306,7 @@ internal static class ReadBenchmark
         {
             command.Parameters.AddWithValue("step", query.Interval.Length);
         }
-
-        var now = DateTimeOffset.UtcNow;
-        var bars = new List<StoredBar>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            var end = new DateTimeOffset(reader.GetFieldValue<DateTime>(8), TimeSpan.Zero);
-            bars.Add(new StoredBar(
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(0), TimeSpan.Zero),
-                reader.GetDecimal(1), reader.GetDecimal(2), reader.GetDecimal(3), reader.GetDecimal(4),
-                reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7),
-                IsComplete: end <= now));
-        }
-        return bars;
+        return command;
     }
 
     private static double Median(List<double> values)
