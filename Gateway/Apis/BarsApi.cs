@@ -67,7 +67,7 @@ public static class BarsApi
     private sealed record Read(IReadOnlyList<Symbol> Symbols, BarQuery Shape, DateTimeOffset? RangeStart, bool Csv, string Scope, int Part, AdjustmentMode Adjustment);
 
     /// <summary>What a read needs besides its parameters (the services, one handler argument).</summary>
-    internal sealed record Sources(TieredBarReader Bars, CorporateActionStore Actions, PageTokens Tokens, TimeProvider Time);
+    internal sealed record Sources(TieredBarReader Bars, CorporateActionStore Actions, PageTokens Tokens, ExportSlots Exports, TimeProvider Time);
 
     internal static Task<IResult> GetBarsAsync(
         string symbol, string? interval, string? start, string? end, string? limit, string? session, string? anchor, string? adjustment,
@@ -191,6 +191,8 @@ public static class BarsApi
     {
         await using var csv = new BarsCsv(body);
         csv.WriteHeader();
+        // One statement per symbol while a slot is free, else a page at a time.
+        using var slot = read.Shape.Latest ? null : sources.Exports.TryTake();
         var left = read.Shape.Limit;
         foreach (var symbol in read.Symbols)
         {
@@ -206,7 +208,7 @@ public static class BarsApi
             }
             // A range is one statement whose rows are written as they arrive (the buffer leaves
             // whenever it fills): the client sees rows while the store still reads.
-            await foreach (var stored in sources.Bars.StreamBarsAsync(query with { Limit = left }, cancellationToken))
+            await foreach (var stored in sources.Bars.StreamBarsAsync(query with { Limit = left }, oneStatement: slot is not null, cancellationToken))
             {
                 await csv.WriteAsync(name, Adjust(adjuster, stored), cancellationToken);
                 left--;

@@ -27,6 +27,14 @@ public sealed class GatewayOptions
     /// </summary>
     public string? PageTokenKey { get; set; }
 
+    /// <summary>
+    /// CSV exports read as one statement at a time: each holds a database connection until its
+    /// client has taken every row. Exports beyond these read a page at a time (a connection per
+    /// page), so slow downloads cannot hold the connection pool. 0: every export pages.
+    /// </summary>
+    [Range(0, 1_000)]
+    public int StreamedExports { get; set; } = 8;
+
     /// <summary>Rows <c>POST /archive/sql</c> returns at most (a request may ask for fewer).</summary>
     [Range(1, 1_000_000)]
     public int SqlMaxRows { get; set; } = 10_000;

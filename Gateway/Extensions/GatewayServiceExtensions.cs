@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MassTransit;
 using StockPlatform.Archive;
+using StockPlatform.Gateway.Apis;
 using StockPlatform.Gateway.Events;
 using StockPlatform.Gateway.Operations;
 using StockPlatform.Gateway.Security;
@@ -60,6 +61,7 @@ internal static class GatewayServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<PageTokens>();
+        builder.Services.AddSingleton<ExportSlots>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

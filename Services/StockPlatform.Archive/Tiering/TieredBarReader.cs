@@ -59,12 +59,13 @@ public sealed class TieredBarReader(
 
     /// <summary>
     /// Every bar of a forward range (up to the query's limit, which may exceed a page), oldest
-    /// first, as <see cref="BarStore.StreamBarsAsync"/> hands them on: one statement when the hot
-    /// store holds the whole range, else page after page over both tiers.
+    /// first: as <see cref="BarStore.StreamBarsAsync"/> hands them on when
+    /// <paramref name="oneStatement"/> and the hot store holds the whole range (a connection held
+    /// until the last row is taken), else page after page over both tiers (a connection per page).
     /// </summary>
-    public async IAsyncEnumerable<StoredBar> StreamBarsAsync(BarQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<StoredBar> StreamBarsAsync(BarQuery query, bool oneStatement, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (Cutoff is not { } cutoff || query.Start >= cutoff)
+        if (oneStatement && (Cutoff is not { } cutoff || query.Start >= cutoff))
         {
             await foreach (var bar in hot.StreamBarsAsync(query, cancellationToken).ConfigureAwait(false)) yield return bar;
             yield break;

@@ -61,6 +61,31 @@ public sealed class GatewayApiTests : IAsyncLifetime
         InProcessGateway.Create(_database.ConnectionString, "api", Key, settings);
 
     [Fact]
+    public async Task Exports_beyond_the_streamed_slots_page_and_hold_the_same_bars()
+    {
+        // One slot: a slow download keeps it (and its connection); the next export pages instead of waiting.
+        await using var gateway = CreateGateway(("Gateway:StreamedExports", "1"));
+        using var client = gateway.CreateClient();
+        const string range = "/bars?symbols=SPY,QQQ&interval=1m&start=2024-03-04&end=2024-03-07&format=csv";
+        var streamed = await client.GetStringAsync(range);
+
+        using var slow = await client.GetAsync(range, HttpCompletionOption.ResponseHeadersRead);
+        await using var held = await slow.Content.ReadAsStreamAsync();
+        var first = new byte[64];
+        var taken = await held.ReadAsync(first);
+        Assert.True(taken > 0);
+        var paged = await client.GetStringAsync(range);
+        using var rest = new StreamReader(held);
+        var slowText = System.Text.Encoding.UTF8.GetString(first, 0, taken) + await rest.ReadToEndAsync();
+
+        Assert.Equal(2 * Days.Sum(day => Minutes("SPY", day).Count) + 1, streamed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(streamed, paged);
+        Assert.Equal(streamed, slowText);
+        await using var none = CreateGateway(("Gateway:StreamedExports", "0"));
+        Assert.Equal(streamed, await none.CreateClient().GetStringAsync(range));
+    }
+
+    [Fact]
     public async Task Paging_a_range_returns_every_bar_once_and_the_csv_export_holds_the_same_bars()
     {
         var paged = new List<JsonElement>();
