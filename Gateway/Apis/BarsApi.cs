@@ -193,16 +193,16 @@ public static class BarsApi
         csv.WriteHeader();
         // One statement per symbol while a slot is free, else a page at a time.
         using var slot = read.Shape.Latest ? null : sources.Exports.TryTake();
+        // The limit counts over all symbols of a range; the latest bars are each symbol's own.
         var left = read.Shape.Limit;
         foreach (var symbol in read.Symbols)
         {
-            if (read.Shape.Latest) left = read.Shape.Limit; // the latest bars of each symbol
-            var query = read.Shape with { Symbol = symbol, Limit = Math.Min(left, BarStore.MaxLimit) };
+            var query = read.Shape with { Symbol = symbol };
             var adjuster = await AdjusterAsync(symbol, read.Adjustment, sources, cancellationToken);
             var name = Encoding.UTF8.GetBytes(symbol.Value);
             if (read.Shape.Latest)
             {
-                var latest = await sources.Bars.GetBarsAsync(query, cancellationToken);
+                var latest = await sources.Bars.GetBarsAsync(query with { Limit = Math.Min(read.Shape.Limit, BarStore.MaxLimit) }, cancellationToken);
                 foreach (var stored in latest.Bars) await csv.WriteAsync(name, Adjust(adjuster, stored), cancellationToken);
                 continue;
             }

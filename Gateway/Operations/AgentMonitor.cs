@@ -29,7 +29,8 @@ public sealed partial class AgentMonitor(
     /// <summary>How long cleared alerts are kept for <c>GET /alerts?active=false</c>.</summary>
     public static readonly TimeSpan ClearedAlertsKept = TimeSpan.FromDays(30);
 
-    // Guarded by its own lock: a test (or a second caller) may check while the loop does.
+    // Touched only inside a check, and checks run one at a time (_checking): the loop's and any
+    // second caller's (a test) alike.
     private readonly Dictionary<(string Agent, string Instance), string> _statuses = [];
 
     private readonly SemaphoreSlim _checking = new(1, 1);
@@ -81,20 +82,17 @@ public sealed partial class AgentMonitor(
         quiet = [.. quiet.Where(job => !paused.Contains(AgentOf(job.Kind)))];
         var quietOwners = quiet.SelectMany(job => job.LeaseOwners).ToHashSet();
 
-        lock (_statuses)
+        foreach (var beat in beats)
         {
-            foreach (var beat in beats)
-            {
-                var status = AgentHealth.StatusOf(beat, now, settings, quietOwners);
-                var key = (beat.Agent, beat.Instance);
-                if (_statuses.TryGetValue(key, out var previous) && previous == status) continue;
-                _statuses[key] = status;
-                feed.Append("agent.status", [], new { agent = beat.Agent, instance = beat.Instance, status, state = beat.State, at = now.UtcDateTime }, now);
-            }
-            // Instances another gateway forgot are gone from the store: forget them here too.
-            var present = beats.Select(beat => (beat.Agent, beat.Instance)).ToHashSet();
-            foreach (var gone in _statuses.Keys.Where(key => !present.Contains(key)).ToList()) _statuses.Remove(gone);
+            var status = AgentHealth.StatusOf(beat, now, settings, quietOwners);
+            var key = (beat.Agent, beat.Instance);
+            if (_statuses.TryGetValue(key, out var previous) && previous == status) continue;
+            _statuses[key] = status;
+            feed.Append("agent.status", [], new { agent = beat.Agent, instance = beat.Instance, status, state = beat.State, at = now.UtcDateTime }, now);
         }
+        // Instances another gateway forgot are gone from the store: forget them here too.
+        var present = beats.Select(beat => (beat.Agent, beat.Instance)).ToHashSet();
+        foreach (var gone in _statuses.Keys.Where(key => !present.Contains(key)).ToList()) _statuses.Remove(gone);
 
         await RaiseAsync(beats, quiet, now, cancellationToken);
         await ClearAsync(beats, quiet, now, cancellationToken);

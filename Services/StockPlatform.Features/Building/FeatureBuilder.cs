@@ -98,20 +98,9 @@ public sealed class FeatureBuilder(TieredBarReader bars, FeatureStore features, 
     private Task<List<StoredBar>> ReadAllAsync(Symbol symbol, BarInterval interval, DateTimeOffset? start, CancellationToken cancellationToken) =>
         ReadAsync(new BarQuery(symbol, interval) { Start = start, Limit = int.MaxValue, Session = SessionFilter.Regular }, cancellationToken);
 
-    // The store answers at most BarStore.MaxLimit bars a read: page on by time.
-    private async Task<List<StoredBar>> ReadAsync(BarQuery query, CancellationToken cancellationToken)
-    {
-        var all = new List<StoredBar>();
-        var left = query.Limit;
-        var page = query with { Limit = Math.Min(left, BarStore.MaxLimit) };
-        while (left > 0)
-        {
-            var slice = await bars.GetBarsAsync(page, cancellationToken);
-            all.AddRange(slice.Bars);
-            left -= slice.Bars.Count;
-            if (query.Latest || !slice.HasMore || slice.Bars.Count == 0) break;
-            page = page with { Start = slice.Bars[^1].Timestamp.AddMicroseconds(1), Limit = Math.Min(left, BarStore.MaxLimit) };
-        }
-        return all;
-    }
+    // The store answers at most BarStore.MaxLimit bars a read: the latest bars are one read, a
+    // range pages on by time across both tiers.
+    private async Task<List<StoredBar>> ReadAsync(BarQuery query, CancellationToken cancellationToken) => query.Latest
+        ? [.. (await bars.GetBarsAsync(query with { Limit = Math.Min(query.Limit, BarStore.MaxLimit) }, cancellationToken)).Bars]
+        : await bars.StreamBarsAsync(query, oneStatement: false, cancellationToken).ToListAsync(cancellationToken);
 }

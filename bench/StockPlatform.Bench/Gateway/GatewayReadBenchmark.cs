@@ -97,9 +97,14 @@ internal static class GatewayReadBenchmark
                 var range = $"/bars/SPY?interval={readCase.Interval}&start={readCase.From:yyyy-MM-dd}&end={readCase.To:yyyy-MM-dd}";
                 var url = range + "&limit=10000"; // JSON pages at the largest page; CSV holds the whole range
                 var csvUrl = range + "&format=csv";
-                var expected = path == StoragePath.Timescale && readCase.Interval.IsDaily
-                    ? (await db.Bars.GetBarsAsync(query)).Bars
-                    : await ReadBenchmark.SqlPageAsync(direct, sql, query.Start!.Value, query.End!.Value, int.MaxValue);
+                // TimescaleDB composes daily bars from its aggregates with parameters of its own (the
+                // stale hours); the plain path's SQL over the minutes would be no peer there (seconds a
+                // read without a time index), so the baseline is the store itself, in this process.
+                var storeIsPeer = path == StoragePath.Timescale && readCase.Interval.IsDaily;
+                Func<Task<IReadOnlyList<StoredBar>>> rawRows = storeIsPeer
+                    ? async () => (await db.Bars.GetBarsAsync(query)).Bars
+                    : async () => await ReadBenchmark.SqlPageAsync(direct, sql, query.Start!.Value, query.End!.Value, int.MaxValue);
+                var expected = await rawRows();
                 // Same bars both ways before anything is timed.
                 var (jsonBars, _) = await ReadJsonAsync(http, url, parse: true);
                 var csvBars = await ReadCsvAsync(http, csvUrl);
@@ -109,23 +114,16 @@ internal static class GatewayReadBenchmark
                     return 1;
                 }
 
-                // TimescaleDB composes daily bars from its aggregates with parameters of its own (the
-                // stale hours); the plain path's SQL over the minutes would be no peer there (seconds a
-                // read without a time index), so the baseline is the store itself, in this process.
-                Func<Task<IReadOnlyList<StoredBar>>> rawRows = path == StoragePath.Timescale && readCase.Interval.IsDaily
-                    ? async () => (await db.Bars.GetBarsAsync(query)).Bars
-                    : async () => await ReadBenchmark.SqlPageAsync(direct, sql, query.Start!.Value, query.End!.Value, int.MaxValue);
                 Func<Task<int>> raw = async () => (await rawRows()).Count;
-                // PostgreSQL writing the same rows as CSV lines: the peer of a CSV answer (not for
-                // TimescaleDB's daily bars, whose peer is the store itself).
-                Func<Task<int>> text = path == StoragePath.Timescale && readCase.Interval.IsDaily
+                // PostgreSQL writing the same rows as CSV lines: the peer of a CSV answer (not where
+                // the store itself is the peer).
+                Func<Task<int>> text = storeIsPeer
                     ? () => Task.FromResult(0)
                     : () => ReadBenchmark.SqlAsCsvAsync(direct, sql, query.Start!.Value, query.End!.Value, int.MaxValue);
-                var withText = !(path == StoragePath.Timescale && readCase.Interval.IsDaily);
                 foreach (var clients in Concurrency)
                 {
-                    // Interleaved: every client reads raw, through the store, as JSON and as CSV in
-                    // turn, so load and drift on this small machine fall on all four alike.
+                    // Interleaved: every client takes each way of reading in turn, so load and drift
+                    // on this small machine fall on all of them alike.
                     var timed = await TimeInterleavedAsync(clients, reads,
                     [
                         raw,
@@ -142,7 +140,7 @@ internal static class GatewayReadBenchmark
                     foreach (var (format, measured, written) in new[] { ("json", timed[2], timed[6]), ("csv", timed[3], timed[7]) })
                     {
                         results.Add(new Result(name, readCase.Name, format, clients, expected.Count,
-                            measured.P50, measured.P99, baseline.P50, baseline.P99, store.P50, floor.P50, withText ? timed[5].P50 : null, written.P50 + floor.P50, expected.Count * reads * clients / measured.Busy.TotalSeconds));
+                            measured.P50, measured.P99, baseline.P50, baseline.P99, store.P50, floor.P50, storeIsPeer ? null : timed[5].P50, written.P50 + floor.P50, expected.Count * reads * clients / measured.Busy.TotalSeconds));
                         var r = results[^1];
                         Console.WriteLine($"[{name}] {readCase.Name,-13} {format,-4} x{clients,-2}  p50 {r.P50,7:0.0} ms ({r.Ratio50:0.00}x)  p99 {r.P99,7:0.0} ms ({r.Ratio99:0.00}x)  store p50 {r.StoreP50,7:0.0} ms  HTTP floor p50 {r.FloorP50,5:0.00} ms  answer floor p50 {r.AnswerFloorP50,7:0.0} ms ({r.AnswerFloorP50 / r.BaseP50:0.00}x)  PostgreSQL CSV p50 {r.TextP50,7:0.0} ms  {r.BarsPerSecond,12:N0} bars/s");
                     }
