@@ -97,9 +97,9 @@ public static class BarsApi
             return TypedResults.Stream(body => WriteCsvAsync(body, read, sources, cancellationToken), $"{CsvType}; charset=utf-8",
                 fileDownloadName: $"{string.Join('_', read.Symbols.Select(s => s.Value))}_{read.Shape.Interval}.csv");
         }
-        var (parts, next) = await ReadPageAsync(read, sources, cancellationToken);
-        // The documents BarsResponse and MultiBarsResponse describe, written without building them.
-        return new BarsJson(single ? read.Symbols[0].Value : null, read.Shape.Interval.ToString(), ModeName(read.Adjustment), parts, next);
+        // The documents BarsResponse and MultiBarsResponse describe, written as the page is read.
+        return new BarsJson(single ? read.Symbols[0].Value : null, read.Shape.Interval.ToString(), ModeName(read.Adjustment),
+            (onBar, token) => ReadPageAsync(read, sources, onBar, token));
     }
 
     private static Read? Validate(
@@ -150,14 +150,14 @@ public static class BarsApi
     }
 
     /// <summary>
-    /// One JSON page: symbol after symbol from the token's position, the limit over all of them.
-    /// Paging continues just after the last bar returned (one microsecond on, not one tick:
-    /// PostgreSQL keeps microseconds, so a tick would round back onto the last bar).
+    /// One JSON page, each bar handed to <paramref name="onBar"/> with its symbol as the store reads
+    /// it: symbol after symbol from the token's position, the limit over all of them. Returns the
+    /// next page's token. Paging continues just after the last bar returned (one microsecond on,
+    /// not one tick: PostgreSQL keeps microseconds, so a tick would round back onto the last bar).
     /// </summary>
-    private static async Task<(List<(string Symbol, IReadOnlyList<StoredBar> Bars)> Bars, string? Next)> ReadPageAsync(Read read, Sources sources, CancellationToken cancellationToken)
+    private static async Task<string?> ReadPageAsync(Read read, Sources sources, Func<string, StoredBar, ValueTask> onBar, CancellationToken cancellationToken)
     {
         var tokens = sources.Tokens;
-        var result = new List<(string Symbol, IReadOnlyList<StoredBar> Bars)>();
         var left = read.Shape.Limit;
         for (var part = read.Part; part < read.Symbols.Count; part++)
         {
@@ -168,22 +168,26 @@ public static class BarsApi
                 Limit = read.Shape.Latest ? read.Shape.Limit : left,
                 Start = part == read.Part ? read.Shape.Start : read.RangeStart,
             };
-            var slice = await sources.Bars.GetBarsAsync(query, cancellationToken);
-            if (slice.Bars.Count > 0)
+            var adjuster = await AdjusterAsync(query.Symbol, read.Adjustment, sources, cancellationToken);
+            var name = query.Symbol.Value;
+            var count = 0;
+            var last = DateTimeOffset.MinValue;
+            var hasMore = await sources.Bars.ReadPageAsync(query, bar =>
             {
-                var adjuster = await AdjusterAsync(query.Symbol, read.Adjustment, sources, cancellationToken);
-                result.Add((query.Symbol.Value, adjuster is null ? slice.Bars : [.. slice.Bars.Select(bar => Adjust(adjuster, bar))]));
-            }
+                count++;
+                last = bar.Timestamp;
+                return onBar(name, Adjust(adjuster, bar));
+            }, cancellationToken);
             if (query.Latest) continue;
-            left -= slice.Bars.Count;
-            if (slice.HasMore) return (result, tokens.Issue(read.Scope, part, slice.Bars[^1].Timestamp.AddMicroseconds(1)));
+            left -= count;
+            if (hasMore && count > 0) return tokens.Issue(read.Scope, part, last.AddMicroseconds(1));
             if (left == 0)
             {
                 // The page is full at a symbol's end: the next page starts with the next symbol, at the range's start.
-                return (result, part + 1 < read.Symbols.Count ? tokens.Issue(read.Scope, part + 1, read.RangeStart ?? DateTimeOffset.MinValue) : null);
+                return part + 1 < read.Symbols.Count ? tokens.Issue(read.Scope, part + 1, read.RangeStart ?? DateTimeOffset.MinValue) : null;
             }
         }
-        return (result, null);
+        return null;
     }
 
     /// <summary>Streams CSV: a header, then every bar of each symbol in the range, written as the store reads them.</summary>

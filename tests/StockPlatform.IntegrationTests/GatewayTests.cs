@@ -51,6 +51,16 @@ public class GatewayTests
         using var alive = await client.GetAsync("/alive");
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal("Healthy", await alive.Content.ReadAsStringAsync());
+
+        // A page is written as the store reads it, but not before its first bar: a read that
+        // cannot reach the store still answers problem details, without the store's address.
+        using var bars = await client.GetAsync("/bars/SPY?start=2024-01-02&end=2024-01-03");
+        var problem = await bars.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.InternalServerError, bars.StatusCode);
+        Assert.Equal("application/problem+json", bars.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"trace_id\"", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("Port", problem, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("127.0.0.1", problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,7 +6,10 @@ using static StockPlatform.Storage.Tests.Support.Minutes;
 
 namespace StockPlatform.Storage.Tests;
 
-/// <summary><see cref="BarStore.StreamBarsAsync"/>: one statement for a whole range, the same bars as the pages.</summary>
+/// <summary>
+/// <see cref="BarStore.StreamBarsAsync"/> (one statement for a whole range) and <see cref="BarStore.ReadPageAsync"/>
+/// (a page handed on as it is read): the same bars as the pages.
+/// </summary>
 public sealed class BarStreamTests
 {
     private static readonly Symbol Spy = Symbol.Parse("SPY");
@@ -25,7 +28,7 @@ public sealed class BarStreamTests
 
     [Theory]
     [MemberData(nameof(Reads))]
-    public async Task A_stream_holds_the_bars_the_pages_hold(string interval, string? session, string anchor)
+    public async Task A_stream_and_pages_handed_on_hold_the_bars_the_pages_hold(string interval, string? session, string anchor)
     {
         await using var db = await StorageHost.CreateAsync();
         var first = new DateOnly(2024, 3, 4);
@@ -46,13 +49,29 @@ public sealed class BarStreamTests
             Anchor = anchor == "session" ? HourAnchor.Session : HourAnchor.Clock,
         };
         var paged = new List<StoredBar>();
+        var pageEnds = new List<(int Count, bool HasMore)>();
         for (var page = query with { Limit = 37 }; ;)
         {
             var slice = await db.Bars.GetBarsAsync(page);
             paged.AddRange(slice.Bars);
+            pageEnds.Add((paged.Count, slice.HasMore));
             if (!slice.HasMore) break;
             page = page with { Start = slice.Bars[^1].Timestamp.AddMicroseconds(1) };
         }
+
+        // The same pages handed on bar by bar (one statement each where rows come in index order).
+        var handed = new List<StoredBar>();
+        var handedEnds = new List<(int Count, bool HasMore)>();
+        for (var page = query with { Limit = 37 }; ;)
+        {
+            var more = await db.Bars.ReadPageAsync(page, bar => { handed.Add(bar); return ValueTask.CompletedTask; });
+            handedEnds.Add((handed.Count, more));
+            if (!more) break;
+            page = page with { Start = handed[^1].Timestamp.AddMicroseconds(1) };
+        }
+        var latest = await db.Bars.GetBarsAsync(query with { Latest = true, Start = null, Limit = 11 });
+        var latestHanded = new List<StoredBar>();
+        var latestMore = await db.Bars.ReadPageAsync(query with { Latest = true, Start = null, Limit = 11 }, bar => { latestHanded.Add(bar); return ValueTask.CompletedTask; });
 
         var streamed = await db.Bars.StreamBarsAsync(query with { Limit = int.MaxValue }).ToListAsync();
         var firstFew = await db.Bars.StreamBarsAsync(query with { Limit = 5 }).ToListAsync();
@@ -60,6 +79,10 @@ public sealed class BarStreamTests
         Assert.True(paged.Count > 5, $"only {paged.Count} bars to compare");
         Assert.Equal(paged, streamed);
         Assert.Equal(paged.Take(5), firstFew);
+        Assert.Equal(paged, handed);
+        Assert.Equal(pageEnds, handedEnds);
+        Assert.Equal(latest.Bars, latestHanded);
+        Assert.Equal(latest.HasMore, latestMore);
     }
 
     [Fact]

@@ -58,6 +58,19 @@ public sealed class TieredBarReader(
     }
 
     /// <summary>
+    /// The page <see cref="GetBarsAsync"/> answers, handed to <paramref name="onBar"/> in order;
+    /// returns whether more remain. Within the hot store, as <see cref="BarStore.ReadPageAsync"/>
+    /// hands its rows on; a page reaching into the archive is read whole first.
+    /// </summary>
+    public async Task<bool> ReadPageAsync(BarQuery query, Func<StoredBar, ValueTask> onBar, CancellationToken cancellationToken = default)
+    {
+        if (Cutoff is not { } cutoff || query.Start >= cutoff) return await hot.ReadPageAsync(query, onBar, cancellationToken);
+        var slice = await GetBarsAsync(query, cancellationToken);
+        foreach (var bar in slice.Bars) await onBar(bar);
+        return slice.HasMore;
+    }
+
+    /// <summary>
     /// Every bar of a forward range (up to the query's limit, which may exceed a page), oldest
     /// first: as <see cref="BarStore.StreamBarsAsync"/> hands them on when
     /// <paramref name="oneStatement"/> and the hot store holds the whole range (a connection held

@@ -43,6 +43,11 @@ public sealed partial class BarStore
         if (query.Limit is < 1 or > MaxLimit)
             throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"limit must be between 1 and {MaxLimit}");
         if (await PlanAsync(query, cancellationToken).ConfigureAwait(false) is not { } plan) return new BarSlice([], false);
+        return await ReadSliceAsync(query, plan, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<BarSlice> ReadSliceAsync(BarQuery query, ReadPlan plan, CancellationToken cancellationToken)
+    {
         var (info, from, to, dirty) = (plan.Info, plan.From, plan.To, plan.Dirty);
 
         // Minutes, and an aggregate's own buckets when none is stale, stream straight from the
@@ -75,17 +80,55 @@ public sealed partial class BarStore
     /// <see cref="GetBarsAsync"/> gives. A transient failure (a restarted server, a dropped
     /// connection) resumes just after the last bar handed on, at most <see cref="StreamResumes"/> times.
     /// </summary>
-    public async IAsyncEnumerable<StoredBar> StreamBarsAsync(BarQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<StoredBar> StreamBarsAsync(BarQuery query, CancellationToken cancellationToken = default)
     {
         if (query.Latest) throw new ArgumentException("a stream reads a range forward, not the latest bars", nameof(query));
         if (query.Limit < 1) throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "limit must be at least 1");
+        return StreamResumingAsync(query, plan: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The page <see cref="GetBarsAsync"/> answers, handed to <paramref name="onBar"/> in the same
+    /// order; returns whether more bars remain. A forward page whose rows come straight from an
+    /// index in order (minutes, an aggregate's current buckets) is one statement whose rows are
+    /// handed on as they arrive, so the caller writes the first bars while the store still reads
+    /// the rest, resuming as <see cref="StreamBarsAsync"/> does; any other page (the latest bars,
+    /// intervals composed over a window) is read whole first.
+    /// </summary>
+    public async Task<bool> ReadPageAsync(BarQuery query, Func<StoredBar, ValueTask> onBar, CancellationToken cancellationToken = default)
+    {
+        if (query.Limit is < 1 or > MaxLimit)
+            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"limit must be between 1 and {MaxLimit}");
+        if (await PlanAsync(query, cancellationToken).ConfigureAwait(false) is not { } plan) return false;
+        if (query.Latest || !plan.InIndexOrder)
+        {
+            var slice = await ReadSliceAsync(query, plan, cancellationToken).ConfigureAwait(false);
+            foreach (var bar in slice.Bars) await onBar(bar).ConfigureAwait(false);
+            return slice.HasMore;
+        }
+        // One row past the page says whether more remain; it is not handed on.
+        var handed = 0;
+        await foreach (var bar in StreamResumingAsync(query with { Limit = query.Limit + 1 }, plan, cancellationToken).ConfigureAwait(false))
+        {
+            if (handed++ == query.Limit) return true;
+            await onBar(bar).ConfigureAwait(false);
+        }
+        return false;
+    }
+
+    /// <summary>How often one stream resumes after a transient failure before the failure is the caller's.</summary>
+    public const int StreamResumes = 3;
+
+    // A forward range as one statement (planned already when 'plan' is given), resumed after transient failures.
+    private async IAsyncEnumerable<StoredBar> StreamResumingAsync(BarQuery query, ReadPlan? plan, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var resumes = 0;
         while (true)
         {
             StoredBar? last = null;
             var handed = 0;
             var failed = false;
-            await using (var rows = StreamOnceAsync(query, cancellationToken).GetAsyncEnumerator(cancellationToken))
+            await using (var rows = StreamOnceAsync(query, plan, cancellationToken).GetAsyncEnumerator(cancellationToken))
             {
                 while (true)
                 {
@@ -106,6 +149,8 @@ public sealed partial class BarStore
                 }
             }
             if (!failed) yield break;
+            // A resumed range is planned again: its start moved, and the failure may have outlived the plan.
+            plan = null;
             if (last is not null)
             {
                 // Paging's own step: one microsecond on (PostgreSQL keeps microseconds).
@@ -115,13 +160,10 @@ public sealed partial class BarStore
         }
     }
 
-    /// <summary>How often one stream resumes after a transient failure before the failure is the caller's.</summary>
-    public const int StreamResumes = 3;
-
-    private async IAsyncEnumerable<StoredBar> StreamOnceAsync(BarQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<StoredBar> StreamOnceAsync(BarQuery query, ReadPlan? plan, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (await PlanAsync(query, cancellationToken).ConfigureAwait(false) is not { } plan) yield break;
-        await using var command = await CreateReadCommandAsync(plan.Info, query, plan.From, plan.To, plan.Dirty, descending: false, query.Limit, cancellationToken).ConfigureAwait(false);
+        if ((plan ?? await PlanAsync(query, cancellationToken).ConfigureAwait(false)) is not { } read) yield break;
+        await using var command = await CreateReadCommandAsync(read.Info, query, read.From, read.To, read.Dirty, descending: false, query.Limit, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) yield return ReadBar(reader, now);
