@@ -67,7 +67,7 @@ public static class BarsApi
     private sealed record Read(IReadOnlyList<Symbol> Symbols, BarQuery Shape, DateTimeOffset? RangeStart, bool Csv, string Scope, int Part, AdjustmentMode Adjustment);
 
     /// <summary>What a read needs besides its parameters (the services, one handler argument).</summary>
-    internal sealed record Sources(TieredBarReader Bars, CorporateActionStore Actions, PageTokens Tokens, ExportSlots Exports, TimeProvider Time);
+    internal sealed record Sources(TieredBarReader Bars, CorporateActionStore Actions, PageTokens Tokens, StreamSlots Streams, TimeProvider Time);
 
     internal static Task<IResult> GetBarsAsync(
         string symbol, string? interval, string? start, string? end, string? limit, string? session, string? anchor, string? adjustment,
@@ -158,6 +158,8 @@ public static class BarsApi
     private static async Task<string?> ReadPageAsync(Read read, Sources sources, Func<string, StoredBar, ValueTask> onBar, CancellationToken cancellationToken)
     {
         var tokens = sources.Tokens;
+        // Bars written as the store reads them while a slot is free, else each symbol's page read whole first.
+        using var slot = read.Shape.Latest ? null : sources.Streams.TryTake();
         var left = read.Shape.Limit;
         for (var part = read.Part; part < read.Symbols.Count; part++)
         {
@@ -177,7 +179,7 @@ public static class BarsApi
                 count++;
                 last = bar.Timestamp;
                 return onBar(name, Adjust(adjuster, bar));
-            }, cancellationToken);
+            }, handOnAsRead: slot is not null, cancellationToken);
             if (query.Latest) continue;
             left -= count;
             if (hasMore && count > 0) return tokens.Issue(read.Scope, part, last.AddMicroseconds(1));
@@ -196,7 +198,7 @@ public static class BarsApi
         await using var csv = new BarsCsv(body);
         csv.WriteHeader();
         // One statement per symbol while a slot is free, else a page at a time.
-        using var slot = read.Shape.Latest ? null : sources.Exports.TryTake();
+        using var slot = read.Shape.Latest ? null : sources.Streams.TryTake();
         // The limit counts over all symbols of a range; the latest bars are each symbol's own.
         var left = read.Shape.Limit;
         foreach (var symbol in read.Symbols)

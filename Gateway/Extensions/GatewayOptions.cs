@@ -28,12 +28,14 @@ public sealed class GatewayOptions
     public string? PageTokenKey { get; set; }
 
     /// <summary>
-    /// CSV exports read as one statement at a time: each holds a database connection until its
-    /// client has taken every row. Exports beyond these read a page at a time (a connection per
-    /// page), so slow downloads cannot hold the connection pool. 0: every export pages.
+    /// Bar reads that hand rows on as the store reads them, at once: a CSV export's whole range as
+    /// one statement, a JSON page written as its statement returns it. Each holds a database
+    /// connection until its client has taken every row. Reads beyond these take a page at a time
+    /// and read it whole before sending it (a connection per page, back in the pool before the
+    /// client is written to), so slow clients cannot hold the connection pool. 0: every read pages.
     /// </summary>
     [Range(0, 1_000)]
-    public int StreamedExports { get; set; } = 8;
+    public int StreamedReads { get; set; } = 8;
 
     /// <summary>Rows <c>POST /archive/sql</c> returns at most (a request may ask for fewer).</summary>
     [Range(1, 1_000_000)]

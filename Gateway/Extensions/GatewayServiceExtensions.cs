@@ -61,7 +61,7 @@ internal static class GatewayServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<PageTokens>();
-        builder.Services.AddSingleton<ExportSlots>();
+        builder.Services.AddSingleton<StreamSlots>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

@@ -64,14 +64,14 @@ public sealed class BarStreamTests
         var handedEnds = new List<(int Count, bool HasMore)>();
         for (var page = query with { Limit = 37 }; ;)
         {
-            var more = await db.Bars.ReadPageAsync(page, bar => { handed.Add(bar); return ValueTask.CompletedTask; });
+            var more = await db.Bars.ReadPageAsync(page, bar => { handed.Add(bar); return ValueTask.CompletedTask; }, handOnAsRead: true);
             handedEnds.Add((handed.Count, more));
             if (!more) break;
             page = page with { Start = handed[^1].Timestamp.AddMicroseconds(1) };
         }
         var latest = await db.Bars.GetBarsAsync(query with { Latest = true, Start = null, Limit = 11 });
         var latestHanded = new List<StoredBar>();
-        var latestMore = await db.Bars.ReadPageAsync(query with { Latest = true, Start = null, Limit = 11 }, bar => { latestHanded.Add(bar); return ValueTask.CompletedTask; });
+        var latestMore = await db.Bars.ReadPageAsync(query with { Latest = true, Start = null, Limit = 11 }, bar => { latestHanded.Add(bar); return ValueTask.CompletedTask; }, handOnAsRead: true);
 
         var streamed = await db.Bars.StreamBarsAsync(query with { Limit = int.MaxValue }).ToListAsync();
         var firstFew = await db.Bars.StreamBarsAsync(query with { Limit = 5 }).ToListAsync();

@@ -50,4 +50,19 @@ public sealed class DbRetryTests
         }, CancellationToken.None).AsTask());
         Assert.Equal(1, attempts);
     }
+
+    [Fact]
+    public async Task One_attempt_runs_the_operation_once_and_hands_on_its_failure()
+    {
+        var once = new DbRetry(Options.Create(new StorageOptions { MaxAttempts = 1 }), TimeProvider.System, NullLogger<DbRetry>.Instance);
+        var attempts = 0;
+
+        await Assert.ThrowsAsync<PostgresException>(() => once.ExecuteAsync(_ =>
+        {
+            attempts++;
+            throw Error("22023");
+        }, ex => ex.SqlState == "22023", CancellationToken.None).AsTask());
+        Assert.Equal(1, attempts);
+        Assert.Equal(42, await once.ExecuteAsync(_ => ValueTask.FromResult(42), CancellationToken.None));
+    }
 }

@@ -60,11 +60,12 @@ public sealed class TieredBarReader(
     /// <summary>
     /// The page <see cref="GetBarsAsync"/> answers, handed to <paramref name="onBar"/> in order;
     /// returns whether more remain. Within the hot store, as <see cref="BarStore.ReadPageAsync"/>
-    /// hands its rows on; a page reaching into the archive is read whole first.
+    /// hands its rows on (as read when <paramref name="handOnAsRead"/>); a page reaching into the
+    /// archive is read whole first.
     /// </summary>
-    public async Task<bool> ReadPageAsync(BarQuery query, Func<StoredBar, ValueTask> onBar, CancellationToken cancellationToken = default)
+    public async Task<bool> ReadPageAsync(BarQuery query, Func<StoredBar, ValueTask> onBar, bool handOnAsRead, CancellationToken cancellationToken = default)
     {
-        if (Cutoff is not { } cutoff || query.Start >= cutoff) return await hot.ReadPageAsync(query, onBar, cancellationToken);
+        if (Cutoff is not { } cutoff || query.Start >= cutoff) return await hot.ReadPageAsync(query, onBar, handOnAsRead, cancellationToken);
         var slice = await GetBarsAsync(query, cancellationToken);
         foreach (var bar in slice.Bars) await onBar(bar);
         return slice.HasMore;

@@ -89,18 +89,20 @@ public sealed partial class BarStore
 
     /// <summary>
     /// The page <see cref="GetBarsAsync"/> answers, handed to <paramref name="onBar"/> in the same
-    /// order; returns whether more bars remain. A forward page whose rows come straight from an
-    /// index in order (minutes, an aggregate's current buckets) is one statement whose rows are
-    /// handed on as they arrive, so the caller writes the first bars while the store still reads
-    /// the rest, resuming as <see cref="StreamBarsAsync"/> does; any other page (the latest bars,
-    /// intervals composed over a window) is read whole first.
+    /// order; returns whether more bars remain. With <paramref name="handOnAsRead"/>, a forward
+    /// page whose rows come straight from an index in order (minutes, an aggregate's current
+    /// buckets) is one statement whose rows are handed on as they arrive, so the caller writes the
+    /// first bars while the store still reads the rest (its connection held until the caller has
+    /// taken them), resuming as <see cref="StreamBarsAsync"/> does. Any other page (the latest
+    /// bars, intervals composed over a window, or without <paramref name="handOnAsRead"/>) is read
+    /// whole first, its connection back in the pool before the first bar is handed on.
     /// </summary>
-    public async Task<bool> ReadPageAsync(BarQuery query, Func<StoredBar, ValueTask> onBar, CancellationToken cancellationToken = default)
+    public async Task<bool> ReadPageAsync(BarQuery query, Func<StoredBar, ValueTask> onBar, bool handOnAsRead, CancellationToken cancellationToken = default)
     {
         if (query.Limit is < 1 or > MaxLimit)
             throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"limit must be between 1 and {MaxLimit}");
         if (await PlanAsync(query, cancellationToken).ConfigureAwait(false) is not { } plan) return false;
-        if (query.Latest || !plan.InIndexOrder)
+        if (!handOnAsRead || query.Latest || !plan.InIndexOrder)
         {
             var slice = await ReadSliceAsync(query, plan, cancellationToken).ConfigureAwait(false);
             foreach (var bar in slice.Bars) await onBar(bar).ConfigureAwait(false);

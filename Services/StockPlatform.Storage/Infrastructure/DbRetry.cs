@@ -21,10 +21,17 @@ public sealed partial class DbRetry
     /// <summary>Creates the retry policy from <see cref="StorageOptions.MaxAttempts"/>.</summary>
     public DbRetry(IOptions<StorageOptions> options, TimeProvider time, ILogger<DbRetry> logger)
     {
+        // One attempt (Storage:MaxAttempts=1) is no retry at all: Polly's retry refuses zero retries.
+        var retries = options.Value.MaxAttempts - 1;
+        if (retries < 1)
+        {
+            _pipeline = ResiliencePipeline.Empty;
+            return;
+        }
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(0, options.Value.MaxAttempts - 1),
+                MaxRetryAttempts = retries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(250),

@@ -61,13 +61,16 @@ public sealed class GatewayApiTests : IAsyncLifetime
         InProcessGateway.Create(_database.ConnectionString, "api", Key, settings);
 
     [Fact]
-    public async Task Exports_beyond_the_streamed_slots_page_and_hold_the_same_bars()
+    public async Task Reads_beyond_the_streamed_slots_page_and_hold_the_same_bars()
     {
-        // One slot: a slow download keeps it (and its connection); the next export pages instead of waiting.
-        await using var gateway = CreateGateway(("Gateway:StreamedExports", "1"));
+        // One slot: a slow download keeps it (and its connection); the next export pages instead
+        // of waiting, and a JSON page is read whole before it is written.
+        await using var gateway = CreateGateway(("Gateway:StreamedReads", "1"));
         using var client = gateway.CreateClient();
         const string range = "/bars?symbols=SPY,QQQ&interval=1m&start=2024-03-04&end=2024-03-07&format=csv";
+        const string page = "/bars?symbols=SPY,QQQ&interval=1m&start=2024-03-04&end=2024-03-07&limit=1500";
         var streamed = await client.GetStringAsync(range);
+        var streamedPage = await client.GetStringAsync(page);
 
         using var slow = await client.GetAsync(range, HttpCompletionOption.ResponseHeadersRead);
         await using var held = await slow.Content.ReadAsStreamAsync();
@@ -75,15 +78,30 @@ public sealed class GatewayApiTests : IAsyncLifetime
         var taken = await held.ReadAsync(first);
         Assert.True(taken > 0);
         var paged = await client.GetStringAsync(range);
+        var pagedPage = await client.GetStringAsync(page);
         using var rest = new StreamReader(held);
         var slowText = System.Text.Encoding.UTF8.GetString(first, 0, taken) + await rest.ReadToEndAsync();
 
         Assert.Equal(2 * Days.Sum(day => Minutes("SPY", day).Count) + 1, streamed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(streamed, paged);
         Assert.Equal(streamed, slowText);
-        await using var none = CreateGateway(("Gateway:StreamedExports", "0"));
-        Assert.Equal(streamed, await none.CreateClient().GetStringAsync(range));
+        using (var json = JsonDocument.Parse(streamedPage))
+        {
+            // Every QQQ minute (first by name), then SPY's first ones; the token resumes within SPY.
+            var perSymbol = Days.Sum(day => Minutes("SPY", day).Count);
+            Assert.Equal(perSymbol, json.RootElement.GetProperty("bars").GetProperty("QQQ").GetArrayLength());
+            Assert.Equal(1500 - perSymbol, json.RootElement.GetProperty("bars").GetProperty("SPY").GetArrayLength());
+            Assert.NotNull(json.RootElement.GetProperty("next_page_token").GetString());
+        }
+        Assert.Equal(streamedPage, pagedPage);
+        await using var none = CreateGateway(("Gateway:StreamedReads", "0"));
+        using var noneClient = none.CreateClient();
+        Assert.Equal(streamed, await noneClient.GetStringAsync(range));
+        Assert.Equal(StripToken(streamedPage), StripToken(await noneClient.GetStringAsync(page)));
     }
+
+    // Tokens are signed with each gateway's own key: the bars and the rest of the page must match.
+    private static string StripToken(string page) => page[..page.LastIndexOf("\"next_page_token\"", StringComparison.Ordinal)];
 
     [Fact]
     public async Task Paging_a_range_returns_every_bar_once_and_the_csv_export_holds_the_same_bars()
