@@ -40,11 +40,15 @@ public sealed partial class BarStore
     /// <summary>Bars of one symbol at any interval; see <see cref="BarQuery"/>.</summary>
     public async Task<BarSlice> GetBarsAsync(BarQuery query, CancellationToken cancellationToken = default)
     {
-        if (query.Limit is < 1 or > MaxLimit)
-            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"limit must be between 1 and {MaxLimit}");
-        if (await PlanAsync(query, cancellationToken).ConfigureAwait(false) is not { } plan) return new BarSlice([], false);
+        if (await PlanPageAsync(query, cancellationToken).ConfigureAwait(false) is not { } plan) return new BarSlice([], false);
         return await ReadSliceAsync(query, plan, cancellationToken).ConfigureAwait(false);
     }
+
+    // A page holds 1 to MaxLimit bars, whichever way it is read.
+    private Task<ReadPlan?> PlanPageAsync(BarQuery query, CancellationToken cancellationToken) =>
+        query.Limit is < 1 or > MaxLimit
+            ? throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"limit must be between 1 and {MaxLimit}")
+            : PlanAsync(query, cancellationToken);
 
     private async Task<BarSlice> ReadSliceAsync(BarQuery query, ReadPlan plan, CancellationToken cancellationToken)
     {
@@ -99,9 +103,7 @@ public sealed partial class BarStore
     /// </summary>
     public async Task<bool> ReadPageAsync(BarQuery query, Func<StoredBar, ValueTask> onBar, bool handOnAsRead, CancellationToken cancellationToken = default)
     {
-        if (query.Limit is < 1 or > MaxLimit)
-            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"limit must be between 1 and {MaxLimit}");
-        if (await PlanAsync(query, cancellationToken).ConfigureAwait(false) is not { } plan) return false;
+        if (await PlanPageAsync(query, cancellationToken).ConfigureAwait(false) is not { } plan) return false;
         if (!handOnAsRead || query.Latest || !plan.InIndexOrder)
         {
             var slice = await ReadSliceAsync(query, plan, cancellationToken).ConfigureAwait(false);
