@@ -95,7 +95,9 @@ public static class ApiDocumentation
     /// <summary>Maps the document and its reference page.</summary>
     public static WebApplication MapApiDocumentation(this WebApplication app)
     {
-        app.MapOpenApi();
+        // Only the document there is matches: any other name falls through to the API's own 404
+        // (problem details), where the library would answer a plain-text one.
+        app.MapOpenApi("/openapi/{documentName:regex(^v1$)}.json");
         app.MapScalarApiReference("/docs", options => options.WithTitle("StockPlatform gateway"));
         return app;
     }

@@ -133,8 +133,11 @@ internal static partial class BadInputCatalog
             yield return new(HttpMethod.Get, $"{url}?x=' OR 1=1 --&{E("💥")}={new string('y', 2000)}", null, Tolerated: true);
             yield return new(HttpMethod.Get, url, null, Tolerated: true, Keyless: true, Headers: r => r.Headers.TryAddWithoutValidation("X-Api-Key", "' OR 1=1 --"));
         }
-        // (The OpenAPI library answers an unknown document with a plain-text 404: tolerated.)
-        foreach (var url in new[] { "/openapi/v2.json", "/openapi/..%2F..%2Fetc%2Fpasswd.json", "/openapi/' OR 1=1.json", "/docs/..%2F..%2Fetc%2Fpasswd", "/docs/" + new string('x', 3000) })
+        // Only the document there is: any other name is the API's own 404 problem.
+        foreach (var url in new[] { "/openapi/v2.json", "/openapi/v1.json.json", "/openapi/..%2F..%2Fetc%2Fpasswd.json", "/openapi/' OR 1=1.json" })
+            yield return new(HttpMethod.Get, url, null);
+        // (The reference page's own files: Scalar answers unknown ones itself, tolerated.)
+        foreach (var url in new[] { "/docs/..%2F..%2Fetc%2Fpasswd", "/docs/" + new string('x', 3000) })
             yield return new(HttpMethod.Get, url, null, Tolerated: true);
     }
 
