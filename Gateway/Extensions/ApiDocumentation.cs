@@ -8,10 +8,15 @@ namespace StockPlatform.Gateway.Extensions;
 /// <summary>The API described: <c>/openapi/v1.json</c> (Microsoft.AspNetCore.OpenApi) and a reference to try it at <c>/docs</c> (Scalar).</summary>
 public static class ApiDocumentation
 {
+    // The one document there is. Its route matches only this name: any other falls through to
+    // the API's own 404 (problem details), where the library would answer a plain-text one.
+    private const string DocumentName = "v1";
+    private const string DocumentRoute = "/openapi/{documentName:regex(^" + DocumentName + "$)}.json";
+
     /// <summary>Builds the OpenAPI document from the mapped endpoints, with the API key scheme.</summary>
     public static WebApplicationBuilder AddApiDocumentation(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        builder.Services.AddOpenApi(DocumentName, options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
             {
@@ -95,9 +100,7 @@ public static class ApiDocumentation
     /// <summary>Maps the document and its reference page.</summary>
     public static WebApplication MapApiDocumentation(this WebApplication app)
     {
-        // Only the document there is matches: any other name falls through to the API's own 404
-        // (problem details), where the library would answer a plain-text one.
-        app.MapOpenApi("/openapi/{documentName:regex(^v1$)}.json");
+        app.MapOpenApi(DocumentRoute);
         app.MapScalarApiReference("/docs", options => options.WithTitle("StockPlatform gateway"));
         return app;
     }
