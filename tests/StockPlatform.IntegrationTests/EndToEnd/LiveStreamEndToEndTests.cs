@@ -39,7 +39,7 @@ public sealed class LiveStreamEndToEndTests
         await using var stack = await PlatformStack.StartAsync(simSettings: AcceleratedMarket);
         await stack.StartLiveStreamAsync();
         await stack.StartFeatureAgentAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         using var events = stack.Gateway.CreateClient();
         using var stream = await events.GetAsync("/events?symbol=SPY&kind=bar", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         var received = new ConcurrentQueue<LiveBar>();
@@ -54,17 +54,22 @@ public sealed class LiveStreamEndToEndTests
         var tracked = await stack.GetJsonAsync("/symbols?tracked=true");
         Assert.Contains(tracked.GetProperty("symbols").EnumerateArray(), s => s.GetProperty("symbol").GetString() == "SPY");
 
-        // Minutes arrive one a second, corrections half a minute after the bars they correct.
-        while (!(received.Count(b => b.Kind == "bar.new") >= 12 && received.Any(b => b.Kind == "bar.correction")))
+        // Minutes arrive one a second, corrections half a minute after the bars they correct. Streamed
+        // minutes reach GET /events within a second of MarketSim emitting them (stored before: the
+        // agent publishes after writing) once the platform is warm: on a loaded machine the first
+        // ones can wait seconds for start-up (first connections, JIT), and arrive together after it.
+        // So the newest ten are judged as minutes go on arriving, until the deadline.
+        using var warm = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        List<LiveBar> Newest() => [.. received.Where(b => b.Kind == "bar.new").TakeLast(10)];
+        static bool Prompt(List<LiveBar> streamed) => streamed.Count == 10 && streamed.Count(b => b.Lag < TimeSpan.FromSeconds(1)) >= 8;
+        while (!(received.Count(b => b.Kind == "bar.new") >= 12 && received.Any(b => b.Kind == "bar.correction") && Prompt(Newest())))
         {
-            Assert.False(timeout.IsCancellationRequested, $"after {received.Count} events: {string.Join(", ", received.Select(b => b.Kind))}");
+            Assert.False(warm.IsCancellationRequested, $"after {received.Count} events ({string.Join(", ", received.Select(b => b.Kind).Distinct())}), " +
+                $"the newest minutes' lags: {string.Join(", ", Newest().Select(b => $"{b.Lag.TotalMilliseconds:0} ms"))}");
             await Task.Delay(200);
         }
 
-        // Streamed minutes reach GET /events within a second of MarketSim emitting them (stored before: the agent publishes after writing).
         var bars = received.ToList();
-        var streamed = bars.Where(b => b.Kind == "bar.new").TakeLast(10).ToList();
-        Assert.True(streamed.Count(b => b.Lag < TimeSpan.FromSeconds(1)) >= 8, string.Join(", ", streamed.Select(b => $"{b.Lag.TotalMilliseconds:0} ms")));
 
         // Every streamed minute is stored as its last version, and equals what MarketSim's REST serves for it.
         var first = bars.Min(b => b.Timestamp);
@@ -227,19 +232,13 @@ public sealed class LiveStreamEndToEndTests
             Assert.False(timeout.IsCancellationRequested, agent.Tail());
             await Task.Delay(500);
         }
-        await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token); // the last holes' fills, the last corrections
-
-        var filled = agent.Output.Count(line => line.Contains("Filled the stream's hole", StringComparison.Ordinal));
-        Assert.True(filled >= 10, $"only {filled} holes filled:\n{agent.Tail(60)}");
         foreach (var symbol in new[] { "SPY", "QQQ" })
         {
-            var stored = await stack.ReadMinutesAsync(symbol, "2025-03-05", "2025-03-05");
+            var stored = await AssertStoredMinutesSettleToTruthAsync(stack, symbol, TimeSpan.FromSeconds(30));
             Assert.True(stored.Count > 20, $"{symbol}: {stored.Count} minutes");
-            // Up to two minutes before the newest: those may still wait for their correction.
-            var settled = stored[^1].Timestamp.AddMinutes(-2);
-            var truth = stack.Market.GetBars(symbol, "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
-            Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
         }
+        var filled = agent.Output.Count(line => line.Contains("Filled the stream's hole", StringComparison.Ordinal));
+        Assert.True(filled >= 10, $"only {filled} holes filled:\n{agent.Tail(60)}");
     }
 
     [Fact]
@@ -281,11 +280,8 @@ public sealed class LiveStreamEndToEndTests
         await Task.Delay(TimeSpan.FromSeconds(6), timeout.Token);
         while (hub.Active.Length != 1 && !timeout.IsCancellationRequested) await Task.Delay(200);
         Assert.Equal((1, 0), (hub.Active.Length, hub.Refused));
-        var stored = await stack.ReadMinutesAsync("SPY", "2025-03-05", "2025-03-05");
+        var stored = await AssertStoredMinutesSettleToTruthAsync(stack, "SPY", TimeSpan.FromSeconds(30));
         Assert.True(stored.Count > before + 3, $"{stored.Count} minutes, {before} before the kill");
-        var settled = stored[^1].Timestamp.AddMinutes(-2);
-        var truth = stack.Market.GetBars("SPY", "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
-        Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
     }
 
     [Fact]
@@ -335,16 +331,16 @@ public sealed class LiveStreamEndToEndTests
             Assert.False(timeout.IsCancellationRequested, second.Tail());
             await Task.Delay(200);
         }
-        await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token); // the last corrections
-        var stored = await stack.ReadMinutesAsync("SPY", "2025-03-05", "2025-03-05");
-        var settled = stored[^1].Timestamp.AddMinutes(-2);
-        var truth = stack.Market.GetBars("SPY", "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
-        Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
+        await AssertStoredMinutesSettleToTruthAsync(stack, "SPY", TimeSpan.FromSeconds(30));
         Assert.Contains(second.Output, line => line.Contains("refills pending", StringComparison.Ordinal));
-        // Every pending refill was stored, and cleared.
+        // Every pending refill was stored, and cleared (just after its minutes were).
         await using var dataSource = NpgsqlDataSource.Create(stack.ConnectionString);
         await using var pending = dataSource.CreateCommand("SELECT count(*) FROM live_refills");
-        Assert.Equal(0L, await pending.ExecuteScalarAsync(timeout.Token));
+        while ((long)(await pending.ExecuteScalarAsync(timeout.Token))! != 0)
+        {
+            Assert.False(timeout.IsCancellationRequested, second.Tail());
+            await Task.Delay(200);
+        }
     }
 
     [Fact]
@@ -378,15 +374,9 @@ public sealed class LiveStreamEndToEndTests
             await accept.ExecuteNonQueryAsync(timeout.Token);
 
         // Later minutes are stored at once; the refused ones once their refill's next attempt comes (a few seconds).
-        await Task.Delay(TimeSpan.FromSeconds(12), timeout.Token);
-        Assert.Contains(agent.Output, line => line.Contains("that the store refused", StringComparison.Ordinal));
         foreach (var symbol in new[] { "SPY", "QQQ" })
-        {
-            var stored = await stack.ReadMinutesAsync(symbol, "2025-03-05", "2025-03-05");
-            var settled = stored[^1].Timestamp.AddMinutes(-2);
-            var truth = stack.Market.GetBars(symbol, "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
-            Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
-        }
+            await AssertStoredMinutesSettleToTruthAsync(stack, symbol, TimeSpan.FromSeconds(40));
+        Assert.Contains(agent.Output, line => line.Contains("that the store refused", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -426,12 +416,8 @@ public sealed class LiveStreamEndToEndTests
         Assert.Contains(agent.Output, line => line.Contains("silent for", StringComparison.Ordinal) && line.Contains("reconnecting", StringComparison.Ordinal));
 
         // The silent minutes were filled over REST after the reconnect: no hole.
-        await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token);
-        var stored = await stack.ReadMinutesAsync("SPY", "2025-03-05", "2025-03-05");
-        var settled = stored[^1].Timestamp.AddMinutes(-2);
-        var truth = stack.Market.GetBars("SPY", "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
-        Assert.True(truth.Count >= 8, $"{truth.Count} minutes");
-        Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
+        var stored = await AssertStoredMinutesSettleToTruthAsync(stack, "SPY", TimeSpan.FromSeconds(30));
+        Assert.True(stored.Count >= 10, $"{stored.Count} minutes");
     }
 
     [Fact]
@@ -452,14 +438,9 @@ public sealed class LiveStreamEndToEndTests
             Assert.False(timeout.IsCancellationRequested, agent.Tail());
             await Task.Delay(500);
         }
-        await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token);
-
         var sim = stack.Sim.Services.GetRequiredService<StreamHub>();
         Assert.True(sim.Opened >= 3, $"{sim.Opened} connections");
-        var stored = await stack.ReadMinutesAsync("SPY", "2025-03-05", "2025-03-05");
-        var settled = stored[^1].Timestamp.AddMinutes(-2);
-        var truth = stack.Market.GetBars("SPY", "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
-        Assert.Equal(truth, stored.Where(b => b.Timestamp <= settled).ToList());
+        await AssertStoredMinutesSettleToTruthAsync(stack, "SPY", TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -480,6 +461,32 @@ public sealed class LiveStreamEndToEndTests
             await Task.Delay(200);
         }
         Assert.Contains(agent.Output, line => line.Contains("differed from tracked_symbols", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Waits until the day's stored minutes of <paramref name="symbol"/>, up to two before the newest
+    /// (those may still wait for their correction), equal MarketSim's ground truth, and asserts it at
+    /// the deadline. Polled, not read once after a fixed wait: while the stream keeps dropping, a
+    /// reconnect's first minute is stored a moment before the fill of the hole in front of it, so any
+    /// one read may fall in between; a hole never filled stays and fails with the difference.
+    /// </summary>
+    private static async Task<List<Bar>> AssertStoredMinutesSettleToTruthAsync(PlatformStack stack, string symbol, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var stored = await stack.ReadMinutesAsync(symbol, "2025-03-05", "2025-03-05");
+            Assert.NotEmpty(stored);
+            var settled = stored[^1].Timestamp.AddMinutes(-2);
+            var truth = stack.Market.GetBars(symbol, "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
+            var kept = stored.Where(b => b.Timestamp <= settled).ToList();
+            if (truth.SequenceEqual(kept) || DateTime.UtcNow > deadline)
+            {
+                Assert.Equal(truth, kept);
+                return stored;
+            }
+            await Task.Delay(250);
+        }
     }
 
     private static async Task ReadAsync(Stream body, ConcurrentQueue<LiveBar> received, SimulatedClock clock, CancellationToken cancellationToken)
