@@ -465,13 +465,15 @@ public sealed class LiveStreamEndToEndTests
 
     /// <summary>
     /// Waits until the day's stored minutes of <paramref name="symbol"/>, up to two before the newest
-    /// (those may still wait for their correction), equal MarketSim's ground truth, and asserts it at
-    /// the deadline. Polled, not read once after a fixed wait: while the stream keeps dropping, a
-    /// reconnect's first minute is stored a moment before the fill of the hole in front of it, so any
-    /// one read may fall in between; a hole never filled stays and fails with the difference.
+    /// (those may still wait for their correction), reach past MarketSim's time now (called after
+    /// the faults, so their holes are among them) and equal MarketSim's ground truth; asserts both
+    /// at the deadline. Polled, not read once after a fixed wait: a reconnect's first
+    /// minute is stored a moment before the fill of the hole in front of it, so any one read may fall
+    /// in between; a hole never filled stays, and fails with the difference.
     /// </summary>
     private static async Task<List<Bar>> AssertStoredMinutesSettleToTruthAsync(PlatformStack stack, string symbol, TimeSpan within)
     {
+        var past = stack.Sim.Services.GetRequiredService<SimulatedClock>().Now;
         var deadline = DateTime.UtcNow + within;
         while (true)
         {
@@ -480,8 +482,9 @@ public sealed class LiveStreamEndToEndTests
             var settled = stored[^1].Timestamp.AddMinutes(-2);
             var truth = stack.Market.GetBars(symbol, "iex", BarInterval.OneMinute, stored[0].Timestamp, settled);
             var kept = stored.Where(b => b.Timestamp <= settled).ToList();
-            if (truth.SequenceEqual(kept) || DateTime.UtcNow > deadline)
+            if ((settled > past && truth.SequenceEqual(kept)) || DateTime.UtcNow > deadline)
             {
+                Assert.True(settled > past, $"{symbol}: the settled minutes end at {settled:O}, not past {past:O}");
                 Assert.Equal(truth, kept);
                 return stored;
             }
